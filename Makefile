@@ -1,0 +1,56 @@
+# The two commands a new user needs: `make run` (a protected demo app on localhost) and
+# `make test` (the whole test suite). Everything else is a building block of those two.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+ASAN_DIR := build/asan
+WAF := $(RELEASE_DIR)/waf
+PYTEST := python3 -m pytest
+
+.PHONY: all deps build build-asan run test test-unit test-integration test-e2e bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh all
+
+$(RELEASE_DIR)/build.ninja:
+	@scripts/deps.sh build
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DWAF_WERROR=ON
+
+$(ASAN_DIR)/build.ninja:
+	@scripts/deps.sh test
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWAF_WERROR=ON -DWAF_SANITIZE=ON \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+
+# The static release binary: what ships in the image.
+build: $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+# Unit tests and the integration tests run on this one, under ASan and UBSan.
+build-asan: $(ASAN_DIR)/build.ninja
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+run: build
+	@scripts/run-demo.sh $(WAF)
+
+test: build build-asan
+	@scripts/deps.sh test
+	$(MAKE) --no-print-directory test-unit test-integration test-e2e
+
+test-unit:
+	ctest --test-dir $(ASAN_DIR) -L unit --output-on-failure
+
+# WAF_BIN: the binary under test (sanitized); WAF_STATIC_BIN: the shipped static one.
+test-integration:
+	WAF_BIN=$(abspath $(ASAN_DIR)/waf) WAF_STATIC_BIN=$(abspath $(WAF)) $(PYTEST) -q test/integration
+
+test-e2e:
+	WAF_BIN=$(abspath $(WAF)) $(PYTEST) -q test/e2e
+
+bench: build
+	@scripts/deps.sh bench
+	bench/proxy_bench.sh $(WAF)
+
+clean:
+	rm -rf build

@@ -1,0 +1,16 @@
+# waf version reports the git commit and the build type; computed at configure time.
+execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                OUTPUT_VARIABLE WAF_GIT_COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT WAF_GIT_COMMIT)
+  set(WAF_GIT_COMMIT unknown)
+endif()
+if(NOT CMAKE_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+endif()
+set(WAF_ARCH ${CMAKE_SYSTEM_PROCESSOR})
+if(WAF_SANITIZE)
+  set(WAF_SANITIZE_BOOL true)
+else()
+  set(WAF_SANITIZE_BOOL false)
+endif()
+configure_file(${CMAKE_SOURCE_DIR}/src/common/build_info.hpp.in ${CMAKE_BINARY_DIR}/generated/build_info.hpp @ONLY)
