@@ -1,17 +1,17 @@
 #include "engine/detect/registry.hpp"
 
+#include "engine/detect/sqli.hpp"
+
 namespace waf::engine {
 namespace {
 
 // One line per detector: {"<key>", make_<key>}, declared in detect/<key>.hpp.
 const DetectorEntry kDetectors[] = {
-    {"placeholder_none", nullptr},
+    {"sqli", make_sqli},
 };
 
 }  // namespace
 
-std::span<const DetectorEntry> detector_registry() noexcept {
-  return std::span<const DetectorEntry>(kDetectors).first(0);
-}
+std::span<const DetectorEntry> detector_registry() noexcept { return kDetectors; }
 
 }  // namespace waf::engine

@@ -1,0 +1,70 @@
+#pragma once
+// Small, allocation-free text helpers shared by the detectors: ASCII case folding (the grammars we
+// recognise are case-insensitive ASCII), word boundaries and building a Finding with bounded evidence.
+#include <cstddef>
+#include <string_view>
+
+#include "engine/finding.hpp"
+#include "engine/value.hpp"
+
+namespace waf::engine::text {
+
+constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_hex(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr bool is_word(char c) noexcept { return is_alpha(c) || is_digit(c) || c == '_'; }
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// Case-insensitive search for an ASCII needle (given in lower case); npos when absent.
+constexpr std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept {
+  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
+  if (hay.size() < needle.size()) return std::string_view::npos;
+  const char first = needle[0];
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    if (lower(hay[i]) != first) continue;
+    std::size_t j = 1;
+    while (j < needle.size() && lower(hay[i + j]) == needle[j]) ++j;
+    if (j == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+// True when `needle` (lower case) occurs in `hay` as a whole word (not inside a longer identifier).
+constexpr bool icontains_word(std::string_view hay, std::string_view needle) noexcept {
+  for (std::size_t at = ifind(hay, needle); at != std::string_view::npos; at = ifind(hay, needle, at + 1)) {
+    const bool left = at == 0 || !is_word(hay[at - 1]);
+    const std::size_t end = at + needle.size();
+    const bool right = end >= hay.size() || !is_word(hay[end]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+// Appends a finding whose evidence is text[pos, pos+len), clipped to kMaxEvidenceBytes.
+inline void report(Findings& out, AttackClass cls, const Value& value, std::string_view text, std::size_t pos,
+                   std::size_t len, int score, std::string_view detail) {
+  if (pos > text.size()) pos = text.size();
+  if (len > text.size() - pos) len = text.size() - pos;
+  if (len > kMaxEvidenceBytes) len = kMaxEvidenceBytes;
+  out.push_back(Finding{cls, std::string(value.location), std::string(text.substr(pos, len)), score,
+                        std::string(detail)});
+}
+
+}  // namespace waf::engine::text

@@ -1,0 +1,157 @@
+// Table-driven detector tests: every registered detector has testdata/<key>.attacks.txt (each line
+// must produce a finding of the detector's class) and testdata/<key>.benign.txt (each line must
+// produce none). A line is one decoded value, optionally prefixed by "@<kind>[:<location>] " to say
+// where it was found; {CR}, {LF}, {TAB} and {NUL} stand for those bytes. '#' starts a comment line.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/detect/registry.hpp"
+
+namespace {
+
+using waf::engine::LocationKind;
+
+struct Case {
+  int line;
+  std::string value;
+  std::string location;
+  LocationKind kind;
+};
+
+struct KindName {
+  std::string_view name;
+  LocationKind kind;
+};
+constexpr KindName kKinds[] = {
+    {"method", LocationKind::method},
+    {"path", LocationKind::path},
+    {"query_name", LocationKind::query_name},
+    {"query_value", LocationKind::query_value},
+    {"header", LocationKind::header},
+    {"cookie", LocationKind::cookie},
+    {"form_value", LocationKind::form_value},
+    {"multipart_value", LocationKind::multipart_value},
+    {"multipart_filename", LocationKind::multipart_filename},
+    {"json_key", LocationKind::json_key},
+    {"json_value", LocationKind::json_value},
+    {"xml_text", LocationKind::xml_text},
+    {"xml_doctype", LocationKind::xml_doctype},
+    {"body_text", LocationKind::body_text},
+};
+
+// The location a detector's lines use unless they say otherwise.
+struct DefaultKind {
+  std::string_view key;
+  std::string_view location;
+  LocationKind kind;
+};
+constexpr DefaultKind kDefaults[] = {
+    {"scanner", "header.user-agent", LocationKind::header},
+    {"xxe", "body", LocationKind::body_text},
+    {"nosqli", "query.user[$ne]", LocationKind::query_name},
+};
+
+std::string unescape(std::string s) {
+  static const std::pair<std::string_view, char> kEscapes[] = {
+      {"{CR}", '\r'}, {"{LF}", '\n'}, {"{TAB}", '\t'}, {"{NUL}", '\0'}};
+  for (const auto& [token, byte] : kEscapes) {
+    for (auto at = s.find(token); at != std::string::npos; at = s.find(token, at + 1))
+      s.replace(at, token.size(), 1, byte);
+  }
+  return s;
+}
+
+std::vector<Case> load(std::string_view key, std::string_view suffix) {
+  const std::string path = std::string(WAF_SOURCE_DIR) + "/test/unit/engine/detect/testdata/" +
+                           std::string(key) + "." + std::string(suffix) + ".txt";
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "missing " << path);
+  std::string location = "query.q";
+  LocationKind kind = LocationKind::query_value;
+  for (const auto& d : kDefaults) {
+    if (d.key == key) {
+      location = d.location;
+      kind = d.kind;
+    }
+  }
+  std::vector<Case> cases;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    Case c{n, line, location, kind};
+    if (line[0] == '@') {
+      const auto space = line.find(' ');
+      REQUIRE_MESSAGE(space != std::string::npos, path << ":" << n << ": '@kind' without a value");
+      std::string spec = line.substr(1, space - 1);
+      c.value = line.substr(space + 1);
+      const auto colon = spec.find(':');
+      const std::string kind_name = spec.substr(0, colon);
+      c.location = colon == std::string::npos ? kind_name + ".test" : spec.substr(colon + 1);
+      bool known = false;
+      for (const auto& k : kKinds) {
+        if (k.name == kind_name) {
+          c.kind = k.kind;
+          known = true;
+        }
+      }
+      REQUIRE_MESSAGE(known, path << ":" << n << ": unknown kind " << kind_name);
+    }
+    c.value = unescape(c.value);
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+waf::engine::Findings run(const waf::engine::Detector& detector, const Case& c) {
+  waf::engine::Value value{c.value, c.value, c.location, c.kind};
+  waf::engine::Findings findings;
+  detector.scan(value, findings);
+  return findings;
+}
+
+}  // namespace
+
+TEST_CASE("detectors: every attack line is found, with bounded evidence and a valid score") {
+  for (const auto& entry : waf::engine::detector_registry()) {
+    const auto detector = entry.make();
+    for (const auto& c : load(entry.key, "attacks")) {
+      const auto findings = run(*detector, c);
+      CHECK_MESSAGE(!findings.empty(), entry.key << ".attacks.txt:" << c.line << " not detected: " << c.value);
+      for (const auto& f : findings) {
+        CHECK(f.cls == detector->attack_class());
+        CHECK(f.location == c.location);
+        CHECK(f.evidence.size() <= waf::engine::kMaxEvidenceBytes);
+        CHECK(!f.evidence.empty());
+        CHECK(f.score >= 1);
+        CHECK(f.score <= 100);
+        CHECK(!f.detail.empty());
+      }
+    }
+  }
+}
+
+TEST_CASE("detectors: no benign line is flagged") {
+  for (const auto& entry : waf::engine::detector_registry()) {
+    const auto detector = entry.make();
+    for (const auto& c : load(entry.key, "benign")) {
+      const auto findings = run(*detector, c);
+      CHECK_MESSAGE(findings.empty(), entry.key << ".benign.txt:" << c.line << " flagged ("
+                                                << (findings.empty() ? "" : findings[0].detail)
+                                                << "): " << c.value);
+    }
+  }
+}
+
+TEST_CASE("detectors: registry keys are unique and every entry builds its detector") {
+  const auto registry = waf::engine::detector_registry();
+  REQUIRE(!registry.empty());
+  for (std::size_t i = 0; i < registry.size(); ++i) {
+    REQUIRE((registry[i].make != nullptr));
+    CHECK(registry[i].make() != nullptr);
+    for (std::size_t j = i + 1; j < registry.size(); ++j) CHECK(registry[i].key != registry[j].key);
+  }
+}
