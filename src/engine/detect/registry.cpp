@@ -1,6 +1,7 @@
 #include "engine/detect/registry.hpp"
 
 #include "engine/detect/sqli.hpp"
+#include "engine/detect/xss.hpp"
 
 namespace waf::engine {
 namespace {
@@ -8,6 +9,7 @@ namespace {
 // One line per detector: {"<key>", make_<key>}, declared in detect/<key>.hpp.
 const DetectorEntry kDetectors[] = {
     {"sqli", make_sqli},
+    {"xss", make_xss},
 };
 
 }  // namespace

@@ -1,0 +1,243 @@
+#include "engine/detect/xss.hpp"
+
+#include <array>
+#include <string>
+
+#include "engine/detect/text.hpp"
+
+namespace waf::engine {
+namespace {
+
+using text::iequals;
+using text::ifind;
+using text::is_alpha;
+using text::is_space;
+using text::lower;
+
+// Elements that run script or load active content by themselves.
+constexpr std::string_view kScriptTags[] = {"script", "iframe", "frame", "frameset", "object", "embed",
+                                            "applet", "base", "vmlframe", "import", "xss", "isindex"};
+// Elements that are harmless in rich text but dangerous from an argument.
+constexpr std::string_view kActiveTags[] = {"svg", "math", "meta", "link", "style", "form", "noscript",
+                                            "template", "xml", "bgsound", "layer", "ilayer", "portal"};
+// Attributes whose value is a URL the browser may navigate to or execute.
+constexpr std::string_view kUrlAttributes[] = {"href", "src", "action", "formaction", "data", "xlink:href",
+                                               "background", "lowsrc", "dynsrc", "poster", "codebase", "to",
+                                               "from", "values", "by", "content"};
+// Functions and properties an injected script calls: only counted after a context break.
+constexpr std::string_view kSinks[] = {"alert", "prompt", "confirm", "eval", "settimeout", "setinterval",
+                                       "execscript", "function", "fetch", "import", "atob", "open"};
+// Event handler names recognised without a surrounding tag (inside a tag any on* attribute counts).
+constexpr std::string_view kHandlers[] = {
+    "onload", "onerror", "onclick", "onmouseover", "onmouseout", "onmouseenter", "onmousemove",
+    "onmousedown", "onmouseup", "onfocus", "onblur", "onchange", "onsubmit", "oninput", "onkeydown",
+    "onkeyup", "onkeypress", "onselect", "onscroll", "onwheel", "ontoggle", "onbegin", "onzoom",
+    "onanimationstart", "onanimationend", "ontransitionend", "onpointerover", "onpointerdown",
+    "onpointerenter", "ondblclick", "oncontextmenu", "ondrag", "ondragstart", "ondrop", "onpageshow",
+    "onhashchange", "onbeforeunload", "onunload", "onresize", "onpaste", "oncopy", "oncut", "onplay",
+    "onended", "onloadstart", "onprogress", "oncanplay", "onmessage", "onpopstate", "onfocusin",
+    "onfocusout", "onauxclick", "onshow", "oninvalid", "onreset", "onsearch", "onafterprint",
+    "onbeforeprint", "onstart", "onfinish", "onbounce", "onreadystatechange", "onactivate"};
+
+template <std::size_t N>
+bool in(const std::string_view (&list)[N], std::string_view word) noexcept {
+  for (auto w : list) {
+    if (iequals(w, word)) return true;
+  }
+  return false;
+}
+
+struct Hit {
+  std::size_t pos = 0, len = 0;
+  int score = 0;
+  std::string_view rule;
+};
+
+void keep(Hit& best, std::size_t pos, std::size_t len, int score, std::string_view rule) noexcept {
+  if (score > best.score) best = Hit{pos, len, score, rule};
+}
+
+// Fullwidth "<" (U+FF1C) is folded to "<" by some back ends.
+std::size_t tag_open_len(std::string_view s, std::size_t i) noexcept {
+  if (s[i] == '<') return 1;
+  if (s.compare(i, 3, "\xEF\xBC\x9C") == 0) return 3;
+  return 0;
+}
+
+// A URL that executes: javascript:, vbscript:, livescript:, data:text/html. Browsers ignore
+// whitespace and control bytes inside the scheme ("java\tscript:"), so they are skipped here too.
+bool script_url(std::string_view v) noexcept {
+  std::size_t i = 0;
+  while (i < v.size() && (is_space(v[i]) || static_cast<unsigned char>(v[i]) < 0x20 || v[i] == '"' ||
+                          v[i] == '\'' || v[i] == '`'))
+    ++i;
+  std::array<char, 16> scheme{};
+  std::size_t n = 0;
+  for (; i < v.size() && n < scheme.size(); ++i) {
+    const char c = v[i];
+    if (c == ':') break;
+    if (is_space(c) || static_cast<unsigned char>(c) < 0x20) continue;
+    if (!is_alpha(c)) return false;
+    scheme[n++] = lower(c);
+  }
+  if (i >= v.size() || v[i] != ':') return false;
+  const std::string_view name(scheme.data(), n);
+  if (name == "javascript" || name == "vbscript" || name == "livescript") return true;
+  if (name == "data") {
+    const std::string_view rest = v.substr(i + 1);
+    return text::istarts_with(rest, "text/html") || text::istarts_with(rest, "image/svg") ||
+           text::istarts_with(rest, "application/x") || text::istarts_with(rest, "text/xml") ||
+           text::istarts_with(rest, ",");
+  }
+  return false;
+}
+
+// Scans one tag starting at `i` (just after '<'); records findings and returns where it ends.
+std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& best) noexcept {
+  const std::size_t tag_start = i - open;
+  bool processing = false;
+  if (i < s.size() && (s[i] == '?' || s[i] == '/')) {
+    processing = s[i] == '?';
+    ++i;
+  }
+  const std::size_t name_start = i;
+  while (i < s.size() && (text::is_word(s[i]) || s[i] == ':' || s[i] == '-')) ++i;
+  std::string_view name = s.substr(name_start, i - name_start);
+  if (name.empty() || !is_alpha(name[0])) return name_start;
+  if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name = name.substr(colon + 1);
+  // A tag name ends at whitespace, '/', '>' or the end of the value; "a<b" is not a tag.
+  const bool ends = i >= s.size() || is_space(s[i]) || s[i] == '/' || s[i] == '>' ||
+                    s.compare(i, 3, "\xEF\xBC\x9E") == 0;
+  if (!ends) return i;
+  const bool closing = !processing && name_start > tag_start + open && s[name_start - 1] == '/';
+  if (!closing && in(kScriptTags, name)) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
+  if (processing && iequals(name, "import")) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
+  bool active = !closing && in(kActiveTags, name);
+  // Attributes.
+  while (i < s.size() && s[i] != '>') {
+    while (i < s.size() && (is_space(s[i]) || s[i] == '/' || s[i] == '"' || s[i] == '\'')) ++i;
+    const std::size_t attr_start = i;
+    while (i < s.size() && !is_space(s[i]) && s[i] != '=' && s[i] != '>' && s[i] != '/') ++i;
+    const std::string_view attr = s.substr(attr_start, i - attr_start);
+    if (attr.empty() && (i >= s.size() || s[i] != '=')) break;
+    std::size_t j = i;
+    while (j < s.size() && is_space(s[j])) ++j;
+    std::string_view value;
+    if (j < s.size() && s[j] == '=') {
+      ++j;
+      while (j < s.size() && is_space(s[j])) ++j;
+      if (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == '`')) {
+        const char q = s[j];
+        const std::size_t end = s.find(q, j + 1);
+        value = s.substr(j + 1, (end == std::string_view::npos ? s.size() : end) - j - 1);
+        j = end == std::string_view::npos ? s.size() : end + 1;
+      } else {
+        const std::size_t vstart = j;
+        while (j < s.size() && !is_space(s[j]) && s[j] != '>') ++j;
+        value = s.substr(vstart, j - vstart);
+      }
+      i = j;
+    }
+    if (closing) continue;
+    if (attr.size() > 2 && text::istarts_with(attr, "on") && is_alpha(attr[2]))
+      keep(best, tag_start, i - tag_start, 90, "event handler attribute");
+    if (in(kUrlAttributes, attr) && script_url(value)) keep(best, tag_start, i - tag_start, 90, "script URL attribute");
+    if (iequals(attr, "style") && (ifind(value, "expression") != std::string_view::npos ||
+                                   ifind(value, "javascript:") != std::string_view::npos ||
+                                   ifind(value, "behavior") != std::string_view::npos ||
+                                   ifind(value, "-moz-binding") != std::string_view::npos))
+      keep(best, tag_start, i - tag_start, 85, "style expression");
+    if (iequals(attr, "srcdoc") || iequals(attr, "http-equiv")) active = true;
+  }
+  if (active) keep(best, tag_start, i - tag_start, 80, "active content tag");
+  return i;
+}
+
+// A handler attribute injected into an existing tag: `" onfocus=alert(1) autofocus="`.
+void scan_handlers(std::string_view s, Hit& best) noexcept {
+  for (std::size_t at = ifind(s, "on"); at != std::string_view::npos; at = ifind(s, "on", at + 2)) {
+    if (at > 0 && !(is_space(s[at - 1]) || s[at - 1] == '"' || s[at - 1] == '\'' || s[at - 1] == '/' ||
+                    s[at - 1] == ';' || s[at - 1] == '(' || s[at - 1] == '`'))
+      continue;
+    std::size_t end = at + 2;
+    while (end < s.size() && is_alpha(s[end])) ++end;
+    std::size_t eq = end;
+    while (eq < s.size() && is_space(s[eq])) ++eq;
+    if (eq >= s.size() || s[eq] != '=' || (eq + 1 < s.size() && s[eq + 1] == '=')) continue;
+    if (!in(kHandlers, s.substr(at, end - at))) continue;
+    keep(best, at, eq + 1 - at + 16, 80, "event handler outside a tag");
+  }
+}
+
+bool breaks_context(char c) noexcept {
+  constexpr std::string_view kBreakers = "\"';>+-*/|&=(,{[:!?`~^%}";
+  return kBreakers.find(c) != std::string_view::npos;
+}
+
+// A script call after leaving a string or an attribute: `';alert(1)//`, `"-confirm``-"`.
+void scan_sinks(std::string_view s, Hit& best) noexcept {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!is_alpha(s[i]) || (i > 0 && (text::is_word(s[i - 1]) || s[i - 1] == '.'))) continue;
+    std::size_t end = i;
+    while (end < s.size() && text::is_word(s[end])) ++end;
+    const std::string_view word = s.substr(i, end - i);
+    if (in(kSinks, word)) {
+      std::size_t k = end;
+      while (k < s.size() && is_space(s[k])) ++k;
+      if (k < s.size() && (s[k] == '(' || s[k] == '`')) {
+        std::size_t b = i;
+        while (b > 0 && is_space(s[b - 1])) --b;
+        if (b == 0 || breaks_context(s[b - 1])) keep(best, b == 0 ? 0 : b - 1, k + 1 - (b == 0 ? 0 : b - 1) + 8, 75, "script call after a context break");
+      }
+    }
+    i = end;
+  }
+}
+
+class XssDetector final : public Detector {
+ public:
+  AttackClass attack_class() const noexcept override { return AttackClass::xss; }
+
+  void scan(const Value& value, Findings& out) const noexcept override {
+    const std::string_view s = value.decoded;
+    Hit best;
+    for (std::size_t i = 0; i < s.size();) {
+      const std::size_t open = tag_open_len(s, i);
+      if (open == 0) {
+        ++i;
+        continue;
+      }
+      i = scan_tag(s, i + open, open, best);
+    }
+    // Script URLs in the value itself (a link field) or after an attribute break.
+    for (std::size_t at = ifind(s, "script"); at != std::string_view::npos; at = ifind(s, "script", at + 6)) {
+      std::size_t b = at;
+      while (b > 0 && (is_alpha(s[b - 1]) || is_space(s[b - 1]) || static_cast<unsigned char>(s[b - 1]) < 0x20))
+        --b;
+      if (b != 0 && !breaks_context(s[b - 1])) continue;
+      if (!script_url(s.substr(b))) continue;
+      const std::size_t colon = s.find(':', at);
+      std::size_t k = colon + 1;
+      while (k < s.size() && is_space(s[k])) ++k;
+      // "JavaScript: The Good Parts" is a book title, not a URL.
+      if (k < s.size() && (is_alpha(s[k]) && k > colon + 1)) continue;
+      if (k >= s.size() && b != 0) continue;
+      keep(best, b, k - b + 16, 85, "script URL");
+    }
+    scan_handlers(s, best);
+    scan_sinks(s, best);
+    // JSFuck: script built only from []()!+.
+    std::size_t jsfuck = 0;
+    for (std::size_t at = s.find("![]"); at != std::string_view::npos && jsfuck < 8; at = s.find("![]", at + 3))
+      ++jsfuck;
+    if (jsfuck >= 4 && s.find("+[]") != std::string_view::npos) keep(best, 0, 32, 85, "jsfuck");
+    if (best.score == 0) return;
+    text::report(out, AttackClass::xss, value, s, best.pos, best.len, best.score, best.rule);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> make_xss() { return std::make_unique<XssDetector>(); }
+
+}  // namespace waf::engine
