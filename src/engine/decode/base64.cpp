@@ -1,0 +1,58 @@
+#include "engine/decode/base64.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace waf::engine {
+namespace {
+
+// Shorter values are left alone: short words ("test", "admin123") are valid base64 by accident.
+constexpr std::size_t kMinBase64Chars = 12;
+
+constexpr std::array<std::int8_t, 256> make_table() {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A');
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 26);
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0' + 52);
+  t['+'] = t['-'] = 62;  // standard and URL-safe alphabets
+  t['/'] = t['_'] = 63;
+  return t;
+}
+constexpr auto kTable = make_table();
+
+// Text a person or a program would read: printable ASCII, tab/CR/LF, and UTF-8 lead or
+// continuation bytes (their validity is not checked: a detector only needs them not to be binary).
+bool is_text(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7F) continue;
+    if (c == '\t' || c == '\r' || c == '\n') continue;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Base64Decoder::decode(std::string_view in, std::string& out) const {
+  std::string_view body = in;
+  while (!body.empty() && body.back() == '=') body.remove_suffix(1);
+  if (body.size() < kMinBase64Chars || in.size() - body.size() > 2 || body.size() % 4 == 1) return false;
+  out.clear();
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (const char ch : body) {
+    const int v = kTable[static_cast<unsigned char>(ch)];
+    if (v < 0) return false;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return is_text(out);
+}
+
+}  // namespace waf::engine

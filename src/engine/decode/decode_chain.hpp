@@ -1,0 +1,33 @@
+#pragma once
+// Applies the registered decoders to a value until nothing changes (a fixpoint), for at most
+// kMaxDecodeRounds rounds: enough for double and triple encoding, bounded for hostile input.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/decode/registry.hpp"
+
+namespace waf::engine {
+
+inline constexpr std::size_t kMaxDecodeRounds = 4;
+
+class DecodeChain {
+ public:
+  // Instantiates every decoder of `entries` (the registry by default), in order.
+  explicit DecodeChain(std::span<const DecoderEntry> entries = decoder_registry());
+
+  // Decodes `raw` as found at a location of `kind` into `out`. Returns false (and leaves `out`
+  // unspecified) when no decoder changed anything, the common case, which costs no allocation.
+  bool decode(LocationKind kind, std::string_view raw, std::string& out) const;
+
+ private:
+  struct Step {
+    std::unique_ptr<Decoder> decoder;
+    KindMask kinds;
+    bool once;
+  };
+  std::vector<Step> steps_;
+};
+
+}  // namespace waf::engine

@@ -1,0 +1,52 @@
+#include "engine/decode/registry.hpp"
+
+#include "engine/decode/base64.hpp"
+#include "engine/decode/html_entity.hpp"
+#include "engine/decode/js_escape.hpp"
+#include "engine/decode/path.hpp"
+#include "engine/decode/percent.hpp"
+#include "engine/decode/percent_u.hpp"
+#include "engine/decode/plus.hpp"
+#include "engine/decode/utf8.hpp"
+#include "engine/decode/whitespace.hpp"
+
+namespace waf::engine {
+namespace {
+
+template <typename T>
+std::unique_ptr<Decoder> make() {
+  return std::make_unique<T>();
+}
+
+constexpr KindMask kAll = ~KindMask{0};
+// '+' is a space only in HTML form encoding: query strings and form bodies.
+constexpr KindMask kFormEncoded = kind_bit(LocationKind::query_name) | kind_bit(LocationKind::query_value) |
+                                  kind_bit(LocationKind::form_value);
+// Base64 hides whole payloads in argument values, cookies and bodies; names and paths are not
+// worth the false positives.
+constexpr KindMask kArgumentValues =
+    kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) | kind_bit(LocationKind::cookie) |
+    kind_bit(LocationKind::header) | kind_bit(LocationKind::multipart_value) | kind_bit(LocationKind::json_value) |
+    kind_bit(LocationKind::xml_text);
+// Path normalisation would break URLs inside values ("http://x" -> "http:/x"), so it is for paths.
+constexpr KindMask kPath = kind_bit(LocationKind::path);
+
+// Order matters: '+' before percent (so %2B stays a plus), %uXXXX before %XX, byte-level
+// decodings before the overlong UTF-8 they can reveal, path normalisation last.
+const DecoderEntry kDecoders[] = {
+    {"plus", make<PlusDecoder>, kFormEncoded, true},
+    {"percent_u", make<PercentUDecoder>, kAll, false},
+    {"percent", make<PercentDecoder>, kAll, false},
+    {"utf8", make<Utf8Decoder>, kAll, false},
+    {"html_entity", make<HtmlEntityDecoder>, kAll, false},
+    {"js_escape", make<JsEscapeDecoder>, kAll, false},
+    {"whitespace", make<WhitespaceDecoder>, kAll, false},
+    {"base64", make<Base64Decoder>, kArgumentValues, false},
+    {"path", make<PathDecoder>, kPath, false},
+};
+
+}  // namespace
+
+std::span<const DecoderEntry> decoder_registry() noexcept { return kDecoders; }
+
+}  // namespace waf::engine

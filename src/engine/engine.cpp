@@ -1,0 +1,199 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+
+#include "engine/parse/request_parser.hpp"
+#include "engine/parse/target.hpp"
+#include "engine/policy/glob.hpp"
+
+namespace waf::engine {
+namespace {
+
+constexpr std::array<bool, 256> make_plain_table() {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+  t['_'] = t['-'] = t['.'] = true;
+  return t;
+}
+constexpr auto kPlainByte = make_plain_table();
+
+constexpr KindMask kArgumentKinds = kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) |
+                                    kind_bit(LocationKind::cookie) | kind_bit(LocationKind::multipart_value) |
+                                    kind_bit(LocationKind::json_value) | kind_bit(LocationKind::xml_text);
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string truncate_evidence(std::string_view s) { return std::string(s.substr(0, kMaxEvidenceBytes)); }
+
+// A finding the policy accepted, and whether it may block (a "monitor" custom rule never does).
+struct Accepted {
+  Finding finding;
+  bool can_block;
+};
+
+class Inspection {
+ public:
+  Inspection(const Request& request, const CompiledPolicy& policy, std::string_view path, ClassMask disabled)
+      : request_(request), policy_(policy), path_(path), disabled_(disabled) {}
+
+  void scan(ValueCollector& values) {
+    std::vector<const Detector*> active;
+    for (const auto& d : policy_.detectors) {
+      if ((disabled_ & class_bit(d->attack_class())) == 0) active.push_back(d.get());
+    }
+    Findings found;
+    for (CollectedValue& cv : values.values()) {
+      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, cv.decoded);
+      const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
+      // Headers are exempt: scanner fingerprints hide in plain values ("X-Scanner: Netsparker").
+      if (cv.kind != LocationKind::header && plain_value(cv.raw) && plain_value(decoded)) continue;
+      const Value value{cv.raw, decoded, cv.location, cv.kind};
+      found.clear();
+      for (const Detector* d : active) d->scan(value, found);
+      for (Finding& f : found) accept(std::move(f), true);
+      if (accepted_.size() >= kMaxFindings) return;
+    }
+  }
+
+  void apply_custom_rules(const ValueCollector& values) {
+    if ((disabled_ & class_bit(AttackClass::custom_rule)) != 0) return;
+    for (const CustomRule& rule : policy_.custom_rules) {
+      if (accepted_.size() >= kMaxFindings) return;
+      if (auto f = match_rule(rule, values)) accept(std::move(*f), rule.action == RuleAction::block);
+    }
+  }
+
+  std::vector<Accepted>& accepted() { return accepted_; }
+
+ private:
+  void accept(Finding f, bool can_block) {
+    if (f.score < policy_.score_threshold || (disabled_ & class_bit(f.cls)) != 0) return;
+    for (const PolicyException& e : policy_.exceptions) {
+      if ((!e.cls || *e.cls == f.cls) && glob_match(e.location, f.location) && path_pattern_match(e.path, path_)) return;
+    }
+    // One finding per class and location: raw and decoded views often match the same payload.
+    for (Accepted& a : accepted_) {
+      if (a.finding.cls == f.cls && a.finding.location == f.location) {
+        if (f.score > a.finding.score) a.finding = std::move(f);
+        a.can_block = a.can_block || can_block;
+        return;
+      }
+    }
+    if (accepted_.size() < kMaxFindings) accepted_.push_back(Accepted{std::move(f), can_block});
+  }
+
+  std::optional<Finding> match_rule(const CustomRule& rule, const ValueCollector& values) const {
+    Finding f{AttackClass::custom_rule, "path", truncate_evidence(path_), 100, "rule:" + rule.id};
+    if (!rule.method.empty() && !iequals(rule.method, request_.method)) return std::nullopt;
+    if (!rule.method.empty()) {
+      f.location = "method";
+      f.evidence = truncate_evidence(request_.method);
+    }
+    if (rule.path && !rule.path->matches(path_)) return std::nullopt;
+    if (rule.path) {
+      f.location = "path";
+      f.evidence = truncate_evidence(path_);
+    }
+    if (rule.header) {
+      const auto it = std::find_if(request_.headers.begin(), request_.headers.end(), [&](const auto& h) {
+        return iequals(h.first, rule.header->name) && rule.header->regex.matches(h.second);
+      });
+      if (it == request_.headers.end()) return std::nullopt;
+      f.location = "header." + rule.header->name;
+      f.evidence = truncate_evidence(it->second);
+    }
+    if (rule.argument) {
+      const CollectedValue* hit = nullptr;
+      for (const CollectedValue& cv : values.values()) {
+        if ((kind_bit(cv.kind) & kArgumentKinds) == 0) continue;
+        const auto dot = cv.location.find('.');
+        const std::string_view arg_name = dot == std::string::npos ? std::string_view{} : std::string_view(cv.location).substr(dot + 1);
+        if (!rule.argument->name.empty() && arg_name != rule.argument->name) continue;
+        const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
+        if (rule.argument->regex.matches(decoded) || (cv.decoded_differs && rule.argument->regex.matches(cv.raw))) {
+          hit = &cv;
+          break;
+        }
+      }
+      if (hit == nullptr) return std::nullopt;
+      f.location = hit->location;
+      f.evidence = truncate_evidence(hit->decoded_differs ? std::string_view(hit->decoded) : hit->raw);
+    }
+    return f;
+  }
+
+  const Request& request_;
+  const CompiledPolicy& policy_;
+  std::string_view path_;
+  ClassMask disabled_;
+  std::vector<Accepted> accepted_;
+};
+
+}  // namespace
+
+bool plain_value(std::string_view value) noexcept {
+  for (const char c : value) {
+    if (!kPlainByte[static_cast<unsigned char>(c)]) return false;
+  }
+  return value.find("..") == std::string_view::npos;
+}
+
+Verdict inspect(const Request& request, const CompiledPolicy& policy, const SharedIpLists& shared) noexcept {
+  Verdict verdict;
+  const SplitTarget split = split_target(request.target);
+  std::string normalised;
+  const std::string_view path =
+      policy.decoders.decode(LocationKind::path, split.path, normalised) ? std::string_view(normalised) : split.path;
+
+  verdict.mode = policy.mode;
+  ClassMask disabled = policy.disabled_classes;
+  for (const PathOverride& o : policy.paths) {
+    if (!path_pattern_match(o.pattern, path)) continue;
+    if (o.mode) verdict.mode = *o.mode;
+    disabled |= o.disabled_classes;
+    break;
+  }
+  if (verdict.mode == Mode::off) return verdict;
+
+  const auto ip = parse_ip(request.client_ip);
+  const bool allow_listed = ip && policy.allow_ips.contains(*ip);
+  if (ip && !allow_listed && (policy.deny_ips.contains(*ip) || (shared.deny != nullptr && shared.deny->contains(*ip)))) {
+    verdict.action = Action::deny_ip;
+    verdict.status = policy.block_status;
+    return verdict;
+  }
+
+  ValueCollector values(policy.limits);
+  collect_request_values(request, policy.inspect_body_limit, values);
+  verdict.partial_inspection = values.partial();
+  Inspection inspection(request, policy, path, disabled);
+  inspection.scan(values);
+  inspection.apply_custom_rules(values);
+  if (inspection.accepted().empty()) return verdict;
+
+  bool can_block = false;
+  for (Accepted& a : inspection.accepted()) {
+    can_block = can_block || a.can_block;
+    if (std::find(verdict.classes.begin(), verdict.classes.end(), a.finding.cls) == verdict.classes.end()) {
+      verdict.classes.push_back(a.finding.cls);
+    }
+    verdict.findings.push_back(std::move(a.finding));
+  }
+  const bool grey = ip && (policy.grey_ips.contains(*ip) || (shared.grey != nullptr && shared.grey->contains(*ip)));
+  const bool block = can_block && !allow_listed &&
+                     (verdict.mode == Mode::block || (verdict.mode == Mode::safe_blocking && grey));
+  verdict.action = block ? Action::block : Action::monitor;
+  if (block) verdict.status = policy.block_status;
+  return verdict;
+}
+
+}  // namespace waf::engine

@@ -1,0 +1,99 @@
+#include "engine/event.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+
+#include "common/json_writer.hpp"
+#include "engine/parse/target.hpp"
+
+namespace waf::engine {
+namespace {
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm): no time zone database and
+// no global state, unlike gmtime.
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+}
+
+std::string_view host_of(const Request& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (name.size() == 4 && std::equal(name.begin(), name.end(), "host", [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      return value;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view event_action(Action action) noexcept {
+  switch (action) {
+    case Action::allow: return "allowed";
+    case Action::monitor: return "monitored";
+    case Action::block: return "blocked";
+    case Action::deny_ip: return "denied";
+  }
+  return "unknown";
+}
+
+std::string format_time(std::chrono::system_clock::time_point time) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+  std::int64_t days = ms / 86400000;
+  std::int64_t rem = ms % 86400000;
+  if (rem < 0) {
+    rem += 86400000;
+    --days;
+  }
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3600000, rem / 60000 % 60, rem / 1000 % 60,
+                     rem % 1000);
+}
+
+std::string render_event(const Request& request, const Verdict& verdict, const EventContext& context) {
+  std::string classes = "[";
+  for (const AttackClass cls : verdict.classes) {
+    if (classes.size() > 1) classes.push_back(',');
+    json::append_string(classes, name(cls));
+  }
+  classes.push_back(']');
+  std::string findings = "[";
+  for (const Finding& f : verdict.findings) {
+    if (findings.size() > 1) findings.push_back(',');
+    json::ObjectWriter o(findings);
+    o.field("class", name(f.cls)).field("location", f.location).field("evidence", f.evidence).field("score", f.score);
+    o.close();
+  }
+  findings.push_back(']');
+
+  std::string out;
+  json::ObjectWriter o(out);
+  o.field("schema", kEventSchema).field("time", format_time(context.time)).field("request_id", context.request_id);
+  if (!context.namespace_name.empty()) o.field("namespace", context.namespace_name);
+  if (!context.pod.empty()) o.field("pod", context.pod);
+  if (!context.app.empty()) o.field("app", context.app);
+  o.field("client_ip", request.client_ip).field("method", request.method).field("host", host_of(request));
+  o.field("path", split_target(request.target).path);
+  o.raw("classes", classes).raw("findings", findings);
+  o.field("action", event_action(verdict.action)).field("status", context.response_status);
+  o.field("partial_inspection", verdict.partial_inspection);
+  o.close();
+  return out;
+}
+
+}  // namespace waf::engine

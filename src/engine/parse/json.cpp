@@ -1,0 +1,128 @@
+#include "engine/parse/json.hpp"
+
+#include <simdjson.h>
+
+#include <string>
+
+namespace waf::engine {
+namespace {
+
+class JsonWalker {
+ public:
+  JsonWalker(ValueCollector& out, std::string_view prefix) : out_(out), path_(prefix) {
+    // Visiting skipped scalars costs too: bound the whole walk, not only the values kept.
+    node_budget_ = out.limits().max_values * 8;
+  }
+
+  // Returns false to stop the walk (a budget is exhausted).
+  bool walk(simdjson::dom::element element, std::size_t depth) {
+    if (node_budget_ == 0) {
+      out_.mark_partial();
+      return false;
+    }
+    --node_budget_;
+    switch (element.type()) {
+      case simdjson::dom::element_type::ARRAY: return walk_array(element.get_array().value_unsafe(), depth);
+      case simdjson::dom::element_type::OBJECT: return walk_object(element.get_object().value_unsafe(), depth);
+      case simdjson::dom::element_type::STRING:
+        return out_.add_copy(LocationKind::json_value, path_, element.get_string().value_unsafe());
+      default: return true;
+    }
+  }
+
+ private:
+  bool too_deep(std::size_t depth) {
+    if (depth < out_.limits().max_depth) return false;
+    out_.mark_partial();
+    return true;
+  }
+
+  bool walk_array(simdjson::dom::array array, std::size_t depth) {
+    if (too_deep(depth)) return true;
+    const std::size_t saved = path_.size();
+    std::size_t index = 0;
+    for (simdjson::dom::element child : array) {
+      if (path_.size() < kMaxLocationBytes) path_ += "[" + std::to_string(index) + "]";
+      ++index;
+      const bool go_on = walk(child, depth + 1);
+      path_.resize(saved);
+      if (!go_on) return false;
+    }
+    return true;
+  }
+
+  bool walk_object(simdjson::dom::object object, std::size_t depth) {
+    if (too_deep(depth)) return true;
+    const std::size_t saved = path_.size();
+    for (const simdjson::dom::key_value_pair field : object) {
+      append_location(path_, field.key);
+      bool go_on = out_.add_copy(LocationKind::json_key, path_, field.key);
+      if (go_on) go_on = walk(field.value, depth + 1);
+      path_.resize(saved);
+      if (!go_on) return false;
+    }
+    return true;
+  }
+
+  ValueCollector& out_;
+  std::string path_;
+  std::size_t node_budget_;
+};
+
+}  // namespace
+
+std::string close_truncated_json(std::string_view text) {
+  std::string closers;  // the brackets open at the current position, innermost last
+  std::size_t cut = 0;  // end of the last complete value
+  std::string cut_closers;
+  bool in_string = false;
+  bool escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"': in_string = true; break;
+      case '{': closers.push_back('}'); break;
+      case '[': closers.push_back(']'); break;
+      case '}':
+      case ']':
+        if (closers.empty() || closers.back() != c) return {};
+        closers.pop_back();
+        cut = i + 1;
+        cut_closers = closers;
+        break;
+      case ',':
+        // Everything before a comma is complete; the comma itself is dropped.
+        cut = i;
+        cut_closers = closers;
+        break;
+      default: break;
+    }
+  }
+  if (cut == 0) return {};
+  std::string out(text.substr(0, cut));
+  out.append(cut_closers.rbegin(), cut_closers.rend());
+  return out;
+}
+
+bool parse_json(std::string_view text, std::string_view prefix, ValueCollector& out, bool truncated) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+    if (!truncated) return false;
+    const std::string repaired = close_truncated_json(text);
+    if (repaired.empty() || parser.parse(repaired.data(), repaired.size()).get(root) != simdjson::SUCCESS) return false;
+    // Parsing copied the text into the parser's own buffers, so `repaired` may go now.
+    out.mark_partial();
+  }
+  JsonWalker walker(out, prefix);
+  walker.walk(root, 0);
+  return true;
+}
+
+}  // namespace waf::engine

@@ -1,0 +1,68 @@
+#include "engine/parse/request_parser.hpp"
+
+#include <cctype>
+#include <string>
+
+#include "engine/parse/content_type.hpp"
+#include "engine/parse/cookie.hpp"
+#include "engine/parse/json.hpp"
+#include "engine/parse/multipart.hpp"
+#include "engine/parse/target.hpp"
+#include "engine/parse/urlencoded.hpp"
+#include "engine/parse/xml.hpp"
+
+namespace waf::engine {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void collect_body(std::string_view body, bool truncated, std::string_view content_type, ValueCollector& out) {
+  const ContentType type = parse_content_type(content_type);
+  switch (body_format(type, body)) {
+    case BodyFormat::none: return;
+    case BodyFormat::form: parse_urlencoded(body, "form", LocationKind::form_value, out); return;
+    case BodyFormat::multipart:
+      if (parse_multipart(body, type.boundary, out)) return;
+      break;
+    case BodyFormat::json:
+      if (parse_json(body, "json", out, truncated)) return;
+      break;
+    case BodyFormat::xml: parse_xml(body, "xml", out); return;
+    case BodyFormat::text: break;
+  }
+  out.add(LocationKind::body_text, "body", body);
+}
+
+}  // namespace
+
+void collect_request_values(const Request& request, std::size_t body_limit, ValueCollector& out) {
+  out.add(LocationKind::method, "method", request.method);
+  parse_target(request.target, out);
+  std::string_view content_type;
+  std::string location;
+  for (const auto& [name, value] : request.headers) {
+    const std::string lname = lower(name);
+    if (lname == "cookie") {
+      parse_cookie_header(value, out);
+      continue;
+    }
+    if (lname == "content-type" && content_type.empty()) content_type = value;
+    location = "header";
+    append_location(location, lname);
+    if (!out.add(LocationKind::header, location, value)) return;
+  }
+  std::string_view body = request.body;
+  bool truncated = request.body_truncated;
+  if (body.size() > body_limit) {
+    body = body.substr(0, body_limit);
+    truncated = true;
+  }
+  if (truncated) out.mark_partial();
+  collect_body(body, truncated, content_type, out);
+}
+
+}  // namespace waf::engine
