@@ -1,5 +1,6 @@
 #include "engine/detect/registry.hpp"
 
+#include "engine/detect/path_traversal.hpp"
 #include "engine/detect/sqli.hpp"
 #include "engine/detect/xss.hpp"
 
@@ -10,6 +11,7 @@ namespace {
 const DetectorEntry kDetectors[] = {
     {"sqli", make_sqli},
     {"xss", make_xss},
+    {"path_traversal", make_path_traversal},
 };
 
 }  // namespace

@@ -1,0 +1,124 @@
+#include "engine/detect/path_traversal.hpp"
+
+#include <array>
+
+#include "engine/detect/text.hpp"
+
+namespace waf::engine {
+namespace {
+
+using text::ifind;
+
+// Files and directories that are never a legitimate argument. Matched as path fragments after
+// separators are unified to '/'; a leading '/' means "starts a path component".
+constexpr std::string_view kSensitive[] = {
+    "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/hosts", "/etc/issue", "/etc/hostname",
+    "/etc/sudoers", "/etc/crontab", "/etc/fstab", "/etc/mysql/", "/etc/nginx/", "/etc/apache2/",
+    "/etc/httpd/", "/etc/ssh/", "/etc/security/", "/etc/subuid", "/etc/subgid", "/etc/os-release",
+    "/etc/resolv.conf", "/etc/motd", "/proc/self/", "/proc/version", "/proc/cmdline", "/proc/net/",
+    "/proc/mounts", "/proc/cpuinfo", "/proc/meminfo", "/proc/interrupts", "/proc/1/", "/var/log/",
+    "/var/run/secrets/", "/root/", "/.ssh/", "/id_rsa", "/id_dsa", "/id_ecdsa", "/id_ed25519",
+    "/authorized_keys", "/known_hosts", "/.bash_history", "/.bashrc", "/.profile", "/.htaccess",
+    "/.htpasswd", "/.git/", "/.svn/", "/.hg/", "/.env", "/.aws/", "/.docker/", "/.kube/",
+    "/.npmrc", "/.netrc", "/.pgpass", "/.my.cnf", "/web.config", "/wp-config.php", "/win.ini",
+    "/boot.ini", "/system.ini", "/windows/system32/", "/winnt/", "/inetpub/", "/system32/",
+    "/sam", "/autoexec.bat", "/config.inc.php", "/localsettings.php", "/web-inf/",
+};
+// Sensitive targets reachable without any "../": absolute Unix paths and Windows drive paths.
+constexpr std::string_view kAbsoluteRoots[] = {"/etc/", "/proc/", "/root/", "/var/log/", "/var/run/secrets/",
+                                               "c:/windows/", "c:/boot.ini", "c:/inetpub/", "c:/winnt/"};
+
+constexpr std::size_t kMaxPath = 512;
+
+// Unifies separators and drops what the OS ignores, so "..\\..\\", "..%00/" and "..;/" read as "../".
+std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out) noexcept {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < in.size() && n < out.size(); ++i) {
+    char c = text::lower(in[i]);
+    if (c == '\\') c = '/';
+    if (c == '\0') continue;
+    // Tomcat path parameters ("..;/") and Windows trailing dots/spaces.
+    if (c == ';' && n > 0 && out[n - 1] == '.') continue;
+    out[n++] = c;
+  }
+  return n;
+}
+
+// Counts "../" steps (also "..." and "...." runs and a final ".."), the most a path climbs.
+int climb(std::string_view p) noexcept {
+  int steps = 0;
+  for (std::size_t i = 0; i + 1 < p.size(); ++i) {
+    if (p[i] != '.' || p[i + 1] != '.') continue;
+    const bool left = i == 0 || p[i - 1] == '/' || p[i - 1] == '=' || p[i - 1] == ':' || p[i - 1] == '.' ||
+                      p[i - 1] == ' ' || p[i - 1] == '"' || p[i - 1] == '\'';
+    std::size_t j = i;
+    while (j < p.size() && p[j] == '.') ++j;
+    const bool right = j == p.size() || p[j] == '/';
+    if (left && right && (i == 0 || p[i - 1] != '.')) ++steps;
+    i = j - 1;
+  }
+  return steps;
+}
+
+class PathTraversalDetector final : public Detector {
+ public:
+  AttackClass attack_class() const noexcept override { return AttackClass::path_traversal; }
+
+  void scan(const Value& value, Findings& out) const noexcept override {
+    std::array<char, kMaxPath> buf{};
+    const std::string_view p(buf.data(), normalise(value.decoded, buf));
+    if (p.size() < 3) return;
+    const Verdict v = judge(p, value);
+    if (v.score == 0) return;
+    // Positions refer to the normalised copy, which is what the evidence shows.
+    text::report(out, AttackClass::path_traversal, value, p, v.at, 64, v.score, v.rule);
+  }
+
+ private:
+  struct Verdict {
+    std::size_t at = 0;
+    int score = 0;
+    std::string_view rule;
+  };
+
+  static Verdict judge(std::string_view p, const Value& value) noexcept {
+    const int steps = climb(p);
+    const std::size_t first_dots = p.find("..");
+    std::string_view hit;
+    std::size_t hit_at = 0;
+    for (auto s : kSensitive) {
+      const std::size_t at = ifind(p, s);
+      if (at == std::string_view::npos) continue;
+      // "/sam" must end the component: "/samples" is not the SAM hive.
+      const std::size_t end = at + s.size();
+      if (s.back() != '/' && end < p.size() && text::is_word(p[end])) continue;
+      hit = s;
+      hit_at = at;
+      break;
+    }
+    if (!hit.empty() && steps > 0) return {first_dots, 95, "traversal to a sensitive file"};
+    if (!hit.empty()) {
+      for (auto root : kAbsoluteRoots) {
+        // "/etc/passwd" as the whole argument, "file=/etc/passwd", "c:\windows\win.ini".
+        const std::size_t at = ifind(p, root);
+        if (at == std::string_view::npos) continue;
+        const bool starts = at == 0 || p[at - 1] == '=' || p[at - 1] == ' ' || p[at - 1] == ':' ||
+                            p[at - 1] == '"' || p[at - 1] == '\'';
+        if (starts) return {at, 85, "absolute path to a sensitive file"};
+      }
+      if (value.kind == LocationKind::path || hit[1] == '.') return {hit_at, 80, "sensitive file reference"};
+      if (hit_at == 0) return {hit_at, 75, "sensitive file reference"};
+    }
+    if (steps >= 3) return {first_dots, 80, "deep directory climb"};
+    if (steps >= 1 && value.decoded.find('\0') != std::string_view::npos)
+      return {first_dots, 80, "directory climb with NUL truncation"};
+    if (steps >= 1 && value.kind == LocationKind::path) return {first_dots, 75, "directory climb in the path"};
+    return {};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> make_path_traversal() { return std::make_unique<PathTraversalDetector>(); }
+
+}  // namespace waf::engine
