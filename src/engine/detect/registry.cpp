@@ -1,6 +1,7 @@
 #include "engine/detect/registry.hpp"
 
 #include "engine/detect/path_traversal.hpp"
+#include "engine/detect/rfi_ssrf.hpp"
 #include "engine/detect/sqli.hpp"
 #include "engine/detect/xss.hpp"
 
@@ -12,6 +13,7 @@ const DetectorEntry kDetectors[] = {
     {"sqli", make_sqli},
     {"xss", make_xss},
     {"path_traversal", make_path_traversal},
+    {"rfi_ssrf", make_rfi_ssrf},
 };
 
 }  // namespace
