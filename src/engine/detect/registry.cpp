@@ -1,5 +1,6 @@
 #include "engine/detect/registry.hpp"
 
+#include "engine/detect/command_injection.hpp"
 #include "engine/detect/path_traversal.hpp"
 #include "engine/detect/rfi_ssrf.hpp"
 #include "engine/detect/sqli.hpp"
@@ -14,6 +15,7 @@ const DetectorEntry kDetectors[] = {
     {"xss", make_xss},
     {"path_traversal", make_path_traversal},
     {"rfi_ssrf", make_rfi_ssrf},
+    {"command_injection", make_command_injection},
 };
 
 }  // namespace
