@@ -4,6 +4,7 @@
 #include "engine/detect/path_traversal.hpp"
 #include "engine/detect/rfi_ssrf.hpp"
 #include "engine/detect/sqli.hpp"
+#include "engine/detect/ssti.hpp"
 #include "engine/detect/xss.hpp"
 
 namespace waf::engine {
@@ -16,6 +17,7 @@ const DetectorEntry kDetectors[] = {
     {"path_traversal", make_path_traversal},
     {"rfi_ssrf", make_rfi_ssrf},
     {"command_injection", make_command_injection},
+    {"ssti", make_ssti},
 };
 
 }  // namespace

@@ -1,0 +1,122 @@
+#include "engine/detect/ssti.hpp"
+
+#include "engine/detect/text.hpp"
+
+namespace waf::engine {
+namespace {
+
+using text::ifind;
+using text::is_digit;
+using text::is_space;
+
+// Names whose attribute walk leads from a template to the interpreter.
+constexpr std::string_view kGadgets[] = {
+    "__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__base__", "__init__",
+    "__import__", "__getattribute__", "getclass", "forname", "getruntime", "java.lang", "runtime",
+    "processbuilder", "freemarker.template", "config.items", "request.application", "self._", "lipsum",
+    "cycler", "joiner", "namespace", "popen", "os.system", "subprocess", "eval(", "exec(", "system(",
+    "constructor", "child_process", "mainmodule", "require(", "getenv", "invoke", "newinstance",
+    "objectconstructor", "scriptengine", ".exec(", "spawn(", "iframe", "%x(", "`"};
+// Server-side JavaScript/Node gadgets that are attacks wherever they appear.
+constexpr std::string_view kCodeGadgets[] = {
+    "child_process", "process.mainmodule", "process.binding", "_$$nd_func$$_", "constructor.constructor",
+    "global.process", "require('child", "require(\"child", "freemarker.template.utility.execute",
+    "java.lang.runtime", "getruntime().exec", "new java.lang.processbuilder", "__import__('os')",
+    "__import__(\"os\")", "__globals__", "__subclasses__()", "__builtins__"};
+
+bool has_expression(std::string_view body) noexcept {
+  // Arithmetic between numbers ("7*7", "7 * '7'"), a call, an index, a filter or a gadget.
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if ((c == '*' || c == '+' || c == '-' || c == '/' || c == '%') && i > 0) {
+      std::size_t l = i, r = i + 1;
+      while (l > 0 && is_space(body[l - 1])) --l;
+      while (r < body.size() && (is_space(body[r]) || body[r] == '\'' || body[r] == '"')) ++r;
+      if (l > 0 && (is_digit(body[l - 1]) || body[l - 1] == '\'' || body[l - 1] == '"') && r < body.size() &&
+          is_digit(body[r]))
+        return true;
+    }
+    if (c == '(' || c == '[' || c == '|') return true;
+  }
+  for (auto g : kGadgets) {
+    if (ifind(body, g) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+struct Hit {
+  std::size_t at = 0;
+  int score = 0;
+  std::string_view rule;
+};
+
+// Finds `open ... close` regions and judges their content.
+void scan_delimited(std::string_view s, std::string_view open, std::string_view close, int score, Hit& best) noexcept {
+  for (std::size_t at = s.find(open); at != std::string_view::npos; at = s.find(open, at + 1)) {
+    const std::size_t body_start = at + open.size();
+    const std::size_t end = s.find(close, body_start);
+    const std::string_view body = s.substr(body_start, (end == std::string_view::npos ? s.size() : end) - body_start);
+    if (body.empty() || body.size() > 2048) continue;
+    // "${jndi:..." belongs to the jndi detector; "${IFS}"/"${HOME}" are shell variables.
+    if (open == "${" && (text::istarts_with(body, "jndi") || text::istarts_with(body, "::-") ||
+                         body.find(':') != std::string_view::npos))
+      continue;
+    if (has_expression(body) && score > best.score) best = {at, score, "template expression"};
+  }
+}
+
+class SstiDetector final : public Detector {
+ public:
+  AttackClass attack_class() const noexcept override { return AttackClass::ssti; }
+
+  void scan(const Value& value, Findings& out) const noexcept override {
+    const std::string_view s = value.decoded;
+    Hit best;
+    if (s.find('{') != std::string_view::npos) {
+      scan_delimited(s, "{{", "}}", 85, best);
+      scan_delimited(s, "${", "}", 80, best);
+      scan_delimited(s, "#{", "}", 80, best);
+      scan_delimited(s, "*{", "}", 75, best);
+      scan_delimited(s, "@{", "}", 75, best);
+      for (auto kw : {"{% import", "{%import", "{% include", "{% set", "{%set", "{% for", "{% if", "{% debug",
+                      "{% load", "{% extends", "{php}", "{system(", "{exec("}) {
+        const std::size_t at = ifind(s, kw);
+        if (at != std::string_view::npos && 80 > best.score) best = {at, 80, "template statement"};
+      }
+    }
+    if (s.find('<') != std::string_view::npos) {
+      scan_delimited(s, "<%=", "%>", 85, best);
+      scan_delimited(s, "<%", "%>", 75, best);
+      for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach("}) {
+        const std::size_t at = ifind(s, kw);
+        if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
+      }
+    } else {
+      for (auto kw : {"?new()", "#set(", "#foreach("}) {
+        const std::size_t at = ifind(s, kw);
+        if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
+      }
+    }
+    for (auto g : kCodeGadgets) {
+      const std::size_t at = ifind(s, g);
+      if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "server-side code gadget"};
+    }
+    // Prototype pollution through argument names or JSON keys: "__proto__[x]", "constructor[prototype]".
+    if (ifind(s, "__proto__") != std::string_view::npos ||
+        (ifind(s, "constructor") != std::string_view::npos && ifind(s, "prototype") != std::string_view::npos)) {
+      const bool name = value.kind == LocationKind::query_name || value.kind == LocationKind::json_key ||
+                        value.kind == LocationKind::cookie || value.kind == LocationKind::query_value ||
+                        value.kind == LocationKind::json_value;
+      const std::size_t at = ifind(s, "__proto__");
+      if (name && 85 > best.score) best = {at == std::string_view::npos ? 0 : at, 85, "prototype pollution"};
+    }
+    if (best.score == 0) return;
+    text::report(out, AttackClass::ssti, value, s, best.at, 64, best.score, best.rule);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> make_ssti() { return std::make_unique<SstiDetector>(); }
+
+}  // namespace waf::engine
