@@ -1,6 +1,7 @@
 #include "engine/detect/registry.hpp"
 
 #include "engine/detect/command_injection.hpp"
+#include "engine/detect/nosqli.hpp"
 #include "engine/detect/path_traversal.hpp"
 #include "engine/detect/rfi_ssrf.hpp"
 #include "engine/detect/sqli.hpp"
@@ -18,6 +19,7 @@ const DetectorEntry kDetectors[] = {
     {"rfi_ssrf", make_rfi_ssrf},
     {"command_injection", make_command_injection},
     {"ssti", make_ssti},
+    {"nosqli", make_nosqli},
 };
 
 }  // namespace

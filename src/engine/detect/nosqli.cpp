@@ -1,0 +1,93 @@
+#include "engine/detect/nosqli.hpp"
+
+#include <array>
+
+#include "engine/detect/text.hpp"
+
+namespace waf::engine {
+namespace {
+
+struct Operator {
+  std::string_view name;  // without '$', lower case
+  int score;
+};
+// $where/$function/$accumulator run JavaScript on the server; the rest change the query's logic.
+constexpr Operator kOperators[] = {
+    {"ne", 85},       {"gt", 85},        {"gte", 85},      {"lt", 85},     {"lte", 85},    {"eq", 75},
+    {"in", 75},       {"nin", 85},       {"regex", 85},    {"where", 95},  {"exists", 85}, {"or", 80},
+    {"and", 75},      {"nor", 85},       {"not", 80},      {"expr", 85},   {"elemmatch", 80},
+    {"function", 95}, {"accumulator", 95}, {"lookup", 75}, {"options", 70}, {"size", 70},  {"type", 70},
+    {"all", 70},      {"mod", 70},       {"text", 70},     {"jsonschema", 80}, {"comment", 60},
+};
+
+const Operator* operator_at(std::string_view s, std::size_t dollar) noexcept {
+  std::array<char, 16> buf{};
+  std::size_t n = 0;
+  std::size_t i = dollar + 1;
+  while (i < s.size() && text::is_alpha(s[i]) && n < buf.size()) buf[n++] = text::lower(s[i++]);
+  if (n == 0 || n == buf.size() || (i < s.size() && text::is_word(s[i]))) return nullptr;
+  const std::string_view w(buf.data(), n);
+  for (const auto& op : kOperators) {
+    if (op.name == w) return &op;
+  }
+  return nullptr;
+}
+
+class NosqliDetector final : public Detector {
+ public:
+  AttackClass attack_class() const noexcept override { return AttackClass::nosqli; }
+
+  void scan(const Value& value, Findings& out) const noexcept override {
+    const std::string_view s = value.decoded;
+    const bool key = value.kind == LocationKind::json_key || value.kind == LocationKind::query_name;
+    int best = 0;
+    std::size_t best_at = 0;
+    for (std::size_t d = s.find('$'); d != std::string_view::npos; d = s.find('$', d + 1)) {
+      const Operator* op = operator_at(s, d);
+      if (op == nullptr) continue;
+      // Where the operator sits decides whether a parser turns it into a query operator:
+      // the whole JSON key, a bracketed name ("user[$ne]"), or a quoted key inside JSON text.
+      const bool whole_key = key && d == 0 && d + 1 + op->name.size() == s.size();
+      const bool bracket = d > 0 && s[d - 1] == '[' && s.find(']', d) != std::string_view::npos;
+      bool json_text = false;
+      if (d > 0 && (s[d - 1] == '"' || s[d - 1] == '\'')) {
+        std::size_t k = d + 1 + op->name.size();
+        if (k < s.size() && s[k] == s[d - 1]) ++k;
+        while (k < s.size() && text::is_space(s[k])) ++k;
+        json_text = k < s.size() && s[k] == ':';
+      }
+      // Unquoted mongo shell syntax: "{$where: 'sleep(5000)'}", "{ $ne: 1 }".
+      if (d > 0 && !json_text) {
+        std::size_t b = d;
+        while (b > 0 && text::is_space(s[b - 1])) --b;
+        std::size_t k = d + 1 + op->name.size();
+        while (k < s.size() && text::is_space(s[k])) ++k;
+        json_text = b > 0 && (s[b - 1] == '{' || s[b - 1] == ',') && k < s.size() && s[k] == ':';
+      }
+      if (!(whole_key || bracket || json_text)) continue;
+      if (op->score > best) {
+        best = op->score;
+        best_at = d > 0 ? d - 1 : 0;
+      }
+    }
+    // $where bodies: JavaScript comparisons against this.* ("this.password.match(/.*/)").
+    if (best == 0 && value.kind != LocationKind::body_text) {
+      const std::size_t at = text::ifind(s, "this.");
+      if (at != std::string_view::npos && (text::ifind(s, "return") != std::string_view::npos ||
+                                           text::ifind(s, ".match(") != std::string_view::npos) &&
+          (s.find("||") != std::string_view::npos || s.find("==") != std::string_view::npos ||
+           text::ifind(s, ".match(") != std::string_view::npos)) {
+        best = 75;
+        best_at = at;
+      }
+    }
+    if (best == 0) return;
+    text::report(out, AttackClass::nosqli, value, s, best_at, 48, best, "mongo query operator");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> make_nosqli() { return std::make_unique<NosqliDetector>(); }
+
+}  // namespace waf::engine
