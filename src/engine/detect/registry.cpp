@@ -1,6 +1,7 @@
 #include "engine/detect/registry.hpp"
 
 #include "engine/detect/command_injection.hpp"
+#include "engine/detect/ldapi.hpp"
 #include "engine/detect/nosqli.hpp"
 #include "engine/detect/path_traversal.hpp"
 #include "engine/detect/rfi_ssrf.hpp"
@@ -20,6 +21,7 @@ const DetectorEntry kDetectors[] = {
     {"command_injection", make_command_injection},
     {"ssti", make_ssti},
     {"nosqli", make_nosqli},
+    {"ldapi", make_ldapi},
 };
 
 }  // namespace
