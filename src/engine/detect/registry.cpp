@@ -8,6 +8,7 @@
 #include "engine/detect/sqli.hpp"
 #include "engine/detect/ssti.hpp"
 #include "engine/detect/xss.hpp"
+#include "engine/detect/xxe.hpp"
 
 namespace waf::engine {
 namespace {
@@ -22,6 +23,7 @@ const DetectorEntry kDetectors[] = {
     {"ssti", make_ssti},
     {"nosqli", make_nosqli},
     {"ldapi", make_ldapi},
+    {"xxe", make_xxe},
 };
 
 }  // namespace
