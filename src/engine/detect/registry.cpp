@@ -1,6 +1,7 @@
 #include "engine/detect/registry.hpp"
 
 #include "engine/detect/command_injection.hpp"
+#include "engine/detect/jndi.hpp"
 #include "engine/detect/ldapi.hpp"
 #include "engine/detect/nosqli.hpp"
 #include "engine/detect/path_traversal.hpp"
@@ -24,6 +25,7 @@ const DetectorEntry kDetectors[] = {
     {"nosqli", make_nosqli},
     {"ldapi", make_ldapi},
     {"xxe", make_xxe},
+    {"jndi", make_jndi},
 };
 
 }  // namespace
