@@ -1,6 +1,7 @@
 #include "engine/detect/registry.hpp"
 
 #include "engine/detect/command_injection.hpp"
+#include "engine/detect/crlf.hpp"
 #include "engine/detect/jndi.hpp"
 #include "engine/detect/ldapi.hpp"
 #include "engine/detect/nosqli.hpp"
@@ -26,6 +27,7 @@ const DetectorEntry kDetectors[] = {
     {"ldapi", make_ldapi},
     {"xxe", make_xxe},
     {"jndi", make_jndi},
+    {"crlf", make_crlf},
 };
 
 }  // namespace

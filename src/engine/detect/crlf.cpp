@@ -1,0 +1,82 @@
+#include "engine/detect/crlf.hpp"
+
+#include "engine/detect/text.hpp"
+
+namespace waf::engine {
+namespace {
+
+using text::istarts_with;
+
+// Headers an injected line would set; recognised even in multi-line form fields.
+constexpr std::string_view kDangerousHeaders[] = {
+    "set-cookie", "location", "content-type", "content-length", "transfer-encoding", "refresh",
+    "access-control-allow-origin", "access-control-allow-credentials", "content-security-policy",
+    "x-xss-protection", "content-disposition", "cache-control", "host", "x-forwarded-for",
+    "x-forwarded-host", "cookie", "link", "connection", "upgrade", "authorization", "x-original-url",
+    "x-rewrite-url", "remote-addr", "x-forwarded-proto", "expect"};
+
+// "Name: value" per RFC 9110 field-name (token) rules.
+bool header_line(std::string_view line, bool dangerous_only) noexcept {
+  std::size_t i = 0;
+  while (i < line.size() && (text::is_word(line[i]) || line[i] == '-')) ++i;
+  if (i == 0 || i > 64) return false;
+  std::size_t k = i;
+  while (k < line.size() && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r')) ++k;
+  if (k >= line.size() || line[k] != ':') return false;
+  const std::string_view name = line.substr(0, i);
+  for (auto h : kDangerousHeaders) {
+    if (text::iequals(h, name)) return true;
+  }
+  return !dangerous_only && name.find('-') != std::string_view::npos;
+}
+
+bool start_line(std::string_view line) noexcept {
+  if (istarts_with(line, "http/1.") || istarts_with(line, "http/2")) return true;  // status line
+  static constexpr std::string_view kMethods[] = {"get ", "post ", "put ", "delete ", "head ", "options ", "patch ", "connect ", "trace "};
+  for (auto m : kMethods) {
+    if (istarts_with(line, m) && text::ifind(line, " http/") != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+class CrlfDetector final : public Detector {
+ public:
+  AttackClass attack_class() const noexcept override { return AttackClass::crlf; }
+
+  void scan(const Value& value, Findings& out) const noexcept override {
+    const std::string_view s = value.decoded;
+    if (s.find_first_of("\r\n") == std::string_view::npos) {
+      // A request line smuggled into an argument without the newline the decoder removed.
+      return;
+    }
+    const LocationKind k = value.kind;
+    const bool body = k == LocationKind::body_text || k == LocationKind::json_value || k == LocationKind::xml_text ||
+                      k == LocationKind::multipart_value || k == LocationKind::form_value ||
+                      k == LocationKind::xml_doctype;
+    // Names and paths never contain line breaks in legitimate traffic.
+    if (k == LocationKind::query_name || k == LocationKind::path || k == LocationKind::method ||
+        k == LocationKind::json_key) {
+      return found(value, out, s.find_first_of("\r\n"), 80, "line break in a name or path");
+    }
+    for (std::size_t nl = s.find_first_of("\r\n"); nl != std::string_view::npos; nl = s.find_first_of("\r\n", nl + 1)) {
+      std::size_t i = nl;
+      while (i < s.size() && (s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '\t')) ++i;
+      const std::size_t eol = s.find_first_of("\r\n", i);
+      const std::string_view line = s.substr(i, (eol == std::string_view::npos ? s.size() : eol) - i);
+      if (start_line(line)) return found(value, out, nl, body ? 75 : 90, "status or request line after a line break");
+      if (header_line(line, body)) return found(value, out, nl, body ? 70 : 85, "header line after a line break");
+      nl = i > nl ? i - 1 : nl;
+    }
+  }
+
+ private:
+  static void found(const Value& value, Findings& out, std::size_t at, int score, std::string_view rule) {
+    text::report(out, AttackClass::crlf, value, value.decoded, at, 64, score, rule);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> make_crlf() { return std::make_unique<CrlfDetector>(); }
+
+}  // namespace waf::engine
