@@ -7,6 +7,7 @@
 #include "engine/detect/nosqli.hpp"
 #include "engine/detect/path_traversal.hpp"
 #include "engine/detect/rfi_ssrf.hpp"
+#include "engine/detect/scanner.hpp"
 #include "engine/detect/sqli.hpp"
 #include "engine/detect/ssti.hpp"
 #include "engine/detect/xss.hpp"
@@ -28,6 +29,7 @@ const DetectorEntry kDetectors[] = {
     {"xxe", make_xxe},
     {"jndi", make_jndi},
     {"crlf", make_crlf},
+    {"scanner", make_scanner},
 };
 
 }  // namespace
