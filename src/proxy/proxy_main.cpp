@@ -1,12 +1,176 @@
-#include "common/options.hpp"
+// `waf proxy`: options -> resolved upstream -> workers + admin server -> wait for a signal -> drain.
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "build_info.hpp"
+#include "common/json_writer.hpp"
+#include "common/log.hpp"
+#include "common/net/endpoint.hpp"
+#include "proxy/admin_server.hpp"
+#include "proxy/proxy_options.hpp"
+#include "proxy/worker.hpp"
 #include "roles.hpp"
 
 namespace waf::proxy {
-int run(int argc, const char* const* argv) {
-  CLI::App app{"proxy", argv[0]};
-  options::CommonOptions common;
-  options::add_common_options(app, common);
-  if (const int rc = options::parse(app, common, argc, argv); rc >= 0) return rc;
-  return options::not_built_yet(app);
+namespace {
+
+Result<std::vector<asio::ip::tcp::endpoint>> resolve_endpoints(const net::HostPort& hp, std::string_view option) {
+  auto addresses = net::resolve(hp);
+  if (!addresses) return make_error(fmt::format("{}: {}", option, addresses.error().message));
+  std::vector<asio::ip::tcp::endpoint> out;
+  for (const auto& a : *addresses) out.emplace_back(asio::ip::make_address(a), hp.port);
+  return out;
 }
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
+  return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
+                             : fmt::format("{}:{}", e.address().to_string(), e.port());
+}
+
+// Counts worker threads that have returned, so the main thread can wait with a deadline.
+class Finished {
+ public:
+  void one_done() {
+    std::lock_guard lock(mutex_);
+    ++done_;
+    cv_.notify_all();
+  }
+  bool wait_all(std::size_t n, std::chrono::milliseconds deadline) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, deadline, [&] { return done_ >= n; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::size_t done_ = 0;
+};
+
+int fail(const CLI::App& app, const Error& e) {
+  std::fprintf(stderr, "%s: %s\n", app.get_name().c_str(), e.message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv) {
+  CLI::App app{"Sidecar reverse proxy: inspects each request, then blocks it or forwards it to the app", argv[0]};
+  options::CommonOptions common;
+  ProxyOptionParser parser(app, common);
+  ProxyOptions opts;
+  if (const int rc = parser.parse(argc, argv, opts); rc >= 0) return rc;
+
+  auto upstream = resolve_endpoints(opts.upstream, "--upstream");
+  if (!upstream) return fail(app, upstream.error());
+  auto listen_at = resolve_endpoints(opts.listen, "--listen");
+  if (!listen_at) return fail(app, listen_at.error());
+  auto admin_at = resolve_endpoints(opts.admin_listen, "--admin-listen");
+  if (!admin_at) return fail(app, admin_at.error());
+  std::unique_ptr<AccessLog> access_log;
+  if (!opts.access_log.empty()) {
+    auto opened = AccessLog::open(opts.access_log);
+    if (!opened) return fail(app, opened.error());
+    access_log = std::move(*opened);
+  }
+
+  // Signals are taken synchronously by the main thread; workers never see them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  metrics::Registry registry;
+  ProxyMetrics proxy_metrics(registry);
+  ForwardAllHook hook(opts.mode != Mode::off);
+  SharedState shared{opts, proxy_metrics, hook, *upstream, access_log.get()};
+  const unsigned worker_count = opts.workers != 0 ? opts.workers : net::available_cpus();
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  asio::ip::tcp::endpoint bound = listen_at->front();
+  for (unsigned i = 0; i < worker_count; ++i) {
+    workers.push_back(std::make_unique<Worker>(shared, i));
+    auto at = workers.back()->listen(bound);  // port 0: the first worker picks, the others share it
+    if (!at) return fail(app, at.error());
+    bound = *at;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  asio::io_context admin_io{1};
+  AdminServer admin(admin_io, AdminHandlers{
+      registry,
+      [&] {
+        std::string out;
+        json::ObjectWriter(out)
+            .field("version", build::kVersion)
+            .field("commit", build::kGitCommit)
+            .field("mode", mode_name(opts.mode))
+            .field("upstream", opts.upstream.to_string())
+            .field("workers", worker_count)
+            .field("draining", shared.draining.load())
+            .field("connections_active", proxy_metrics.connections_active.value())
+            .field("requests_total", [&] {
+              std::uint64_t n = 0;
+              for (auto* c : proxy_metrics.requests_by_class) n += c->value();
+              return n;
+            }())
+            .field("uptime_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())
+            .close();
+        return out;
+      },
+      [&] { return shared.draining.load(); },
+      *upstream});
+  auto admin_bound = admin.listen(admin_at->front());
+  if (!admin_bound) return fail(app, admin_bound.error());
+
+  log::info("listening", {{"listener", "proxy"}, {"address", endpoint_text(bound)}, {"workers", worker_count},
+                          {"mode", mode_name(opts.mode)}, {"upstream", opts.upstream.to_string()}});
+  log::info("listening", {{"listener", "admin"}, {"address", endpoint_text(*admin_bound)}});
+
+  Finished finished;
+  std::vector<std::thread> threads;
+  for (auto& w : workers) {
+    threads.emplace_back([&finished, worker = w.get()] {
+      worker->run();
+      finished.one_done();
+    });
+  }
+  std::thread admin_thread([&] { admin_io.run(); });
+
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGHUP) {
+      log::info("sighup_ignored", {{"reason", "no policy loaded"}});
+      continue;
+    }
+    log::info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                           {"deadline_ms", static_cast<std::int64_t>(opts.drain_timeout.count())}});
+    break;
+  }
+  shared.draining = true;
+  proxy_metrics.draining.set(1);
+  for (auto& w : workers) w->drain();
+  const bool clean = finished.wait_all(workers.size(), opts.drain_timeout);
+  if (!clean) {
+    log::warn("drain_deadline_passed", {{"connections_active", proxy_metrics.connections_active.value()}});
+    for (auto& w : workers) w->stop();
+  }
+  for (auto& t : threads) t.join();
+  asio::post(admin_io, [&] { admin.stop(); });
+  admin_io.stop();
+  admin_thread.join();
+  log::info("stopped", {{"clean", clean}});
+  return 0;
+}
+
 }  // namespace waf::proxy

@@ -1,0 +1,51 @@
+#pragma once
+// The point between a parsed request and the upstream where the engine decides. The session
+// calls on_request_head() once the head is parsed; if that asks for the body, the session holds up
+// to --inspect-body-limit bytes of it and calls on_request_body() before anything is forwarded.
+#include <string>
+#include <string_view>
+
+#include "proxy/http1_codec.hpp"
+
+namespace waf::proxy {
+
+struct RequestContext {
+  const MessageHead& head;
+  std::string_view client_ip;
+  std::string_view request_id;
+};
+
+enum class HookAction {
+  forward,       // send it upstream now
+  inspect_body,  // hold the body (up to the limit) and ask again
+  block,         // answer with the hook's response and close
+};
+
+struct HookDecision {
+  HookAction action = HookAction::forward;
+  int status = 403;           // for block
+  std::string content_type;   // for block
+  std::string body;           // for block
+};
+
+class InspectionHook {
+ public:
+  virtual ~InspectionHook() = default;
+  virtual HookDecision on_request_head(const RequestContext& request) noexcept = 0;
+  // `body` is the held prefix; `truncated` when the body was longer than the limit.
+  virtual HookDecision on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept = 0;
+};
+
+// Until the engine is plugged in: every request is forwarded; the body is held when the mode
+// inspects, so the buffering path runs exactly as it will with detectors.
+class ForwardAllHook final : public InspectionHook {
+ public:
+  explicit ForwardAllHook(bool inspect_bodies) : inspect_bodies_(inspect_bodies) {}
+  HookDecision on_request_head(const RequestContext& request) noexcept override;
+  HookDecision on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept override;
+
+ private:
+  bool inspect_bodies_;
+};
+
+}  // namespace waf::proxy

@@ -1,0 +1,80 @@
+#include "proxy/proxy_options.hpp"
+
+#include <iostream>
+
+namespace waf::proxy {
+
+std::string_view mode_name(Mode mode) noexcept {
+  switch (mode) {
+    case Mode::off: return "off";
+    case Mode::monitoring: return "monitoring";
+    case Mode::safe_blocking: return "safe_blocking";
+    case Mode::block: return "block";
+  }
+  return "monitoring";
+}
+
+ProxyOptionParser::ProxyOptionParser(CLI::App& app, options::CommonOptions& common) : app_(app), common_(common) {
+  using options::kByteSize;
+  using options::kDuration;
+  using options::kHostPort;
+  app.add_option("--listen", listen_, "Address for client traffic (the Pod's 'proxy' port)")->check(kHostPort)->capture_default_str();
+  app.add_option("--upstream", upstream_, "The application, HOST:PORT (resolved at startup)")->check(kHostPort)->capture_default_str();
+  app.add_option("--admin-listen", admin_listen_, "Address for /healthz, /readyz, /metrics, /status")->check(kHostPort)->capture_default_str();
+  app.add_option("--workers", workers_, "Worker threads (0: the CPUs the container may use)")->check(CLI::Range(0u, 256u))->capture_default_str();
+  app.add_option("--mode", mode_, "Filtration mode: off, monitoring, safe_blocking, block")
+      ->check(CLI::IsMember({"off", "monitoring", "safe_blocking", "block"}))->capture_default_str();
+  app.add_option("--policy", policy_, "Policy file (JSON); reloaded on change and on SIGHUP")->check(CLI::ExistingFile);
+  app.add_option("--postanalytics", postanalytics_, "Postanalytics ingest address, HOST:PORT")->check(kHostPort);
+  app.add_option("--inspect-body-limit", inspect_body_limit_, "Bytes of each request body held for inspection")->check(kByteSize)->capture_default_str();
+  app.add_option("--max-header-bytes", max_header_bytes_, "Largest request head accepted (400 beyond)")->check(kByteSize)->capture_default_str();
+  app.add_option("--max-connections", max_connections_, "Concurrent client connections (503 beyond)")->check(CLI::Range(1ull, 1000000ull))->capture_default_str();
+  app.add_option("--header-timeout", header_timeout_, "Time allowed to send a request head")->check(kDuration)->capture_default_str();
+  app.add_option("--idle-timeout", idle_timeout_, "Keep-alive idle time before a client connection is closed")->check(kDuration)->capture_default_str();
+  app.add_option("--client-body-timeout", client_body_timeout_, "Idle time allowed between request body reads")->check(kDuration)->capture_default_str();
+  app.add_option("--upstream-connect-timeout", upstream_connect_timeout_, "Upstream connect timeout (504 beyond)")->check(kDuration)->capture_default_str();
+  app.add_option("--upstream-response-timeout", upstream_response_timeout_, "Idle time allowed while waiting for upstream bytes (504 beyond)")->check(kDuration)->capture_default_str();
+  app.add_option("--tunnel-idle-timeout", tunnel_idle_timeout_, "Idle time of an upgraded (WebSocket) connection")->check(kDuration)->capture_default_str();
+  app.add_option("--drain-timeout", drain_timeout_, "On SIGTERM, time allowed for in-flight requests")->check(kDuration)->capture_default_str();
+  app.add_option("--upstream-max-idle", upstream_max_idle_, "Idle upstream connections kept per worker")->check(CLI::Range(0ull, 100000ull))->capture_default_str();
+  app.add_option("--trusted-proxies", trusted_proxies_, "CIDRs whose X-Forwarded-* and X-Request-Id are trusted")
+      ->check(CLI::Validator([](std::string& s) {
+        auto r = net::CidrList::parse(s);
+        return r.ok() ? std::string() : r.error().message;
+      }, "CIDR,..."));
+  app.add_option("--access-log", access_log_, "Access log: a file path, or - for stdout (default off)");
+  options::add_common_options(app, common);
+}
+
+int ProxyOptionParser::parse(int argc, const char* const* argv, ProxyOptions& out) {
+  if (const int rc = options::parse(app_, common_, argc, argv); rc >= 0) return rc;
+  // Every text below passed its validator, so the conversions cannot fail.
+  out.listen = *net::parse_host_port(listen_);
+  out.upstream = *net::parse_host_port(upstream_);
+  out.admin_listen = *net::parse_host_port(admin_listen_);
+  if (out.upstream.host.empty() || out.upstream.port == 0) {
+    std::cerr << app_.get_name() << ": --upstream: needs a host and a non-zero port\n";
+    return 2;
+  }
+  out.workers = workers_;
+  out.mode = mode_ == "off" ? Mode::off : mode_ == "block" ? Mode::block : mode_ == "safe_blocking" ? Mode::safe_blocking : Mode::monitoring;
+  out.policy_file = policy_;
+  out.postanalytics = postanalytics_;
+  out.inspect_body_limit = *options::parse_byte_size(inspect_body_limit_);
+  out.max_header_bytes = *options::parse_byte_size(max_header_bytes_);
+  out.max_connections = max_connections_;
+  out.upstream_max_idle = upstream_max_idle_;
+  const auto ms = [](const std::string& s) { return std::chrono::milliseconds(*options::parse_duration_ms(s)); };
+  out.header_timeout = ms(header_timeout_);
+  out.idle_timeout = ms(idle_timeout_);
+  out.client_body_timeout = ms(client_body_timeout_);
+  out.upstream_connect_timeout = ms(upstream_connect_timeout_);
+  out.upstream_response_timeout = ms(upstream_response_timeout_);
+  out.tunnel_idle_timeout = ms(tunnel_idle_timeout_);
+  out.drain_timeout = ms(drain_timeout_);
+  out.trusted_proxies = *net::CidrList::parse(trusted_proxies_);
+  out.access_log = access_log_;
+  return -1;
+}
+
+}  // namespace waf::proxy

@@ -1,0 +1,62 @@
+#pragma once
+// Every option of `waf proxy`, parsed once at startup into typed values.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "common/net/cidr.hpp"
+#include "common/net/endpoint.hpp"
+#include "common/options.hpp"
+
+namespace waf::proxy {
+
+enum class Mode { off, monitoring, safe_blocking, block };
+std::string_view mode_name(Mode mode) noexcept;
+
+struct ProxyOptions {
+  net::HostPort listen{"", 8000};
+  net::HostPort upstream{"127.0.0.1", 8080};
+  net::HostPort admin_listen{"", 9901};
+  unsigned workers = 0;  // 0: the CPUs the cgroup allows
+  Mode mode = Mode::monitoring;
+  std::string policy_file;
+  std::string postanalytics;
+  std::uint64_t inspect_body_limit = 64 * 1024;
+  std::uint64_t max_header_bytes = 32 * 1024;
+  std::uint64_t max_connections = 10000;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds client_body_timeout{60'000};
+  std::chrono::milliseconds upstream_connect_timeout{5'000};
+  std::chrono::milliseconds upstream_response_timeout{60'000};
+  std::chrono::milliseconds tunnel_idle_timeout{3'600'000};
+  std::chrono::milliseconds drain_timeout{25'000};
+  std::uint64_t upstream_max_idle = 32;
+  net::CidrList trusted_proxies;
+  std::string access_log;  // "" off, "-" stdout, else a file path
+};
+
+// Declares the options on `app`; `finish` converts the parsed text into `out` after parsing.
+class ProxyOptionParser {
+ public:
+  ProxyOptionParser(CLI::App& app, options::CommonOptions& common);
+  // Returns -1 to run, otherwise the exit code (errors already printed, one line naming the option).
+  int parse(int argc, const char* const* argv, ProxyOptions& out);
+
+ private:
+  CLI::App& app_;
+  options::CommonOptions& common_;
+  std::string listen_ = ":8000", upstream_ = "127.0.0.1:8080", admin_listen_ = ":9901", mode_ = "monitoring";
+  unsigned workers_ = 0;
+  std::string policy_, postanalytics_;
+  std::string inspect_body_limit_ = "64KiB", max_header_bytes_ = "32KiB";
+  std::uint64_t max_connections_ = 10000, upstream_max_idle_ = 32;
+  std::string header_timeout_ = "10s", idle_timeout_ = "60s", client_body_timeout_ = "60s";
+  std::string upstream_connect_timeout_ = "5s", upstream_response_timeout_ = "60s";
+  std::string tunnel_idle_timeout_ = "1h", drain_timeout_ = "25s";
+  std::string trusted_proxies_, access_log_;
+};
+
+}  // namespace waf::proxy
