@@ -1,0 +1,1 @@
+"""Helpers for the Kubernetes tests: the controller process, certificates, a tiny API client."""
