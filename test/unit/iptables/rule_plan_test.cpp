@@ -33,7 +33,7 @@ const GoldenCase kCases[] = {
     {"several_app_ports", [](CaptureOptions& o) { o.application_ports = {8080, 8443, 9000}; }},
     {"exclusions",
      [](CaptureOptions& o) {
-       o.application_ports = {8080, 9090};
+       o.application_ports = {8080, 8443, 9090};
        o.exclude_ports = {9090, 22};
      }},
     {"all_ports",
