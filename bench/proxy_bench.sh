@@ -81,13 +81,8 @@ pin() {  # CPU PID: the process and its threads; nginx workers are children, pin
   for child in $(pgrep -P "$pid" || true); do taskset -a -p -c "$cpu" "$child" >/dev/null; done
 }
 
-rss_kib() {  # PID: VmRSS of the process plus its children (nginx master + worker), in KiB
-  local pid=$1 total=0 p v
-  for p in "$pid" $(pgrep -P "$pid" || true); do
-    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
-    total=$((total + ${v:-0}))
-  done
-  echo "$total"
+rss_kib() {  # PID: VmRSS in KiB
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
 to_ms() {  # wrk latency ("812.00us", "1.23ms", "1.01s") in milliseconds
@@ -146,7 +141,7 @@ wait_ready "$nginx_port" "nginx proxy" "$work/proxy-error.log" "$nginx_proxy_pid
 # --- (c) waf proxy ----------------------------------------------------------------------------------
 waf_port=$(free_port)
 waf_admin_port=$(free_port)
-taskset -c "$proxy_cpu" "$waf" proxy --mode off --workers 1 --log-level warn \
+taskset -c "$proxy_cpu" "$waf" proxy --mode off --workers 1 \
   --listen "127.0.0.1:$waf_port" --admin-listen "127.0.0.1:$waf_admin_port" \
   --upstream "127.0.0.1:$backend_port" 2>"$work/waf.log" &
 waf_pid=$!
@@ -161,7 +156,11 @@ run_wrk backend "$backend_port" "$backend_pid"
 
 pin "$load_cpu" "$backend_pid"
 pin "$proxy_cpu" "$nginx_proxy_pid"
-run_wrk nginx "$nginx_port" "$nginx_proxy_pid"
+# nginx's RSS is its worker's (the process doing the work); the master is reported apart: its RSS
+# is mostly library pages it shares with the worker.
+nginx_worker_pid=$(pgrep -P "$nginx_proxy_pid" | head -n1)
+nginx_master_rss=$(rss_kib "$nginx_proxy_pid")
+run_wrk nginx "$nginx_port" "$nginx_worker_pid"
 pin "$load_cpu" "$nginx_proxy_pid"
 
 if [ "$waf_ok" = 1 ]; then
@@ -183,7 +182,8 @@ echo "$(date -u +%Y-%m-%d), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 
      "$(nginx -v 2>&1 | sed 's/.*: //'); $("$waf" version | head -n1); wrk -t1 -c$connections -d${duration}s;" \
      "proxy pinned to CPU $proxy_cpu, wrk to CPU $load_cpu."
 echo
-echo "RSS: resident memory of all the proxy's processes (nginx: master + worker), idle after a 1 s warm-up and peak under load."
+echo "RSS: VmRSS of the process that serves (nginx: its worker; its master adds $(mib "$nginx_master_rss")," \
+     "mostly shared library pages), idle after a 1 s warm-up and peak under load."
 echo
 echo "| target | requests/s | p50 | p99 | RSS idle | RSS under load |"
 echo "|---|---:|---:|---:|---:|---:|"

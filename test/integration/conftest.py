@@ -1,0 +1,80 @@
+"""Fixtures that run the real `waf proxy` against a recording fake upstream on loopback.
+
+WAF_BIN is the binary under test (the ASan/UBSan build under `make test`); WAF_STATIC_BIN is the
+shipped static binary (used where ASan would distort the measurement: RSS, and for the scratch /
+chroot checks). Each proxy is started with port 0 and its real ports are read from its JSON
+`listening` log lines; at teardown it gets SIGTERM and must exit 0 with no sanitizer report.
+"""
+import os
+
+import pytest
+
+from upstream import Upstream
+from wafproc import Proxy, proxy_argv
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+
+
+def _binary(env_name, default):
+    path = os.path.abspath(os.environ.get(env_name, os.path.join(REPO, default)))
+    if not os.path.exists(path):
+        pytest.skip(f"{env_name}: no waf binary at {path} (run 'make build' / 'make build-asan')")
+    return path
+
+
+@pytest.fixture(scope="session")
+def waf_bin():
+    return _binary("WAF_BIN", "build/asan/waf")
+
+
+@pytest.fixture(scope="session")
+def waf_static_bin():
+    return _binary("WAF_STATIC_BIN", "build/release/waf")
+
+
+@pytest.fixture
+def upstream():
+    up = Upstream()
+    yield up
+    up.stop()
+
+
+@pytest.fixture
+def make_upstream():
+    made = []
+
+    def make(**kw):
+        up = Upstream(**kw)
+        made.append(up)
+        return up
+    yield make
+    for up in made:
+        up.stop()
+
+
+@pytest.fixture
+def start_proxy(waf_bin):
+    """start_proxy(upstream_address, *extra_flags, binary=None, env=None) -> Proxy; every proxy is
+    stopped at the end of the test and must exit cleanly."""
+    started = []
+
+    def start(upstream_address, *extra, binary=None, env=None, argv=None):
+        p = Proxy(argv or proxy_argv(binary or waf_bin, upstream_address, extra), env=env)
+        started.append(p)
+        return p.wait_ready()
+    yield start
+    errors = []
+    for p in started:
+        try:
+            p.stop()
+        except AssertionError as e:
+            errors.append(str(e))
+    assert not errors, "\n\n".join(errors)
+
+
+@pytest.fixture
+def proxy(start_proxy, upstream):
+    """A proxy with one worker in front of the default recording upstream."""
+    return start_proxy(upstream.address, "--workers", "1")
+
