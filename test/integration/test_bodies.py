@@ -154,3 +154,12 @@ def test_response_bodies_of_both_framings_arrive_intact(proxy, upstream, framing
         assert resp.body == bytes(payload(size))
         if framing == "length":
             assert resp.header("content-length") == str(size), "Content-Length must be kept as is"
+
+
+def test_chunk_extensions_and_uppercase_hex_are_accepted(proxy, upstream):
+    body = b"0123456789" * 3
+    with proxy.client() as c:
+        c.send(request_bytes("POST", "/upload", [("Transfer-Encoding", "chunked")])
+               + b"A;name=value\r\n" + body[:10] + b"\r\n14\r\n" + body[10:] + b"\r\n0\r\n\r\n")
+        resp = c.response("POST")
+    assert resp.body == f"30 {hashlib.sha256(body).hexdigest()}".encode()

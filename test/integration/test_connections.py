@@ -2,6 +2,11 @@
 import base64
 import hashlib
 import os
+import socket
+import struct
+import threading
+
+import pytest
 
 from httpwire import Client, request_bytes, wait_until
 from upstream import WS_GUID, payload, read_ws_frame, ws_frame
@@ -129,3 +134,77 @@ def test_unrelated_clients_are_served_concurrently(proxy, upstream):
         assert proxy.get("/quick").body == b"/quick"
         upstream.open_gate("concurrent")
         assert slow.response().body_len == 1 << 20
+
+
+def test_head_response_has_no_body_and_the_connection_stays_usable(proxy, upstream):
+    with proxy.client() as c:
+        resp = c.request("HEAD", "/length/1000")
+        assert resp.status == 200
+        assert resp.header("content-length") == "1000"
+        assert c.request("GET", "/after-head").body == b"/after-head", "HEAD desynchronised the connection"
+
+
+@pytest.mark.parametrize("code", [204, 304])
+def test_bodyless_statuses_keep_the_connection_in_sync(proxy, upstream, code):
+    with proxy.client() as c:
+        assert c.request("GET", f"/status/{code}").status == code
+        assert c.request("GET", "/next").body == b"/next"
+
+
+def test_upstream_closing_an_idle_pooled_connection_is_not_a_client_error(proxy, upstream):
+    # Apps close idle keep-alive connections on their own schedule (Node: 5 s); the proxy must not
+    # hand such a dead connection to the next request and answer 502.
+    assert proxy.get("/then-close").status == 200
+    first = upstream.connections[upstream.wait_requests(1)[0].conn]
+    wait_until(lambda: first.sock.fileno() == -1, what="the upstream to close its side")
+    with proxy.client() as c:
+        for i in range(3):
+            resp = c.request("GET", f"/again/{i}")
+            assert (resp.status, resp.body) == (200, f"/again/{i}".encode()), resp.raw_head
+
+
+def test_upstream_connection_close_is_hop_by_hop(proxy, upstream):
+    with proxy.client() as c:
+        resp = c.request("GET", "/conn-close")
+        assert resp.status == 200
+        assert "close" not in resp.connection_tokens(), "the upstream's Connection: close leaked to the client"
+        assert c.request("GET", "/still-open").body == b"/still-open"
+    reqs = upstream.wait_requests(2)
+    assert reqs[0].conn != reqs[1].conn, "the proxy reused an upstream connection that said close"
+
+
+def test_client_abort_mid_response_leaves_the_proxy_healthy(proxy, upstream):
+    for _ in range(3):
+        c = Client(proxy.port)
+        c.send(request_bytes("GET", "/length/8000000"))
+        c.reader.read_until(b"\r\n\r\n")
+        c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()  # RST with most of the body unsent
+    assert proxy.get("/healthy").body == b"/healthy"
+    wait_until(lambda: proxy.metrics().value("waf_proxy_connections_active") == 0,
+               what="aborted connections to be released")
+
+
+def test_many_concurrent_keep_alive_clients(start_proxy, upstream):
+    proxy = start_proxy(upstream.address, "--workers", "2")
+    errors = []
+
+    def client(n):
+        try:
+            with Client(proxy.port) as c:
+                for i in range(5):
+                    path = f"/c{n}/r{i}"
+                    resp = c.request("GET", path) if i % 2 == 0 else c.request("POST", "/upload", body=path.encode())
+                    want = path.encode() if i % 2 == 0 else f"{len(path)} {hashlib.sha256(path.encode()).hexdigest()}".encode()
+                    if (resp.status, resp.body) != (200, want):
+                        errors.append((path, resp.status, resp.body[:100]))
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append((n, repr(e)))
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(100)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors[:5]
+    assert len(upstream.wait_requests(500)) == 500
+    proxy.wait_metrics([("waf_proxy_requests_total", {"code_class": "2xx"}, 500)])

@@ -134,3 +134,15 @@ def test_connections_beyond_the_limit_get_503(start_proxy, upstream):
     finally:
         second.close()
     assert "/3" not in [r.target for r in upstream.requests]
+
+
+def test_upstream_dying_mid_body_closes_the_client_connection(proxy, upstream):
+    # The head is already out, so no 502 is possible: the client must see the connection end early
+    # instead of waiting for bytes that will never come.
+    with proxy.client() as c:
+        c.send(request_bytes("GET", "/truncate"))
+        head = c.reader.read_until(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200")
+        assert c.closed_by_peer(timeout=5), "the client was left waiting for a body the upstream never sent"
+        assert len(c.leftover) < 1000, "the proxy delivered bytes the upstream never sent"
+    assert proxy.get("/after").status == 200

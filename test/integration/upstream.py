@@ -4,7 +4,10 @@ Each accepted connection gets a pump thread that only records (so the record is 
 for bytes the handler never reads) and a handler thread that parses requests from the record and
 answers according to the request path:
 
-  /status/<code>         that status, small Content-Length body
+  /status/<code>         that status, small Content-Length body (none for 204 and 304)
+  /then-close            200, then closes the (keep-alive) connection without saying so
+  /conn-close            200 with "Connection: close", then closes
+  /truncate              200 announcing 1000 body bytes, sends 10, then closes
   /delay/<ms>            waits, then answers 200 with the path as body
   /chunked/<n>           200 with <n> bytes of payload(), chunked
   /length/<n>            200 with <n> bytes of payload(), Content-Length
@@ -16,6 +19,7 @@ answers according to the request path:
   /ws                    WebSocket: 101, then echoes every client frame as an unmasked server frame
   anything else          200, body = the request target
 
+A HEAD request gets the head the GET would get, without the body.
 Tests can also pass `routes={path_prefix: fn(conn, request)}` for one-off behaviour.
 """
 import base64
@@ -213,14 +217,27 @@ class Upstream:
         kind = parts[1] if len(parts) > 1 else ""
         arg = parts[2] if len(parts) > 2 else ""
         if kind == "status":
-            conn.send(response_bytes(int(arg), b"status " + arg.encode(), reason="S"))
+            code = int(arg)
+            if code in (204, 304):
+                conn.send(f"HTTP/1.1 {code} S\r\n\r\n".encode())
+            else:
+                self._reply(conn, req, response_bytes(code, b"status " + arg.encode(), reason="S"))
+        elif kind == "then-close":
+            conn.send(response_bytes(200, path.encode()))
+            return False
+        elif kind == "conn-close":
+            conn.send(response_bytes(200, path.encode(), headers=[("Connection", "close")]))
+            return False
+        elif kind == "truncate":
+            conn.send(response_bytes(200, b"x" * 1000)[:-990])
+            return False
         elif kind == "delay":
             threading.Event().wait(int(arg) / 1000)
             conn.send(response_bytes(200, path.encode()))
         elif kind == "chunked":
             conn.send(response_bytes(200, bytes(payload(int(arg))), framing="chunked"))
         elif kind == "length":
-            conn.send(response_bytes(200, bytes(payload(int(arg)))))
+            self._reply(conn, req, response_bytes(200, bytes(payload(int(arg)))))
         elif kind == "close":
             conn.send(response_bytes(200, bytes(payload(int(arg))), framing="close"))
             return False
@@ -238,8 +255,14 @@ class Upstream:
         elif kind == "ws":
             return self._websocket(conn, req)
         else:
-            conn.send(response_bytes(200, path.encode(), headers=[("X-Upstream-Conn", str(conn.index))]))
+            self._reply(conn, req, response_bytes(200, path.encode(), headers=[("X-Upstream-Conn", str(conn.index))]))
         return True
+
+    @staticmethod
+    def _reply(conn, req, response):
+        if req.method == "HEAD":
+            response = response[: response.index(b"\r\n\r\n") + 4]
+        conn.send(response)
 
     def _websocket(self, conn, req):
         key = req.header("sec-websocket-key")
