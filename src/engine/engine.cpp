@@ -1,10 +1,10 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <string>
 
+#include "engine/decode/byte_set.hpp"
 #include "engine/parse/request_parser.hpp"
 #include "engine/parse/target.hpp"
 #include "engine/policy/glob.hpp"
@@ -12,15 +12,18 @@
 namespace waf::engine {
 namespace {
 
-constexpr std::array<bool, 256> make_plain_table() {
-  std::array<bool, 256> t{};
-  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-  t['_'] = t['-'] = t['.'] = true;
-  return t;
+constexpr ByteSet make_plain_bytes() {
+  ByteSet s("_-.");
+  s.add_range('a', 'z');
+  s.add_range('A', 'Z');
+  s.add_range('0', '9');
+  return s;
 }
-constexpr auto kPlainByte = make_plain_table();
+constexpr ByteSet kPlainBytes = make_plain_bytes();
+
+bool plain(std::string_view value, const ByteSet& bytes) {
+  return bytes.subset_of(kPlainBytes) && value.find("..") == std::string_view::npos;
+}
 
 constexpr KindMask kArgumentKinds = kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) |
                                     kind_bit(LocationKind::cookie) | kind_bit(LocationKind::multipart_value) |
@@ -52,10 +55,13 @@ class Inspection {
     }
     Findings found;
     for (CollectedValue& cv : values.values()) {
-      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, cv.decoded);
+      const ByteSet raw_bytes(cv.raw);
+      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, raw_bytes, cv.decoded);
       const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
       // Headers are exempt: scanner fingerprints hide in plain values ("X-Scanner: Netsparker").
-      if (cv.kind != LocationKind::header && plain_value(cv.raw) && plain_value(decoded)) continue;
+      if (cv.kind != LocationKind::header && plain(cv.raw, raw_bytes) && (!cv.decoded_differs || plain_value(decoded))) {
+        continue;
+      }
       const Value value{cv.raw, decoded, cv.location, cv.kind};
       found.clear();
       for (const Detector* d : active) d->scan(value, found);
@@ -116,7 +122,7 @@ class Inspection {
       for (const CollectedValue& cv : values.values()) {
         if ((kind_bit(cv.kind) & kArgumentKinds) == 0) continue;
         const auto dot = cv.location.find('.');
-        const std::string_view arg_name = dot == std::string::npos ? std::string_view{} : std::string_view(cv.location).substr(dot + 1);
+        const std::string_view arg_name = dot == std::string_view::npos ? std::string_view{} : cv.location.substr(dot + 1);
         if (!rule.argument->name.empty() && arg_name != rule.argument->name) continue;
         const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
         if (rule.argument->regex.matches(decoded) || (cv.decoded_differs && rule.argument->regex.matches(cv.raw))) {
@@ -125,7 +131,7 @@ class Inspection {
         }
       }
       if (hit == nullptr) return std::nullopt;
-      f.location = hit->location;
+      f.location = std::string(hit->location);
       f.evidence = truncate_evidence(hit->decoded_differs ? std::string_view(hit->decoded) : hit->raw);
     }
     return f;
@@ -140,12 +146,7 @@ class Inspection {
 
 }  // namespace
 
-bool plain_value(std::string_view value) noexcept {
-  for (const char c : value) {
-    if (!kPlainByte[static_cast<unsigned char>(c)]) return false;
-  }
-  return value.find("..") == std::string_view::npos;
-}
+bool plain_value(std::string_view value) noexcept { return plain(value, ByteSet(value)); }
 
 Verdict inspect(const Request& request, const CompiledPolicy& policy, const SharedIpLists& shared) noexcept {
   Verdict verdict;

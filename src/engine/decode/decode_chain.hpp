@@ -20,12 +20,15 @@ class DecodeChain {
   // Decodes `raw` as found at a location of `kind` into `out`. Returns false (and leaves `out`
   // unspecified) when no decoder changed anything, the common case, which costs no allocation.
   bool decode(LocationKind kind, std::string_view raw, std::string& out) const;
+  // Same, with the bytes of `raw` already known (the engine computes them for its prefilter).
+  bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out) const;
 
  private:
   struct Step {
     std::unique_ptr<Decoder> decoder;
     KindMask kinds;
     bool once;
+    ByteSet triggers;
   };
   std::vector<Step> steps_;
 };

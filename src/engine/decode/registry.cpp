@@ -31,18 +31,27 @@ constexpr KindMask kArgumentValues =
 // Path normalisation would break URLs inside values ("http://x" -> "http:/x"), so it is for paths.
 constexpr KindMask kPath = kind_bit(LocationKind::path);
 
+constexpr ByteSet utf8_triggers() {
+  ByteSet s("\xC0\xC1\xE0\xEF\xF0");
+  return s;
+}
+constexpr ByteSet whitespace_triggers() {
+  ByteSet s(std::string_view("\0\v\f\xC2", 4));
+  return s;
+}
+
 // Order matters: '+' before percent (so %2B stays a plus), %uXXXX before %XX, byte-level
 // decodings before the overlong UTF-8 they can reveal, path normalisation last.
 const DecoderEntry kDecoders[] = {
-    {"plus", make<PlusDecoder>, kFormEncoded, true},
-    {"percent_u", make<PercentUDecoder>, kAll, false},
-    {"percent", make<PercentDecoder>, kAll, false},
-    {"utf8", make<Utf8Decoder>, kAll, false},
-    {"html_entity", make<HtmlEntityDecoder>, kAll, false},
-    {"js_escape", make<JsEscapeDecoder>, kAll, false},
-    {"whitespace", make<WhitespaceDecoder>, kAll, false},
-    {"base64", make<Base64Decoder>, kArgumentValues, false},
-    {"path", make<PathDecoder>, kPath, false},
+    {"plus", make<PlusDecoder>, kFormEncoded, true, ByteSet("+")},
+    {"percent_u", make<PercentUDecoder>, kAll, false, ByteSet("%")},
+    {"percent", make<PercentDecoder>, kAll, false, ByteSet("%")},
+    {"utf8", make<Utf8Decoder>, kAll, false, utf8_triggers()},
+    {"html_entity", make<HtmlEntityDecoder>, kAll, false, ByteSet("&")},
+    {"js_escape", make<JsEscapeDecoder>, kAll, false, ByteSet("\\")},
+    {"whitespace", make<WhitespaceDecoder>, kAll, false, whitespace_triggers()},
+    {"base64", make<Base64Decoder>, kArgumentValues, false, ByteSet{}},
+    {"path", make<PathDecoder>, kPath, false, ByteSet("/\\.;")},
 };
 
 }  // namespace

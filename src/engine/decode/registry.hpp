@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "engine/decode/byte_set.hpp"
 #include "engine/decode/decoder.hpp"
 #include "engine/value.hpp"
 
@@ -18,6 +19,7 @@ struct DecoderEntry {
   std::unique_ptr<Decoder> (*make)();
   KindMask kinds;        // the locations whose grammar this encoding can appear in
   bool once;             // applied in the first round only (see plus.hpp)
+  ByteSet triggers;      // the decoder can only change a value containing one of these; empty: any
 };
 
 std::span<const DecoderEntry> decoder_registry() noexcept;

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <string>
 
 namespace waf::engine {
@@ -42,7 +43,13 @@ class JsonWalker {
     const std::size_t saved = path_.size();
     std::size_t index = 0;
     for (simdjson::dom::element child : array) {
-      if (path_.size() < kMaxLocationBytes) path_ += "[" + std::to_string(index) + "]";
+      if (path_.size() < kMaxLocationBytes) {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+        path_.push_back('[');
+        path_.append(digits, end);
+        path_.push_back(']');
+      }
       ++index;
       const bool go_on = walk(child, depth + 1);
       path_.resize(saved);

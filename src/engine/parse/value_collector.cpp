@@ -17,11 +17,25 @@ std::size_t ValueCollector::admit(std::size_t size) {
   return keep;
 }
 
+std::string_view ValueCollector::store(std::string_view bytes) {
+  if (bytes.size() > block_left_) {
+    const std::size_t size = std::max(kBlockBytes, bytes.size());
+    blocks_.push_back(std::make_unique<char[]>(size));
+    block_free_ = blocks_.back().get();
+    block_left_ = size;
+  }
+  char* at = block_free_;
+  std::copy(bytes.begin(), bytes.end(), at);
+  block_free_ += bytes.size();
+  block_left_ -= bytes.size();
+  return {at, bytes.size()};
+}
+
 bool ValueCollector::add(LocationKind kind, std::string_view location, std::string_view raw) {
   if (raw.empty()) return !exhausted_;
   const std::size_t keep = admit(raw.size());
   if (keep == 0) return false;
-  values_.push_back(CollectedValue{kind, std::string(location.substr(0, kMaxLocationBytes)), raw.substr(0, keep), {}, false});
+  values_.push_back(CollectedValue{kind, store(location.substr(0, kMaxLocationBytes)), raw.substr(0, keep), {}, false});
   return true;
 }
 
@@ -29,8 +43,8 @@ bool ValueCollector::add_copy(LocationKind kind, std::string_view location, std:
   if (raw.empty()) return !exhausted_;
   const std::size_t keep = admit(raw.size());
   if (keep == 0) return false;
-  const std::string& stored = storage_.emplace_back(raw.substr(0, keep));
-  values_.push_back(CollectedValue{kind, std::string(location.substr(0, kMaxLocationBytes)), stored, {}, false});
+  const std::string_view stored = store(raw.substr(0, keep));
+  values_.push_back(CollectedValue{kind, store(location.substr(0, kMaxLocationBytes)), stored, {}, false});
   return true;
 }
 

@@ -17,13 +17,6 @@ std::optional<IpAddress> parse_v4(const std::string& text) {
   return ip;
 }
 
-bool is_v4_mapped(const IpAddress& ip) {
-  for (std::size_t i = 0; i < 10; ++i) {
-    if (ip[i] != 0) return false;
-  }
-  return ip[10] == 0xFF && ip[11] == 0xFF;
-}
-
 }  // namespace
 
 std::optional<IpAddress> parse_ip(std::string_view text) noexcept {
@@ -42,7 +35,8 @@ Status CidrSet::add(std::string_view cidr) {
   const std::string_view address = cidr.substr(0, slash);
   const auto ip = parse_ip(address);
   if (!ip) return make_error("'" + std::string(cidr) + "' is not an IP address or CIDR range");
-  const bool v4 = address.find(':') == std::string_view::npos || is_v4_mapped(*ip);
+  // The prefix counts in the notation's own family: "::ffff:10.0.0.0/104" is "10.0.0.0/8".
+  const bool v4 = address.find(':') == std::string_view::npos;
   const unsigned max_prefix = v4 ? 32 : 128;
   unsigned prefix = max_prefix;
   if (slash != std::string_view::npos) {
@@ -52,7 +46,7 @@ Status CidrSet::add(std::string_view cidr) {
       return make_error("'" + std::string(cidr) + "': prefix length must be 0.." + std::to_string(max_prefix));
     }
   }
-  if (v4 && address.find(':') == std::string_view::npos) prefix += 96;
+  if (v4) prefix += 96;
   Range range{*ip, prefix};
   // Clear host bits so that "10.1.2.3/8" means 10.0.0.0/8, as ip(8) reads it.
   for (unsigned bit = prefix; bit < 128; ++bit) range.network[bit / 8] &= static_cast<std::uint8_t>(~(0x80U >> (bit % 8)));

@@ -1,0 +1,39 @@
+#pragma once
+// The set of byte values present in a string, built in one pass. The decode chain uses it to skip
+// every decoder whose trigger bytes ('%', '&', '\\', ...) are absent, which is almost all of them
+// for almost all values, and the engine's prefilter to recognise plain values.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace waf::engine {
+
+class ByteSet {
+ public:
+  constexpr ByteSet() = default;
+  constexpr explicit ByteSet(std::string_view bytes) noexcept { add(bytes); }
+
+  constexpr void add(std::string_view bytes) noexcept {
+    for (const char c : bytes) {
+      const auto b = static_cast<unsigned char>(c);
+      bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
+    }
+  }
+  constexpr void add_range(unsigned char first, unsigned char last) noexcept {
+    for (unsigned b = first; b <= last; ++b) bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
+  }
+  constexpr bool intersects(const ByteSet& other) const noexcept {
+    return ((bits_[0] & other.bits_[0]) | (bits_[1] & other.bits_[1]) | (bits_[2] & other.bits_[2]) |
+            (bits_[3] & other.bits_[3])) != 0;
+  }
+  constexpr bool subset_of(const ByteSet& other) const noexcept {
+    return ((bits_[0] & ~other.bits_[0]) | (bits_[1] & ~other.bits_[1]) | (bits_[2] & ~other.bits_[2]) |
+            (bits_[3] & ~other.bits_[3])) == 0;
+  }
+  constexpr bool empty() const noexcept { return (bits_[0] | bits_[1] | bits_[2] | bits_[3]) == 0; }
+
+ private:
+  std::array<std::uint64_t, 4> bits_{};
+};
+
+}  // namespace waf::engine
