@@ -208,3 +208,43 @@ def test_many_concurrent_keep_alive_clients(start_proxy, upstream):
     assert not errors, errors[:5]
     assert len(upstream.wait_requests(500)) == 500
     proxy.wait_metrics([("waf_proxy_requests_total", {"code_class": "2xx"}, 500)])
+
+
+def test_request_sent_one_byte_at_a_time_is_forwarded_intact(proxy, upstream):
+    raw = (request_bytes("POST", "/upload", [("Transfer-Encoding", "chunked"), ("X-Slow", "drip")])
+           + b"4\r\nwiki\r\n5\r\npedia\r\n0\r\n\r\n")
+    with proxy.client() as c:
+        for i in range(len(raw)):
+            c.send(raw[i:i + 1])
+        resp = c.response("POST")
+    assert resp.body == f"9 {hashlib.sha256(b'wikipedia').hexdigest()}".encode()
+    assert upstream.wait_requests(1)[0].header("x-slow") == "drip"
+
+
+def test_without_pooling_every_request_gets_a_fresh_upstream_connection(start_proxy, upstream):
+    proxy = start_proxy(upstream.address, "--workers", "1", "--upstream-max-idle", "0")
+    with proxy.client() as c:
+        assert c.request("GET", "/p1").status == 200
+        assert c.request("GET", "/p2").status == 200
+    reqs = upstream.wait_requests(2)
+    assert reqs[0].conn != reqs[1].conn
+    assert upstream.connections[reqs[0].conn].wait_eof(5), "an upstream connection was kept with max-idle 0"
+
+
+def test_the_pool_keeps_at_most_upstream_max_idle_connections(start_proxy, upstream):
+    proxy = start_proxy(upstream.address, "--workers", "1", "--upstream-max-idle", "1")
+    clients = [Client(proxy.port) for _ in range(3)]
+    try:
+        for c in clients:
+            c.send(request_bytes("GET", "/gate/pool"))
+        used = {r.conn for r in upstream.wait_requests(3)}
+        assert len(used) == 3
+        upstream.open_gate("pool")
+        for c in clients:
+            assert c.response().status == 200
+    finally:
+        for c in clients:
+            c.close()
+    conns = [upstream.connections[i] for i in used]
+    wait_until(lambda: sum(c.eof for c in conns) == 2, what="two of three upstream connections closed")
+    assert sum(c.eof for c in conns) == 2

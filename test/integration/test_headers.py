@@ -120,13 +120,14 @@ def test_peer_outside_the_trusted_cidrs_is_not_trusted(start_proxy, upstream):
 
 
 def test_request_line_and_end_to_end_headers_pass_unchanged(proxy, upstream):
-    raw_target = "/path/%2e%2e/x?q=a%20b&r=%00&s=%C3%A9"
+    raw_target = "/path/%2e%2e/x?q=a%20b&r=%00&s=%C3%A9&long=" + "l" * 8000
     with proxy.client() as c:
-        c.send(request_bytes("PATCH", raw_target, [("X-Multi", "1"), ("X-Multi", "2"), ("Cookie", "s=1")],
-                             body=b"{}"))
+        c.send(request_bytes("PATCH", raw_target, [("X-Multi", "1"), ("X-Multi", "2"), ("Cookie", "s=1"),
+                                                    ("X-Latin", "caf\xe9 \xff")], body=b"{}"))
         assert c.response("PATCH").status == 200
     req = upstream.wait_requests(1)[0]
     assert req.start_line == f"PATCH {raw_target} HTTP/1.1"
     assert req.headers_named("x-multi") == ["1", "2"]
     assert req.header("cookie") == "s=1"
+    assert req.header("x-latin") == "caf\xe9 \xff", "obs-text bytes must pass unchanged"
     assert req.body == b"{}"
