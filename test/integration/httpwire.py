@@ -73,10 +73,6 @@ class Reader:
             if not self._fill():
                 return bytes(out)
 
-    def at_eof(self):
-        """True when the peer closed and nothing is left to read (blocks until data or EOF)."""
-        return not self.buf and not self._fill()
-
 
 class Message:
     """One request or response as it appeared on the wire."""
@@ -113,10 +109,6 @@ class Message:
     @property
     def target(self):
         return self.start_line.split(" ")[1]
-
-    @property
-    def version(self):
-        return self.start_line.split(" ")[-1] if not self.start_line.startswith("HTTP/") else self.start_line.split(" ")[0]
 
     # Responses.
     @property

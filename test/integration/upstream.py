@@ -67,7 +67,7 @@ class UpstreamConn:
         self._cond = threading.Condition()
         self.eof = False
         self.reader = Reader(self._take)
-        self.requests = []
+        self.ws_frames = []  # (opcode, payload, was_masked) of each WebSocket frame from the proxy
         threading.Thread(target=self._pump, daemon=True).start()
 
     def _pump(self):
@@ -107,7 +107,6 @@ class UpstreamConn:
         read_body(self.reader, msg, response=False, sink=sink)
         msg.conn = self.index
         with self.server._lock:
-            self.requests.append(msg)
             self.server.requests.append(msg)
             self.server._lock.notify_all()
         return msg
@@ -135,10 +134,7 @@ class Upstream:
         self.stopping = False
         self._lock = threading.Condition()
         self._gates = {}
-        self._threads = []
-        t = threading.Thread(target=self._accept, daemon=True)
-        t.start()
-        self._threads.append(t)
+        threading.Thread(target=self._accept, daemon=True).start()
 
     # --- test-facing API ---------------------------------------------------------------------
 
@@ -271,7 +267,7 @@ class Upstream:
             ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", accept)]))
         while True:
             opcode, data, masked = read_ws_frame(conn.reader)
-            conn.ws_frames = getattr(conn, "ws_frames", []) + [(opcode, bytes(data), masked)]
+            conn.ws_frames.append((opcode, bytes(data), masked))
             conn.send(ws_frame(opcode, data, mask=False))
             if opcode == 0x8:
                 return False

@@ -48,20 +48,6 @@ class Proxy:
         with self._cond:
             self._cond.notify_all()
 
-    def events(self, name=None):
-        """The JSON log lines (parsed), optionally only those with event == name."""
-        out = []
-        with self._cond:
-            lines = list(self.stderr_lines)
-        for line in lines:
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(obj, dict) and (name is None or obj.get("event") == name):
-                out.append(obj)
-        return out
-
     def wait_event(self, predicate, timeout=15.0, what="log line"):
         deadline = time.monotonic() + timeout
         with self._cond:
