@@ -248,3 +248,13 @@ def test_the_pool_keeps_at_most_upstream_max_idle_connections(start_proxy, upstr
     conns = [upstream.connections[i] for i in used]
     wait_until(lambda: sum(c.eof for c in conns) == 2, what="two of three upstream connections closed")
     assert sum(c.eof for c in conns) == 2
+
+
+def test_client_connection_close_is_honoured(proxy, upstream):
+    with proxy.client() as c:
+        resp = c.request("GET", "/bye", [("Connection", "close")])
+        assert (resp.status, resp.body) == (200, b"/bye")
+        assert "close" in resp.connection_tokens(), resp.raw_head
+        assert c.closed_by_peer(), "the proxy kept a connection the client asked to close"
+    forwarded = upstream.wait_requests(1)[0]
+    assert "close" not in forwarded.connection_tokens(), "the client's close leaked upstream"
