@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the FROM scratch image around a static waf binary.
+# Usage: scripts/build-image.sh BINARY [TAG] [ARCH]   (ARCH: amd64 or arm64, default amd64)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+binary=${1:?usage: build-image.sh BINARY [TAG] [ARCH]}
+tag=${2:-localhost/waf:dev}
+arch=${3:-amd64}
+if ! file -L "$binary" | grep -q "statically linked"; then
+  echo "build-image: $binary is not statically linked" >&2
+  exit 2
+fi
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+root="$stage/rootfs"
+mkdir -p "$root/usr/bin" "$root/etc/ssl/certs" "$root/tmp"
+install -m 0755 "$binary" "$root/usr/bin/waf"
+for role in proxy controller init-iptables postanalytics inspect; do ln -s waf "$root/usr/bin/waf-$role"; done
+echo "waf:x:65532:65532:waf:/nonexistent:/sbin/nologin" > "$root/etc/passwd"
+echo "waf:x:65532:" > "$root/etc/group"
+cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+cp "$here/packaging/Containerfile" "$stage/Containerfile"
+"$here/scripts/podman.sh" build --quiet --arch "$arch" -t "$tag" "$stage" >/dev/null
+echo "$tag"
