@@ -12,7 +12,7 @@ namespace waf::iptables {
 using Port = std::uint16_t;
 
 struct CaptureOptions {
-  Port proxy_port = 15001;
+  Port proxy_port = 8000;
   // Inbound TCP ports redirected to the proxy. Empty with all_application_ports set means every
   // inbound TCP port ("*", as Istio's default), minus the proxy, admin and excluded ports.
   std::vector<Port> application_ports;

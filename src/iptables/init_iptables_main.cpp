@@ -57,7 +57,7 @@ int fail(const Error& error) {
 int run(int argc, const char* const* argv) {
   CLI::App app{"Redirects inbound TCP for the application ports to the proxy port", argv[0]};
   options::CommonOptions common;
-  int proxy_port = 15001;
+  int proxy_port = 8000;  // the proxy's default --listen port
   int admin_port = 0;
   std::string application_ports, exclude_ports, ipv6 = "auto", backend_name_opt = "auto";
   bool dry_run = false, cleanup = false;
@@ -110,9 +110,14 @@ int run(int argc, const char* const* argv) {
   auto changes = cleanup ? remove(plan, backend, executor) : apply(plan, backend, executor);
   if (!changes) return fail(changes.error());
   for (const auto& change : *changes) {
-    log::info(cleanup ? "capture_removed" : "capture_applied",
-              {{"family", family_name(change.family)}, {"backend", backend_name(backend)}, {"chain", plan.chain},
-               {"changed", change.changed}, {"rules", plan.rules.size() + 1}});
+    const auto family = family_name(change.family);
+    if (cleanup) {
+      log::info("capture_removed", {{"family", family}, {"backend", backend_name(backend)}, {"chain", plan.chain},
+                                    {"changed", change.changed}});
+    } else {
+      log::info("capture_applied", {{"family", family}, {"backend", backend_name(backend)}, {"chain", plan.chain},
+                                    {"changed", change.changed}, {"proxy_port", capture.proxy_port}});
+    }
   }
   return 0;
 }

@@ -17,8 +17,8 @@ import pytest
 
 from conftest import require_root, require_tool
 
-PROXY_PORT = 15001
-ADMIN_PORT = 15000
+PROXY_PORT = 8000
+ADMIN_PORT = 9901
 APP_PORTS = (8080, 8443)
 EXCLUDED_APP_PORT = 9090  # an application port the exclude-inbound-ports annotation keeps out
 # Exactly the options of the "exclusions" golden case in test/unit/iptables/rule_plan_test.cpp.
@@ -205,8 +205,8 @@ def test_capture_redirects_app_ports_idempotently_and_cleans_up(waf_bin, netns, 
         for port in APP_PORTS:
             assert netns.connect(netns.client, host, port) == f"proxy {port}", (host, port)
         assert netns.connect(netns.client, host, EXCLUDED_APP_PORT) == "app-9090 9090", host
-        assert netns.connect(netns.client, host, ADMIN_PORT) == "admin 15000", host
-        assert netns.connect(netns.client, host, PROXY_PORT) == "proxy 15001", host
+        assert netns.connect(netns.client, host, ADMIN_PORT) == "admin 9901", host
+        assert netns.connect(netns.client, host, PROXY_PORT) == "proxy 8000", host
     # The proxy forwarding to the app inside the Pod (over lo) is not captured again: no loop.
     assert netns.connect(netns.pod, "127.0.0.1", APP_PORTS[0]) == "app-8080 8080"
     assert netns.connect(netns.pod, POD_V4, APP_PORTS[0]) == "app-8080 8080"
@@ -235,9 +235,8 @@ def test_without_net_admin_fails_clearly_and_adds_nothing(waf_bin, netns):
     assert nat_rules(netns, "iptables-save") == before
 
 
-def test_invalid_options_exit_2_with_one_line(waf_bin, netns):
-    result = netns.run(netns.pod, waf_bin, "init-iptables", "--proxy-port", "8080", "--application-ports", "8080",
-                       check=False)
+def test_invalid_options_exit_2_with_one_line(waf_bin):
+    result = sh(waf_bin, "init-iptables", "--proxy-port", "8080", "--application-ports", "8080", check=False)
     assert result.returncode == 2
     assert result.stderr == ("waf init-iptables: --application-ports: 8080 is the proxy port; "
                              "redirecting it would loop\n")

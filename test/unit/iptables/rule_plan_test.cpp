@@ -15,9 +15,9 @@ namespace {
 // The options the controller passes for a typical Pod; each case changes a few of them.
 CaptureOptions default_options() {
   CaptureOptions o;
-  o.proxy_port = 15001;
+  o.proxy_port = 8000;
   o.application_ports = {8080};
-  o.admin_port = 15000;
+  o.admin_port = 9901;
   o.ipv6 = true;
   return o;
 }
@@ -67,18 +67,18 @@ TEST_CASE("rule plan: loopback guard first, exceptions before redirects") {
   const auto plan = plan_rules(options);
   REQUIRE(plan.rules.size() == 5);
   CHECK(plan.rules[0].spec == "-i lo -j RETURN");
-  CHECK(plan.rules[1].spec == "-p tcp -m tcp --dport 15001 -j RETURN");
-  CHECK(plan.rules[2].spec == "-p tcp -m tcp --dport 15000 -j RETURN");
+  CHECK(plan.rules[1].spec == "-p tcp -m tcp --dport 8000 -j RETURN");
+  CHECK(plan.rules[2].spec == "-p tcp -m tcp --dport 9901 -j RETURN");
   CHECK(plan.rules[3].spec == "-p tcp -m tcp --dport 8443 -j RETURN");
   // 8443 is excluded, so only 8080 is redirected.
-  CHECK(plan.rules[4].spec == "-p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 15001");
+  CHECK(plan.rules[4].spec == "-p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 8000");
   CHECK(plan.hook.chain == "PREROUTING");
   CHECK(plan.hook.spec == "-p tcp -j WAF_INBOUND");
 }
 
 TEST_CASE("rule plan: an excluded port equal to the proxy or admin port is not listed twice") {
   auto options = default_options();
-  options.exclude_ports = {15001, 15000};
+  options.exclude_ports = {8000, 9901};
   const auto plan = plan_rules(options);
   CHECK(plan.rules.size() == 4);
 }
