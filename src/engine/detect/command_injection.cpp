@@ -1,5 +1,6 @@
 #include "engine/detect/command_injection.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "engine/detect/text.hpp"
@@ -113,6 +114,18 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program) noexce
   return false;
 }
 
+// A Markdown table row ("| id | name |") is not a pipeline: the line starts and ends with '|'.
+bool table_row(std::string_view s, std::size_t at) noexcept {
+  const std::size_t nl = s.rfind('\n', at);
+  const std::size_t begin = nl == std::string_view::npos ? 0 : nl + 1;
+  const std::size_t end = std::min(s.find('\n', at), s.size());
+  const std::string_view line = s.substr(begin, end - begin);
+  const std::size_t first = line.find_first_not_of(" \t");
+  const std::size_t last = line.find_last_not_of(" \t\r");
+  return first != std::string_view::npos && line[first] == '|' && line[last] == '|' &&
+         line.find_first_of(";&`$") == std::string_view::npos;
+}
+
 struct Hit {
   std::size_t at = 0;
   int score = 0;
@@ -127,18 +140,15 @@ class CommandInjectionDetector final : public Detector {
     const std::string_view s = value.decoded;
     if (s.empty()) return;
     Hit best;
-    // A Markdown table row ("| id | name |") is not a pipeline.
-    const std::size_t first = s.find_first_not_of(" \t");
-    const std::size_t last = s.find_last_not_of(" \t\r\n");
-    const bool table_row = first != std::string_view::npos && s[first] == '|' && s[last] == '|' &&
-                           s.find_first_of(";&`$") == std::string_view::npos;
+    // An uploaded script ("#!/bin/sh ...") is a file, not an injected command line.
+    if (s.starts_with("#!")) return;
     check(s, 0, 70, "command at the start of the value", best);
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
       if (c == ';' || c == '\n' || c == '|' || c == '&') {
         std::size_t j = i + 1;
         if (j < s.size() && (s[j] == '|' || s[j] == '&') && s[j] == c) ++j;
-        if (!table_row) check(s, j, 85, "command after a shell separator", best);
+        if (!(c == '|' && table_row(s, i))) check(s, j, 85, "command after a shell separator", best);
       } else if (c == '`') {
         // Markdown inline code ("run `ls -la` to list") is preceded by a blank.
         if (i == 0 || !is_space(s[i - 1])) check(s, i + 1, 90, "command substitution", best);

@@ -57,7 +57,7 @@ static_assert(std::is_sorted(std::begin(kWords), std::end(kWords),
 
 // ---- knowledge: injection shapes --------------------------------------------------------------
 // '^' anchors at the start of the value (the injection begins where the application's literal
-// ended), '$' at its end. Scores: 90+ a query is certainly being rewritten (UNION SELECT, stacked
+// ended), '$' at its end, '.' is any token. Scores: 90+ a query is certainly being rewritten (UNION SELECT, stacked
 // statement, time delay); 75-89 a tautology or comment-out after a literal; below 75 plausible.
 struct Shape {
   std::string_view pattern;
@@ -71,8 +71,8 @@ constexpr Shape kShapes[] = {
     {"^s&1)", 80, false}, {"^s&f(", 85, false}, {"^s&F", 95, false}, {"^s&(", 80, false},
     {"^s&v", 80, false},  {"^s&no", 80, false}, {"^s&nl", 75, false}, {"^s&nc", 80, false},
     {"^s&E", 85, false},  {"^sc", 80, true},    {"^s;E", 90, false},  {"^s;c", 80, false},
-    {"^s;$", 65, true},   {"^s)&", 85, false},  {"^s)U", 90, false},  {"^s);", 85, false},
-    {"^s)c", 80, true},   {"^s)o", 75, true},   {"^sU", 90, false},   {"^soF", 95, false},
+    {"^s;$", 65, true},   {"^s)&", 85, false},   {"^s);", 85, false},
+    {"^s)c", 80, true},   {"^s)o", 75, true},   {"^soF", 95, false},
     {"^sof(", 80, false}, {"^sos", 75, true},   {"^so(", 75, true},   {"^sonc", 80, false},
     {"^soc", 80, true},   {"^sov", 70, true},   {"^so1c", 80, false}, {"^sB1c", 85, false}, {"^sB1$", 75, true}, {"^sB1o", 85, false}, {"^sBnB", 85, false},
     {"^sBnc", 80, true},  {"^sB1,", 80, false}, {"^skks", 80, true},
@@ -81,12 +81,12 @@ constexpr Shape kShapes[] = {
     // A numeric parameter followed by a condition, a union or a second statement.
     {"^1&1o", 85, false}, {"^1&1c", 80, false}, {"^1&1l", 75, false}, {"^1&so", 85, false},
     {"^1&f(", 80, false}, {"^1&F", 95, false},  {"^1&(", 75, false},  {"^1&v", 75, false},
-    {"^1&no", 75, false}, {"^1&E", 85, false},  {"^1)&", 80, false},  {"^1)U", 90, false},
-    {"^1);", 80, false},  {"^1)c", 80, false},  {"^1U", 90, false},   {"^1;E", 90, false},
+    {"^1&no", 75, false}, {"^1&E", 85, false},  {"^1)&", 80, false},  
+    {"^1);", 80, false},  {"^1)c", 80, false},  {"^1;E", 90, false},
     {"^1;c", 75, false},  {"^1B1", 80, false},  {"^1Bn", 75, false},  {"^1ks", 80, false},
     {"^1l(E", 90, false}, {"^1oF", 95, false},
     {"^n&1o", 80, false}, {"^n&so", 80, false}, {"^n&F", 95, false},  {"^n)&", 75, false},
-    {"^n)U", 85, false},
+
     // A whole statement as the value.
     {"^Eok", 90, false},  {"^E1,", 80, false},  {"^E1k", 85, false},  {"^EF", 95, false},
     {"^Ef(", 80, false},  {"^E(", 75, false},   {"^Ev", 80, false},   {"^Enkn$", 75, false},
@@ -94,7 +94,7 @@ constexpr Shape kShapes[] = {
     {"^Ekn$", 75, false}, {"^Ekn(", 80, false}, {"^Ekn;", 85, false}, {"^Eknc", 85, false},
     {"^En;c", 70, false}, {"^En,nknk", 80, false}, {"^En,nkn$", 75, false},
     // Anywhere in the value.
-    {"UE", 95, false},    {"U(E", 95, false},   {";Ekn$", 85, false}, {";Eknk", 85, false},
+    {"UE.", 95, false},   {"U(E", 95, false},   {";Ekn$", 85, false}, {";Eknk", 85, false},
     {";Ekn;", 85, false}, {";Eknc", 85, false}, {";Ekn(", 85, false}, {";Ekt", 90, false},
     {";Eo", 85, false},   {";Ev", 85, false},   {";EF", 95, false},   {";E1,", 85, false},
     {";E1k", 85, false},  {";Ef(", 85, false},  {"F(1)", 85, false},  {"F(1,", 85, false},
@@ -387,7 +387,9 @@ std::size_t match(std::string_view fp, std::string_view pattern) noexcept {
   const std::size_t last = start ? 0 : fp.size() - pattern.size();
   for (std::size_t at = 0; at <= last; ++at) {
     if (end && at + pattern.size() != fp.size()) continue;
-    if (fp.compare(at, pattern.size(), pattern) == 0) return at;
+    bool same = true;
+    for (std::size_t k = 0; k < pattern.size() && same; ++k) same = pattern[k] == '.' || pattern[k] == fp[at + k];
+    if (same) return at;
   }
   return std::string_view::npos;
 }
