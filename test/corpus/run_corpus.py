@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Runs `waf inspect` over the labelled corpus and prints per-class detection as a Markdown table.
+
+Layout: <source>/<class>/<label>/<name>.http, where source is "crs" (generated from the OWASP CRS
+regression tests by tools/build_from_crs.py) or "own" (hand-written), and label is
+  attack    must be flagged,
+  benign    must pass,
+  negative  a CRS test that only says one rule must not match; many are attacks for other rules,
+            so they are reported but not counted as benign traffic.
+A request counts as flagged when its verdict names at least one attack class.
+
+Usage: run_corpus.py WAF_BIN [--policy FILE] [--source crs|own] [--misses]
+Exit status: 0 on success, 2 when WAF_BIN cannot inspect (not built yet).
+"""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LABELS = ("attack", "benign", "negative")
+
+
+def corpus_files(sources=None):
+    """Yields (path, source, cls, label) for every request in the corpus."""
+    for source in sorted(os.listdir(HERE)):
+        src_dir = os.path.join(HERE, source)
+        if source == "tools" or not os.path.isdir(src_dir) or (sources and source not in sources):
+            continue
+        for cls in sorted(os.listdir(src_dir)):
+            for label in LABELS:
+                d = os.path.join(src_dir, cls, label)
+                if not os.path.isdir(d):
+                    continue
+                for name in sorted(os.listdir(d)):
+                    if name.endswith(".http"):
+                        yield os.path.join(d, name), source, cls, label
+
+
+class InspectUnavailable(Exception):
+    pass
+
+
+def inspect(waf_bin, files, policy=None, batch=400):
+    """Returns {absolute path: verdict dict} from `waf inspect`, run over batches of files."""
+    verdicts = {}
+    files = list(files)
+    for start in range(0, len(files), batch):
+        chunk = files[start:start + batch]
+        cmd = [waf_bin, "inspect"] + (["--policy", policy] if policy else []) + chunk
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise InspectUnavailable(f"{waf_bin} inspect: {e}")
+        out = proc.stdout.decode("utf-8", "replace")
+        if "not built yet" in out + proc.stderr.decode("utf-8", "replace"):
+            raise InspectUnavailable(f"{waf_bin} inspect: not built yet")
+        for line in out.splitlines():
+            line = line.strip()
+            if not line.startswith("{"):
+                continue
+            try:
+                v = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if "file" in v:
+                verdicts[os.path.abspath(v["file"])] = v
+        if not verdicts and proc.returncode != 0:
+            raise InspectUnavailable(f"{waf_bin} inspect exited {proc.returncode}: "
+                                     f"{proc.stderr.decode('utf-8', 'replace')[:300]}")
+    return verdicts
+
+
+def flagged(verdict):
+    return bool(verdict and verdict.get("classes"))
+
+
+def measure(waf_bin, policy=None, sources=None):
+    """Returns (stats, misses): stats[(source, cls)][label] = [flagged, total]."""
+    entries = list(corpus_files(sources))
+    verdicts = inspect(waf_bin, [e[0] for e in entries], policy)
+    missing = [e[0] for e in entries if os.path.abspath(e[0]) not in verdicts]
+    if len(missing) == len(entries):
+        raise InspectUnavailable(f"{waf_bin} inspect printed no verdict for the corpus")
+    stats = collections.defaultdict(lambda: {label: [0, 0] for label in LABELS})
+    misses = []
+    for path, source, cls, label in entries:
+        v = verdicts.get(os.path.abspath(path))
+        hit = flagged(v)
+        cell = stats[(source, cls)][label]
+        cell[0] += hit
+        cell[1] += 1
+        if (label == "attack" and not hit) or (label == "benign" and hit):
+            misses.append((label, path, (v or {}).get("classes")))
+    return stats, misses
+
+
+def totals(stats, source=None):
+    t = {label: [0, 0] for label in LABELS}
+    for (src, _), cells in stats.items():
+        if source and src != source:
+            continue
+        for label in LABELS:
+            t[label][0] += cells[label][0]
+            t[label][1] += cells[label][1]
+    return t
+
+
+def pct(num, den):
+    return f"{100.0 * num / den:.1f}% ({num}/{den})" if den else "-"
+
+
+def table(stats):
+    rows = ["| source | class | attacks detected | benign passed | CRS negative tests passed |",
+            "|---|---|---|---|---|"]
+    for (source, cls) in sorted(stats):
+        c = stats[(source, cls)]
+        rows.append(f"| {source} | {cls} | {pct(*c['attack'])} | "
+                    f"{pct(c['benign'][1] - c['benign'][0], c['benign'][1])} | "
+                    f"{pct(c['negative'][1] - c['negative'][0], c['negative'][1])} |")
+    for source in sorted({s for s, _ in stats}) + [None]:
+        t = totals(stats, source)
+        rows.append(f"| **{source or 'all'}** | **all** | **{pct(*t['attack'])}** | "
+                    f"**{pct(t['benign'][1] - t['benign'][0], t['benign'][1])}** | "
+                    f"**{pct(t['negative'][1] - t['negative'][0], t['negative'][1])}** |")
+    return "\n".join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("waf_bin")
+    ap.add_argument("--policy")
+    ap.add_argument("--source", action="append", help="only this corpus source (repeatable)")
+    ap.add_argument("--misses", action="store_true", help="list missed attacks and flagged benign requests")
+    args = ap.parse_args()
+    try:
+        stats, misses = measure(args.waf_bin, args.policy, args.source)
+    except InspectUnavailable as e:
+        print(f"run_corpus: {e}", file=sys.stderr)
+        return 2
+    print(table(stats))
+    if args.misses:
+        for label, path, classes in misses:
+            print(f"{'MISSED' if label == 'attack' else 'FLAGGED'} {os.path.relpath(path, HERE)} {classes or ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
