@@ -1,6 +1,10 @@
 // `waf init-iptables`: the init container that makes inbound TCP for the application ports reach
 // the proxy. Options -> plan_rules -> render (--dry-run prints it) -> apply through the programs of
 // the node's iptables back end.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -41,6 +45,25 @@ std::optional<bool> has_net_admin() {
 // A kernel booted with ipv6.disable=1 (or built without IPv6) has no if_inet6 in any netns, and
 // ip6tables would fail there; /proc/net is the reading process's own network namespace.
 bool ipv6_available() { return std::ifstream("/proc/net/if_inet6").good(); }
+
+// iptables-legacy takes a lock file (/run/xtables.lock) and exits when it cannot create it, which
+// is the case in our read-only root file system. The lock only serializes iptables programs that
+// share this mount namespace (nobody but us in an init container), so any writable place will do;
+// /dev/shm is a tmpfs in every container. XTABLES_LOCKFILE is iptables' own override (>= 1.8.5).
+void ensure_xtables_lock_file() {
+  if (std::getenv("XTABLES_LOCKFILE") != nullptr) return;
+  const char* const candidates[] = {"/run/xtables.lock", "/dev/shm/xtables.lock", "/tmp/xtables.lock"};
+  for (const char* path : candidates) {
+    const int fd = ::open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) continue;
+    ::close(fd);
+    if (path != candidates[0]) {
+      ::setenv("XTABLES_LOCKFILE", path, 1);
+      log::info("xtables_lock_moved", {{"path", path}, {"reason", "/run is not writable"}});
+    }
+    return;
+  }
+}
 
 int usage_error(const CLI::App& app, const Error& error) {
   std::cerr << app.get_name() << ": " << error.message << "\n";
@@ -107,6 +130,7 @@ int run(int argc, const char* const* argv) {
     if (!detected) return fail(detected.error());
     backend = *detected;
   }
+  if (backend == Backend::legacy) ensure_xtables_lock_file();
   auto changes = cleanup ? remove(plan, backend, executor) : apply(plan, backend, executor);
   if (!changes) return fail(changes.error());
   for (const auto& change : *changes) {

@@ -2,9 +2,9 @@
 
 init-iptables runs the iptables programs, so the image must carry them. This test assembles the
 smallest root that works (the static waf, xtables-{nft,legacy}-multi with their libraries and the
-three xtables extensions our rules use, an empty /run for the legacy lock file) and applies the
-golden plan from it, chrooted, in a fresh network namespace, for both back ends. ROOTFS_FILES below
-is the list packaging/ needs to copy.
+three xtables extensions our rules use) and applies the golden plan from it, chrooted, in a fresh
+network namespace, for both back ends, also with the root mounted read-only as the controller's
+readOnlyRootFilesystem does. rootfs_files() and MULTI_BINARIES are what packaging/ needs to copy.
 """
 import glob
 import os
@@ -57,8 +57,8 @@ def build_rootfs(root, waf_bin):
         sbin = os.path.join(root, os.path.dirname(shutil.which(multi)).lstrip("/"))
         for name in names:
             os.symlink(multi, os.path.join(sbin, name))
-    for empty in ("proc", "run"):
-        os.makedirs(os.path.join(root, empty))
+    for mount_point in ("proc", "dev/shm"):  # the container runtime mounts these
+        os.makedirs(os.path.join(root, mount_point))
 
 
 @pytest.fixture
@@ -77,28 +77,32 @@ def pod(tmp_path, waf_bin):
         ns.destroy()
 
 
-def init_chrooted(ns, root, *extra):
-    # /proc as the container runtime mounts it: our NET_ADMIN and IPv6 probes read it.
-    script = f'mount -t proc proc "{root}/proc" && exec chroot "{root}" /waf init-iptables "$@"'
+def init_chrooted(ns, root, read_only, *extra):
+    # /proc and /dev/shm as a container runtime mounts them: our NET_ADMIN and IPv6 probes read
+    # /proc, and with a read-only root the legacy back end's lock file goes to /dev/shm.
+    script = f'mount -t proc proc "{root}/proc" && mount -t tmpfs tmpfs "{root}/dev/shm" && '
+    if read_only:
+        script = f'mount --bind "{root}" "{root}" && mount -o remount,bind,ro "{root}" && ' + script
+    script += f'exec chroot "{root}" /waf init-iptables "$@"'
     result = ns.run(ns.pod, "unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh",
                     *INIT_ARGS, *extra, check=False)
     assert result.returncode == 0, result.stderr
     return result
 
 
-@pytest.mark.parametrize("backend", ["nft", "legacy"])
-def test_scratch_rootfs_applies_the_golden_plan_and_cleans_up(pod, backend):
+@pytest.mark.parametrize("backend,read_only", [("nft", False), ("legacy", False), ("nft", True), ("legacy", True)])
+def test_scratch_rootfs_applies_the_golden_plan_and_cleans_up(pod, backend, read_only):
     ns, root = pod
     saves = {"ipv4": f"iptables-{backend}-save", "ipv6": f"ip6tables-{backend}-save"}
-    init_chrooted(ns, root, "--backend", backend)
+    init_chrooted(ns, root, read_only, "--backend", backend)
     golden = golden_rules()
     for family, program in saves.items():
         assert with_builtins(nat_rules(ns, program)) == with_builtins(golden[family]), family
 
-    init_chrooted(ns, root, "--backend", backend)  # idempotent from the image too
+    init_chrooted(ns, root, read_only, "--backend", backend)  # idempotent from the image too
     for family, program in saves.items():
         assert with_builtins(nat_rules(ns, program)) == with_builtins(golden[family]), family
 
-    init_chrooted(ns, root, "--backend", backend, "--cleanup")
+    init_chrooted(ns, root, read_only, "--backend", backend, "--cleanup")
     for program in saves.values():
         assert with_builtins(nat_rules(ns, program)) == with_builtins({}), program
