@@ -99,3 +99,14 @@ def test_access_log_has_one_json_line_per_request(start_proxy, upstream, tmp_pat
     assert entry["status"] == 200
     assert entry["bytes_sent"] > 0
     assert entry["duration_ms"] >= 0
+
+
+def test_access_log_to_stdout(start_proxy, upstream):
+    proxy = start_proxy(upstream.address, "--access-log", "-")
+    resp = proxy.get("/to-stdout")
+
+    def entries():
+        return [json.loads(line) for line in list(proxy.stdout_lines) if line.startswith("{")]
+    entry = wait_until(entries, what="an access log line on stdout")[0]
+    assert (entry["path"], entry["status"]) == ("/to-stdout", 200)
+    assert entry["request_id"] == resp.header("x-request-id")
