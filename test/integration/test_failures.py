@@ -63,6 +63,13 @@ def test_upstream_that_closes_without_answering_is_502(proxy, upstream):
     assert proxy.get("/after").status == 200
 
 
+def test_upstream_answering_garbage_is_502(proxy, upstream):
+    resp = proxy.get("/garbage")
+    assert resp.status == 502, resp.raw_head
+    assert_error_body_names_the_request(resp)
+    assert b"not HTTP" not in resp.body
+
+
 def test_incomplete_request_head_is_closed_after_the_header_timeout(start_proxy, upstream):
     proxy = start_proxy(upstream.address, "--header-timeout", "500ms")
     with proxy.client() as partial:

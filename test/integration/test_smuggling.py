@@ -45,6 +45,7 @@ CASES = [
     ("space_before_colon_in_te", req(f"POST / HTTP/1.1\r\n{H}Transfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\nhello"), None),
     ("no_host_http11", req("GET / HTTP/1.1\r\nX-A: b\r\n\r\n"), None),
     ("two_hosts", req(f"GET / HTTP/1.1\r\n{H}Host: other.example\r\n\r\n"), None),
+    ("whitespace_before_first_header", req(f"GET / HTTP/1.1\r\n X-A: b\r\n{H}\r\n"), None),
     ("header_without_colon", req(f"GET / HTTP/1.1\r\n{H}NoColonHere\r\n\r\n"), None),
     ("invalid_header_name", req(f"GET / HTTP/1.1\r\n{H}Bad[Name]: x\r\n\r\n"), None),
     ("cl_not_a_number", req(f"POST / HTTP/1.1\r\n{H}Content-Length: abc\r\n\r\nhello"), None),
@@ -109,3 +110,29 @@ def test_header_limit_is_configurable(start_proxy, upstream):
         assert c.response().status == 400
     assert [r.target for r in upstream.wait_requests(1)] == ["/small"]
     proxy.wait_metrics([("waf_proxy_rejected_requests_total", {"reason": "header_too_large"}, 1)])
+
+
+def test_bad_request_pipelined_after_a_good_one_only_stops_the_bad_one(proxy, upstream):
+    good = request_bytes("POST", "/upload", body=b"hello")
+    bad = f"POST /evil HTTP/1.1\r\n{H}Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".encode()
+    with proxy.client() as c:
+        c.send(good + bad)
+        first = c.response("POST")
+        assert (first.status, first.body.split()[0]) == (200, b"5")
+        assert c.response().status == 400
+        assert c.closed_by_peer()
+    assert [r.target for r in upstream.wait_requests(1)] == ["/upload"]
+    assert b"/evil" not in upstream.received_bytes()
+
+
+def test_obsolete_line_folding_is_rejected_or_unfolded(proxy, upstream):
+    # RFC 9112 5.2: reject with 400, or replace each fold with spaces before forwarding. Passing the
+    # fold on would let the app and the proxy disagree about the headers.
+    with proxy.client() as c:
+        c.send(f"GET /fold HTTP/1.1\r\n{H}X-Folded: a\r\n  b\r\n\r\n".encode())
+        status = c.response().status
+    if status == 400:
+        assert upstream.total_bytes == 0
+    else:
+        req = upstream.wait_requests(1)[0]
+        assert b"\r\n  b" not in req.raw_head and b"\r\n\tb" not in req.raw_head, req.raw_head

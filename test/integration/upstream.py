@@ -8,6 +8,7 @@ answers according to the request path:
   /then-close            200, then closes the (keep-alive) connection without saying so
   /conn-close            200 with "Connection: close", then closes
   /truncate              200 announcing 1000 body bytes, sends 10, then closes
+  /garbage               answers bytes that are not HTTP, then closes
   /delay/<ms>            waits, then answers 200 with the path as body
   /chunked/<n>           200 with <n> bytes of payload(), chunked
   /length/<n>            200 with <n> bytes of payload(), Content-Length
@@ -223,6 +224,9 @@ class Upstream:
             return False
         elif kind == "conn-close":
             conn.send(response_bytes(200, path.encode(), headers=[("Connection", "close")]))
+            return False
+        elif kind == "garbage":
+            conn.send(b"this is not HTTP at all\r\n\r\n")
             return False
         elif kind == "truncate":
             conn.send(response_bytes(200, b"x" * 1000)[:-990])
