@@ -17,19 +17,35 @@ using text::lower;
 // reverse shells, Windows equivalents. Kept to names that are rarely English words on their own
 // after a shell separator.
 constexpr std::string_view kPrograms[] = {
-    "awk", "base64", "bash", "bitsadmin", "busybox", "cat", "certutil", "chmod", "chown", "cmd", "cp",
-    "crontab", "csh", "curl", "dash", "dig", "dir", "echo", "env", "eval", "exec", "expr", "fetch", "find",
-    "ftp", "gcc", "getent", "grep", "head", "hostname", "id", "ifconfig", "ipconfig", "java", "kill",
-    "ksh", "less", "ln", "ls", "lua", "mkfifo", "more", "mv", "nc", "ncat", "net", "netcat", "netstat",
-    "nohup", "nslookup", "perl", "php", "ping", "powershell", "printenv", "printf", "ps", "pwd", "python",
-    "python2", "python3", "rcp", "reg", "rm", "ruby", "scp", "sed", "set", "sh", "sleep", "socat", "ssh",
-    "su", "sudo", "systeminfo", "tail", "tar", "tasklist", "tcsh", "telnet", "tftp", "timeout", "touch",
-    "type", "uname", "useradd", "ver", "wget", "whoami", "wmic", "xargs", "xterm", "xxd", "zsh",
+    "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aria2c", "at",
+    "awk", "axel", "base32", "base64", "bash", "bcdboot", "bitsadmin", "busybox", "bzip2", "c89", "c99",
+    "cat", "cc", "cd", "certreq", "certutil", "chef-shell", "chef-vault", "chmod", "chown", "chroot", "cmd",
+    "comm", "composer", "cp", "cpan", "crontab", "cscript", "csh", "curl", "dash", "dd", "dig", "dir",
+    "docker", "echo", "env", "eval", "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc",
+    "gdb", "gem", "getent", "grep", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression",
+    "invoke-webrequest", "ipconfig", "iptables", "irb", "iwr", "java", "jjs", "jrunscript", "kill", "ksh",
+    "kubectl", "less", "ln", "ls", "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta",
+    "msiexec", "mv", "nc", "ncat", "net", "net1", "netcat", "netstat", "node", "nohup", "npm", "nslookup",
+    "od", "openssl", "perl", "php", "ping", "pip", "pip3", "powershell", "printenv", "printf", "ps", "pwd",
+    "python", "python2", "python3", "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rsync",
+    "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set", "sftp", "sh", "shred",
+    "sleep", "socat", "ssh", "ssh-keygen", "start-process", "strace", "strings", "su", "sudo", "sysctl",
+    "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh", "tcpdump", "tcsh", "tee", "telnet", "tftp",
+    "timeout", "tmux", "touch", "type", "uname", "unzip", "useradd", "uudecode", "ver", "vi", "vim", "visudo",
+    "vssadmin", "wevtutil", "wget", "whoami", "wish", "wmic", "wscript", "xargs", "xterm", "xxd", "zip",
+    "zsh",
 };
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
-constexpr std::string_view kWordPrograms[] = {"cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
+constexpr std::string_view kWordPrograms[] = {"node", "npm", "docker", "kubectl", "pip", "gem", "apt", "vim", "vi",
+                                              "openssl", "composer", "ansible", "iptables", "tcpdump", "java", "lua",
+                                              "at", "cd", "comm", "file", "make", "mount", "screen", "service", "strings",
+                                              "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
                                               "sleep", "tail", "timeout", "touch", "type", "ver", "id"};
+
+// Programs that run the next word as a command: "time ifconfig", "sudo -u x id".
+constexpr std::string_view kPrefixPrograms[] = {"time", "nice", "nohup", "sudo", "env", "timeout", "xargs",
+                                                "exec", "command", "builtin", "busybox", "strace", "stdbuf"};
 
 template <std::size_t N>
 bool in(const std::string_view (&list)[N], std::string_view w) noexcept {
@@ -52,8 +68,16 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       ++i;
       continue;
     }
-    if (c == '$' && i + 1 < s.size() && (s[i + 1] == '@' || s[i + 1] == '*' || is_digit(s[i + 1]))) {
+    if (c == '$' && i + 1 < s.size() &&
+        (s[i + 1] == '@' || s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '$' || s[i + 1] == '!' ||
+         s[i + 1] == '#' || s[i + 1] == '-' || s[i + 1] == '_' || is_digit(s[i + 1]))) {
       i += 2;
+      continue;
+    }
+    // "c$u\at", "cat$u": an unset variable inside a word expands to nothing.
+    if (c == '$' && n > 0 && i + 1 < s.size() && is_alpha(s[i + 1])) {
+      i += 2;
+      while (i < s.size() && text::is_word(s[i])) ++i;
       continue;
     }
     if (c == '/') {  // keep only the last path component
@@ -87,15 +111,14 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
 // What follows a program name decides whether this is a command line.
 bool shell_argument(std::string_view s, std::size_t i, bool word_program) noexcept {
   const std::size_t start = i;
-  if (s.compare(i, 6, "${IFS}") == 0 || s.compare(i, 4, "$IFS") == 0 || (i < s.size() && s[i] == ','))
-    return true;  // "cat${IFS}/etc/passwd", "{cat,/etc/passwd}"
+  if (s.compare(i, 6, "${IFS}") == 0 || s.compare(i, 4, "$IFS") == 0) return true;  // "cat${IFS}/etc/passwd"
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
   if (i >= s.size()) return true;  // "; id"
   const char c = s[i];
   if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n' || c == '>' || c == '<' || c == ')' || c == '}')
     return i > start || !is_alpha(c);
   if (i == start) return false;  // "cats", "identity": the word continues
-  if (c == '-' || c == '/' || c == '~' || c == '$' || c == '\\' || c == '\'' || c == '"') return true;
+  if (c == '-' || c == '+' || c == '/' || c == '~' || c == '$' || c == '\\' || c == '\'' || c == '"') return true;
   if (c == '.' && i + 1 < s.size() && (s[i + 1] == '/' || s[i + 1] == '.')) return true;
   if (is_alpha(c) && i + 2 < s.size() && s[i + 1] == ':' && (s[i + 2] == '\\' || s[i + 2] == '/'))
     return true;  // "c:\windows"
@@ -126,6 +149,32 @@ bool table_row(std::string_view s, std::size_t at) noexcept {
          line.find_first_of(";&`$") == std::string_view::npos;
 }
 
+// cmd.exe control flow: "for /f %%G in ('dir') do echo %%G", "if exist x.txt echo yes",
+// "if %ERRORLEVEL% gtr 2 cmd". Prose has "for ... in ... do" but not with %variables or /switches.
+bool batch_control(std::string_view s) noexcept {
+  const std::size_t first = s.find_first_not_of(" \t&|;");
+  if (first == std::string_view::npos) return false;
+  const std::string_view v = s.substr(first);
+  if (text::istarts_with(v, "for ") || text::istarts_with(v, "for\t")) {
+    const bool vars = v.find('%') != std::string_view::npos;
+    const std::size_t in_at = text::ifind(v, " in ");
+    const std::size_t do_at = text::ifind(v, " do ");
+    const bool shape = in_at != std::string_view::npos && do_at != std::string_view::npos && in_at < do_at &&
+                       v.find('(', in_at) != std::string_view::npos;
+    return vars && shape;
+  }
+  if (text::istarts_with(v, "if ") || text::istarts_with(v, "if\t")) {
+    static constexpr std::string_view kConditions[] = {" exist ", " defined ", " errorlevel ", " /i ",
+                                                       "==", " gtr ", " leq ", " lss ", " geq ", " neq ", " equ "};
+    static constexpr std::string_view kActions[] = {"echo", "set ", "cmd", "call ", "goto ", "exit", "del "};
+    bool condition = false, action = false;
+    for (auto c : kConditions) condition = condition || text::ifind(v, c) != std::string_view::npos;
+    for (auto a : kActions) action = action || text::ifind(v, a) != std::string_view::npos;
+    return condition && action;
+  }
+  return false;
+}
+
 struct Hit {
   std::size_t at = 0;
   int score = 0;
@@ -142,7 +191,9 @@ class CommandInjectionDetector final : public Detector {
     Hit best;
     // An uploaded script ("#!/bin/sh ...") is a file, not an injected command line.
     if (s.starts_with("#!")) return;
-    check(s, 0, 70, "command at the start of the value", best);
+    // Header values have their own grammars ("Accept-Encoding: gzip, deflate"); only an injected
+    // separator or substitution counts there.
+    if (value.kind != LocationKind::header) check(s, 0, 70, "command at the start of the value", best);
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
       if (c == ';' || c == '\n' || c == '|' || c == '&') {
@@ -151,11 +202,11 @@ class CommandInjectionDetector final : public Detector {
         if (!(c == '|' && table_row(s, i))) check(s, j, 85, "command after a shell separator", best);
       } else if (c == '`') {
         // Markdown inline code ("run `ls -la` to list") is preceded by a blank.
-        if (i == 0 || !is_space(s[i - 1])) check(s, i + 1, 90, "command substitution", best);
+        if (i == 0 || !is_space(s[i - 1])) check(s, i + 1, 90, "command substitution", best, true);
       } else if (c == '$' && i + 1 < s.size() && s[i + 1] == '(' && (i + 2 >= s.size() || s[i + 2] != '(')) {
-        check(s, i + 2, 90, "command substitution", best);
+        check(s, i + 2, 90, "command substitution", best, true);
       } else if ((c == '<' || c == '>') && i + 1 < s.size() && s[i + 1] == '(') {
-        check(s, i + 2, 90, "process substitution", best);
+        check(s, i + 2, 90, "process substitution", best, true);
       }
     }
     // Reverse shells and interpreter one-liners need no separator to be unmistakable.
@@ -167,32 +218,54 @@ class CommandInjectionDetector final : public Detector {
       const std::size_t at = text::ifind(s, m);
       if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
     }
+    if (best.score < 80 && batch_control(s)) best = {0, 80, "cmd.exe FOR/IF statement"};
     if (best.score == 0) return;
     text::report(out, AttackClass::command_injection, value, s, best.at, 64, best.score, best.rule);
   }
 
  private:
-  static void check(std::string_view s, std::size_t i, int score, std::string_view rule, Hit& best) noexcept {
+  // `substitution`: the word runs inside $(...), `...` or <(...), which is already shell syntax.
+  static void check(std::string_view s, std::size_t i, int score, std::string_view rule, Hit& best,
+                    bool substitution = false) noexcept {
     if (score <= best.score) return;
     const std::size_t start = skip_blank(s, i);
     std::array<char, kMaxWord> buf{};
     std::size_t n = 0;
-    const std::size_t end = read_word(s, start, buf, n);
-    if (n == 0 || n > 16) return;
-    const std::string_view w(buf.data(), n);
+    std::size_t end = read_word(s, start, buf, n);
+    if (n == 0 || n > 24) return;
+    std::string_view w(buf.data(), n);
+    // "time ifconfig", "sudo id": judge the command the prefix runs.
+    if (in(kPrefixPrograms, w)) {
+      std::array<char, kMaxWord> next{};
+      std::size_t m = 0;
+      const std::size_t after = read_word(s, skip_blank(s, end), next, m);
+      if (m > 0 && in(kPrograms, std::string_view(next.data(), m)) && after > end) {
+        best = {i == 0 ? 0 : i - 1, score, rule};
+        return;
+      }
+    }
     if (!in(kPrograms, w)) return;
+    if (substitution) {
+      if (end < s.size() && text::is_word(s[end])) return;
+      best = {i == 0 ? 0 : i - 1, score, rule};
+      return;
+    }
     const bool word_program = in(kWordPrograms, w);
-    // "more; less": an ordinary word ending the value is prose; "; id" is the classic probe.
-    if (word_program && w != "id" && s.find_first_not_of(" \t\r\n", end) == std::string_view::npos) return;
+    // ";env" (no blank after the separator) reads as code; "more; less" reads as prose.
+    const bool tight = i > 0 && start == i;
+    if (word_program && w != "id" && !tight && s.find_first_not_of(" \t\r\n", end) == std::string_view::npos)
+      return;
     // At the very start only options, paths and substitutions count: "cat /etc/passwd", not "ping me".
     if (i == 0) {
       if (end >= s.size()) return;
       const std::size_t arg = s.find_first_not_of(" \t", end);
       const bool pathish = arg != std::string_view::npos && arg > end &&
-                           std::string_view("-/$~.\\").find(s[arg]) != std::string_view::npos;
+                           std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos;
       if (word_program && !pathish) return;
     }
-    if (!shell_argument(s, end, word_program)) return;
+    // "{cat,/etc/passwd}": brace expansion separates arguments with commas.
+    const bool braced = start > 0 && s[start - 1] == '{' && end < s.size() && s[end] == ',';
+    if (!braced && !shell_argument(s, end, word_program)) return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }
 };

@@ -32,6 +32,12 @@ bool header_line(std::string_view line, bool dangerous_only) noexcept {
 
 bool start_line(std::string_view line) noexcept {
   if (istarts_with(line, "http/1.") || istarts_with(line, "http/2")) return true;  // status line
+  // SMTP, POP3, IMAP and FTP commands smuggled into a mail or file-transfer back end.
+  static constexpr std::string_view kMailVerbs[] = {"rcpt to:", "mail from:", "helo ", "ehlo ", "retr ",
+                                                    "dele ", "stor ", "site exec", "a001 ", "x login "};
+  for (auto v : kMailVerbs) {
+    if (istarts_with(line, v)) return true;
+  }
   static constexpr std::string_view kMethods[] = {"get ", "post ", "put ", "delete ", "head ", "options ", "patch ", "connect ", "trace "};
   for (auto m : kMethods) {
     if (istarts_with(line, m) && text::ifind(line, " http/") != std::string_view::npos) return true;
