@@ -1,9 +1,12 @@
 """Option handling of `waf proxy`: validation (exit 2, one line naming the option) and precedence
 flag > WAF_* environment > config file > default."""
 import os
+import shutil
 import subprocess
 
 import pytest
+
+from wafproc import proxy_argv
 
 
 def run_waf(waf_bin, *args, env=None):
@@ -97,3 +100,14 @@ def test_unknown_config_key_is_rejected(waf_bin, tmp_path):
     r = run_waf(waf_bin, "--config", str(cfg))
     assert r.returncode == 2
     assert "no_such_key" in r.stderr
+
+
+def test_default_workers_follow_the_cpus_the_process_may_use(start_proxy, upstream, waf_bin):
+    if shutil.which("taskset") is None:
+        pytest.skip("'taskset' is not installed (util-linux)")
+    allowed = len(os.sched_getaffinity(0))
+    proxy = start_proxy(None, argv=["taskset", "-c", str(min(os.sched_getaffinity(0)))]
+                        + proxy_argv(waf_bin, upstream.address))
+    assert proxy.status()["workers"] == 1, "one allowed CPU must mean one worker"
+    # Unpinned: at most the CPUs of the affinity mask (a cgroup CPU quota may lower it further).
+    assert 1 <= start_proxy(upstream.address).status()["workers"] <= allowed
