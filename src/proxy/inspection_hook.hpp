@@ -23,6 +23,7 @@ enum class HookAction {
 
 struct HookDecision {
   HookAction action = HookAction::forward;
+  std::size_t hold_bytes = 0;  // for inspect_body: how much of the body to hold
   int status = 403;           // for block
   std::string content_type;   // for block
   std::string body;           // for block
@@ -34,18 +35,6 @@ class InspectionHook {
   virtual HookDecision on_request_head(const RequestContext& request) noexcept = 0;
   // `body` is the held prefix; `truncated` when the body was longer than the limit.
   virtual HookDecision on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept = 0;
-};
-
-// Until the engine is plugged in: every request is forwarded; the body is held when the mode
-// inspects, so the buffering path runs exactly as it will with detectors.
-class ForwardAllHook final : public InspectionHook {
- public:
-  explicit ForwardAllHook(bool inspect_bodies) : inspect_bodies_(inspect_bodies) {}
-  HookDecision on_request_head(const RequestContext& request) noexcept override;
-  HookDecision on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept override;
-
- private:
-  bool inspect_bodies_;
 };
 
 }  // namespace waf::proxy

@@ -13,7 +13,10 @@
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
 #include "common/net/endpoint.hpp"
+#include "engine/policy/mode.hpp"
 #include "proxy/admin_server.hpp"
+#include "proxy/engine_hook.hpp"
+#include "proxy/policy_store.hpp"
 #include "proxy/proxy_options.hpp"
 #include "proxy/worker.hpp"
 #include "roles.hpp"
@@ -89,9 +92,13 @@ int run(int argc, const char* const* argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
+  PolicyStore policies(opts.policy_file, opts.mode_explicit ? std::optional(opts.mode) : std::nullopt, opts.inspect_body_limit);
+  if (auto loaded = policies.load(); !loaded) return fail(app, loaded.error());
+
   metrics::Registry registry;
   ProxyMetrics proxy_metrics(registry);
-  ForwardAllHook hook(opts.mode != Mode::off);
+  InspectionMetrics inspection_metrics(registry);
+  EngineInspectionHook hook(policies, inspection_metrics);
   SharedState shared{opts, proxy_metrics, hook, *upstream, access_log.get()};
   const unsigned worker_count = opts.workers != 0 ? opts.workers : net::available_cpus();
 
@@ -113,7 +120,8 @@ int run(int argc, const char* const* argv) {
         json::ObjectWriter(out)
             .field("version", build::kVersion)
             .field("commit", build::kGitCommit)
-            .field("mode", mode_name(opts.mode))
+            .field("mode", engine::name(policies.current()->mode))
+            .field("policy", opts.policy_file.empty() ? std::string("built-in") : opts.policy_file)
             .field("upstream", opts.upstream.to_string())
             .field("workers", worker_count)
             .field("draining", shared.draining.load())
@@ -133,7 +141,7 @@ int run(int argc, const char* const* argv) {
   if (!admin_bound) return fail(app, admin_bound.error());
 
   log::info("listening", {{"listener", "proxy"}, {"address", endpoint_text(bound)}, {"workers", worker_count},
-                          {"mode", mode_name(opts.mode)}, {"upstream", opts.upstream.to_string()}});
+                          {"mode", engine::name(policies.current()->mode)}, {"upstream", opts.upstream.to_string()}});
   log::info("listening", {{"listener", "admin"}, {"address", endpoint_text(*admin_bound)}});
 
   Finished finished;
@@ -146,11 +154,22 @@ int run(int argc, const char* const* argv) {
   }
   std::thread admin_thread([&] { admin_io.run(); });
 
+  // The main thread waits for signals and, every few seconds, looks at the policy file (a
+  // ConfigMap update replaces it under our feet). A bad policy keeps the last good one running.
+  const auto reload = [&](bool forced) {
+    const auto before = policies.current();
+    const auto result = forced ? policies.load() : policies.reload_if_changed();
+    if (!result) {
+      log::error("policy_reload_failed", {{"error", result.error().message}, {"kept", "last good policy"}});
+    } else if (policies.current() != before) {
+      log::info("policy_reloaded", {{"file", opts.policy_file}, {"mode", engine::name(policies.current()->mode)}});
+    }
+  };
   for (;;) {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig == SIGHUP) {
-      log::info("sighup_ignored", {{"reason", "no policy loaded"}});
+    const timespec poll_interval{2, 0};
+    const int sig = sigtimedwait(&signals, nullptr, &poll_interval);
+    if (sig < 0 || sig == SIGHUP) {
+      reload(sig == SIGHUP);
       continue;
     }
     log::info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},

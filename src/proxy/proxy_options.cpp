@@ -4,16 +4,6 @@
 
 namespace waf::proxy {
 
-std::string_view mode_name(Mode mode) noexcept {
-  switch (mode) {
-    case Mode::off: return "off";
-    case Mode::monitoring: return "monitoring";
-    case Mode::safe_blocking: return "safe_blocking";
-    case Mode::block: return "block";
-  }
-  return "monitoring";
-}
-
 ProxyOptionParser::ProxyOptionParser(CLI::App& app, options::CommonOptions& common) : app_(app), common_(common) {
   using options::kByteSize;
   using options::kDuration;
@@ -26,7 +16,7 @@ ProxyOptionParser::ProxyOptionParser(CLI::App& app, options::CommonOptions& comm
       ->check(CLI::IsMember({"off", "monitoring", "safe_blocking", "block"}))->capture_default_str();
   app.add_option("--policy", policy_, "Policy file (JSON); reloaded on change and on SIGHUP")->check(CLI::ExistingFile);
   app.add_option("--postanalytics", postanalytics_, "Postanalytics ingest address, HOST:PORT")->check(kHostPort);
-  app.add_option("--inspect-body-limit", inspect_body_limit_, "Bytes of each request body held for inspection")->check(kByteSize)->capture_default_str();
+  app.add_option("--inspect-body-limit", inspect_body_limit_, "Bytes of each request body held for inspection (default: the policy's, 64KiB)")->check(kByteSize)->capture_default_str();
   app.add_option("--max-header-bytes", max_header_bytes_, "Largest request head accepted (400 beyond)")->check(kByteSize)->capture_default_str();
   app.add_option("--max-connections", max_connections_, "Concurrent client connections (503 beyond)")->check(CLI::Range(1ull, 1000000ull))->capture_default_str();
   app.add_option("--header-timeout", header_timeout_, "Time allowed to send a request head")->check(kDuration)->capture_default_str();
@@ -57,10 +47,11 @@ int ProxyOptionParser::parse(int argc, const char* const* argv, ProxyOptions& ou
     return 2;
   }
   out.workers = workers_;
-  out.mode = mode_ == "off" ? Mode::off : mode_ == "block" ? Mode::block : mode_ == "safe_blocking" ? Mode::safe_blocking : Mode::monitoring;
+  out.mode = *engine::mode_from_name(mode_);
+  out.mode_explicit = app_.get_option("--mode")->count() > 0;
   out.policy_file = policy_;
   out.postanalytics = postanalytics_;
-  out.inspect_body_limit = *options::parse_byte_size(inspect_body_limit_);
+  if (app_.get_option("--inspect-body-limit")->count() > 0) out.inspect_body_limit = *options::parse_byte_size(inspect_body_limit_);
   out.max_header_bytes = *options::parse_byte_size(max_header_bytes_);
   out.max_connections = max_connections_;
   out.upstream_max_idle = upstream_max_idle_;

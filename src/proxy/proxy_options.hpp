@@ -4,26 +4,26 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/net/cidr.hpp"
 #include "common/net/endpoint.hpp"
 #include "common/options.hpp"
+#include "engine/policy/mode.hpp"
 
 namespace waf::proxy {
-
-enum class Mode { off, monitoring, safe_blocking, block };
-std::string_view mode_name(Mode mode) noexcept;
 
 struct ProxyOptions {
   net::HostPort listen{"", 8000};
   net::HostPort upstream{"127.0.0.1", 8080};
   net::HostPort admin_listen{"", 9901};
   unsigned workers = 0;  // 0: the CPUs the cgroup allows
-  Mode mode = Mode::monitoring;
+  engine::Mode mode = engine::Mode::monitoring;
+  bool mode_explicit = false;  // --mode (or WAF_MODE, or the config file) given: it beats the policy file's mode
   std::string policy_file;
   std::string postanalytics;
-  std::uint64_t inspect_body_limit = 64 * 1024;
+  std::optional<std::uint64_t> inspect_body_limit;  // given: overrides the policy's inspect_body_limit
   std::uint64_t max_header_bytes = 32 * 1024;
   std::uint64_t max_connections = 10000;
   std::chrono::milliseconds header_timeout{10'000};

@@ -72,7 +72,7 @@ void Session::process_client() {
     if (consumed > 0 && phase_ == Phase::reading_head) head_started_ = true;
     switch (event) {
       case CodecEvent::need_more:
-        if (phase_ == Phase::holding_body && held_.size() >= worker_.shared().options.inspect_body_limit) {
+        if (phase_ == Phase::holding_body && held_.size() >= hold_limit_) {
           return decide_after_body();
         }
         if (phase_ == Phase::sending_request && !to_upstream_.empty()) return do_write_upstream();
@@ -148,6 +148,7 @@ void Session::on_request_head() {
     return respond_locally(decision.status, "blocked", decision.content_type, decision.body);
   }
   holding_ = decision.action == HookAction::inspect_body;
+  hold_limit_ = decision.hold_bytes;
   phase_ = holding_ ? Phase::holding_body : Phase::connecting;
   if (expect_continue()) {
     to_client_.assign(kContinue);
@@ -187,8 +188,7 @@ void Session::decide_after_body() {
 
 void Session::sink_request_body(std::string_view data) {
   if (!holding_) return frame_request_body(data);
-  const auto limit = worker_.shared().options.inspect_body_limit;
-  const auto take = std::min<std::size_t>(data.size(), limit > held_.size() ? limit - held_.size() : 0);
+  const auto take = std::min<std::size_t>(data.size(), hold_limit_ > held_.size() ? hold_limit_ - held_.size() : 0);
   held_.append(data.substr(0, take));
   overflow_.append(data.substr(take));
 }

@@ -104,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool request_done_ = false;     // the request message ended (body fully read)
   bool upgrade_requested_ = false;
   bool holding_ = false;          // body bytes go to held_ for inspection
+  std::size_t hold_limit_ = 0;
   std::string held_, overflow_;   // held body prefix; bytes read past the limit meanwhile
   std::string replay_;            // the whole request, when it fits: resent once on a stale pooled connection
   bool from_pool_ = false;

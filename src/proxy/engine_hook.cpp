@@ -1,0 +1,111 @@
+#include "proxy/engine_hook.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/log.hpp"
+#include "engine/engine.hpp"
+#include "engine/event.hpp"
+
+namespace waf::proxy {
+namespace {
+
+constexpr std::string_view kAttackActions[] = {"monitored", "blocked", "denied"};
+
+std::size_t action_index(engine::Action action) {
+  switch (action) {
+    case engine::Action::block: return 1;
+    case engine::Action::deny_ip: return 2;
+    default: return 0;
+  }
+}
+
+std::string block_body(const engine::CompiledPolicy& policy, int status, std::string_view request_id, std::string& type) {
+  if (policy.block_page == engine::BlockPage::html) {
+    type = "text/html; charset=utf-8";
+    return fmt::format("<!doctype html><html><head><title>Request blocked</title></head><body>"
+                       "<h1>Request blocked</h1><p>This request was blocked by the web application firewall.</p>"
+                       "<p>Request id: <code>{}</code></p></body></html>\n", request_id);
+  }
+  type = "application/json";
+  return fmt::format("{{\"error\":\"blocked\",\"status\":{},\"request_id\":\"{}\"}}\n", status, request_id);
+}
+
+// The attack event is already JSON: it goes to stderr as its own line, next to the logs.
+void write_event(const std::string& event) {
+  std::string line = event;
+  line.push_back('\n');
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const auto n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+InspectionMetrics::InspectionMetrics(metrics::Registry& r)
+    : duration(r.histogram("waf_inspection_duration_seconds", "Time spent in the detection engine per request",
+                           {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05})),
+      partial(r.counter("waf_inspection_partial_total", "Requests whose inspection stopped at a budget or the body limit")) {
+  for (auto cls : engine::kAllAttackClasses) {
+    for (auto action : kAttackActions) {
+      attacks.push_back(&r.counter("waf_attacks_total", "Attacks detected, by class and action",
+                                   fmt::format("class=\"{}\",action=\"{}\"", engine::name(cls), action)));
+    }
+  }
+}
+
+void InspectionMetrics::count_attack(engine::AttackClass cls, engine::Action action) noexcept {
+  const auto i = static_cast<std::size_t>(cls) * std::size(kAttackActions) + action_index(action);
+  if (i < attacks.size()) attacks[i]->inc();
+}
+
+HookDecision EngineInspectionHook::on_request_head(const RequestContext& request) noexcept {
+  const auto policy = policies_.current();
+  if (policy->mode == engine::Mode::off && policy->paths.empty()) return {};
+  const auto& head = request.head;
+  const bool has_body = head.chunked || (head.has_content_length && head.content_length > 0);
+  if (has_body && policy->inspect_body_limit > 0) return {HookAction::inspect_body, policy->inspect_body_limit, 0, {}, {}};
+  return inspect(request, {}, has_body);
+}
+
+HookDecision EngineInspectionHook::on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept {
+  return inspect(request, body, truncated);
+}
+
+HookDecision EngineInspectionHook::inspect(const RequestContext& request, std::string_view body, bool truncated) noexcept {
+  const auto policy = policies_.current();
+  engine::Request req;
+  req.method = request.head.method;
+  req.target = request.head.target;
+  req.headers.reserve(request.head.headers.size());
+  for (const auto& h : request.head.headers) req.headers.emplace_back(h.name, h.value);
+  req.body = body.substr(0, policy->inspect_body_limit);
+  req.body_truncated = truncated || body.size() > policy->inspect_body_limit;
+  req.client_ip = request.client_ip;
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto verdict = engine::inspect(req, *policy);
+  metrics_.duration.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (verdict.partial_inspection) metrics_.partial.inc();
+  if (verdict.action == engine::Action::allow) return {};
+
+  for (auto cls : verdict.classes) metrics_.count_attack(cls, verdict.action);
+  const bool refuse = verdict.action == engine::Action::block || verdict.action == engine::Action::deny_ip;
+  const int status = refuse ? (verdict.status != 0 ? verdict.status : policy->block_status) : 0;
+  try {
+    write_event(engine::render_event(req, verdict, {std::chrono::system_clock::now(), request.request_id, {}, {}, {}, status}));
+  } catch (const std::bad_alloc&) {
+    log::error("attack_event_dropped", {{"request_id", request.request_id}});
+  }
+  if (!refuse) return {};
+  HookDecision d{HookAction::block, 0, status, {}, {}};
+  d.body = block_body(*policy, status, request.request_id, d.content_type);
+  return d;
+}
+
+}  // namespace waf::proxy

@@ -1,0 +1,35 @@
+#pragma once
+// The inspection hook backed by the detection engine: builds an engine::Request from the parsed
+// head (and the held body), calls engine::inspect with the current policy, turns the verdict into
+// forward or block, counts it and logs the attack event.
+#include "common/metrics.hpp"
+#include "engine/attack_class.hpp"
+#include "engine/verdict.hpp"
+#include "proxy/inspection_hook.hpp"
+#include "proxy/policy_store.hpp"
+
+namespace waf::proxy {
+
+struct InspectionMetrics {
+  explicit InspectionMetrics(metrics::Registry& r);
+  void count_attack(engine::AttackClass cls, engine::Action action) noexcept;
+
+  // waf_attacks_total{class, action}: one counter per class x {monitored, blocked, denied}.
+  std::vector<metrics::Counter*> attacks;
+  metrics::Histogram& duration;
+  metrics::Counter& partial;
+};
+
+class EngineInspectionHook final : public InspectionHook {
+ public:
+  EngineInspectionHook(const PolicyStore& policies, InspectionMetrics& metrics) : policies_(policies), metrics_(metrics) {}
+  HookDecision on_request_head(const RequestContext& request) noexcept override;
+  HookDecision on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept override;
+
+ private:
+  HookDecision inspect(const RequestContext& request, std::string_view body, bool truncated) noexcept;
+  const PolicyStore& policies_;
+  InspectionMetrics& metrics_;
+};
+
+}  // namespace waf::proxy
