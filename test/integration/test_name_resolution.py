@@ -6,6 +6,7 @@ app.waf-test.internal exists. Static glibc's getaddrinfo then has to speak DNS i
 """
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -22,6 +23,9 @@ def dns():
     for tool in ("unshare", "mount"):
         if shutil.which(tool) is None:
             pytest.skip(f"'{tool}' is not installed (util-linux)")
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot create a mount namespace here: {probe.stderr.strip()}")
     try:
         responder = DnsResponder({NAME: "127.0.0.1"})
     except OSError as e:
