@@ -105,6 +105,7 @@ run_wrk() {
         sleep 0.2
       done ) &
     sampler=$!
+    pids+=("$sampler")
   fi
   out=$(taskset -c "$load_cpu" wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port/")
   echo "$out" >"$work/$name.wrk"
