@@ -1,7 +1,10 @@
 """Proxy header semantics: hop-by-hop removal both ways, X-Forwarded-*, X-Request-Id."""
 import re
+import socket
 
-from httpwire import request_bytes
+import pytest
+
+from httpwire import Client, request_bytes
 from upstream import response_bytes
 
 REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -131,3 +134,16 @@ def test_request_line_and_end_to_end_headers_pass_unchanged(proxy, upstream):
     assert req.header("cookie") == "s=1"
     assert req.header("x-latin") == "caf\xe9 \xff", "obs-text bytes must pass unchanged"
     assert req.body == b"{}"
+
+
+def test_ipv6_client_address_is_forwarded(start_proxy, upstream):
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    proxy = start_proxy(upstream.address, "--listen", "[::1]:0")
+    with Client(proxy.port, host="::1") as c:
+        resp = c.request("GET", "/v6")
+    assert (resp.status, resp.body) == (200, b"/v6")
+    assert upstream.wait_requests(1)[0].headers_named("x-forwarded-for") == ["::1"]
