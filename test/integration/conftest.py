@@ -17,9 +17,14 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 
 def _binary(env_name, default):
-    path = os.path.abspath(os.environ.get(env_name, os.path.join(REPO, default)))
+    """The binary named by env_name; when the variable is unset, the default build (skipping if it
+    was not built). A variable that points nowhere is an error: CI must not pass by skipping."""
+    explicit = os.environ.get(env_name)
+    path = os.path.abspath(explicit or os.path.join(REPO, default))
     if not os.path.exists(path):
-        pytest.skip(f"{env_name}: no waf binary at {path} (run 'make build' / 'make build-asan')")
+        if explicit:
+            pytest.fail(f"{env_name}={explicit}: no such file (build it first: 'make build' / 'make build-asan')")
+        pytest.skip(f"{env_name} unset and no waf binary at {path} (run 'make build' / 'make build-asan')")
     return path
 
 
