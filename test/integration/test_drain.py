@@ -38,6 +38,7 @@ def test_sigterm_finishes_in_flight_requests_and_refuses_new_connections(waf_bin
         assert resp.status == 200
         assert resp.body_len == MiB and len(resp.body) == MiB, "the in-flight response was cut short"
         assert "close" in resp.connection_tokens(), resp.raw_head
+        assert busy.closed_by_peer(), "the drained connection stayed open after its last response"
         busy.close()
         idle.close()
         rc = proxy.wait_exit(15)
