@@ -60,6 +60,30 @@ int climb(std::string_view p) noexcept {
   return steps;
 }
 
+// "/.git/", "/.cursor/mcp.json": dot-directories hold tool state and secrets, never pages.
+// RFC 8615's /.well-known/ is the one public exception.
+std::size_t hidden_component(std::string_view p) noexcept {
+  for (std::size_t at = p.find("/."); at != std::string_view::npos; at = p.find("/.", at + 1)) {
+    if (at + 2 >= p.size() || !text::is_word(p[at + 2])) continue;
+    if (p.compare(at, 13, "/.well-known/") == 0) continue;
+    return at;
+  }
+  return std::string_view::npos;
+}
+
+// Files that are left behind rather than published: dumps, backups, editor swap files, logs.
+std::size_t backup_file(std::string_view p) noexcept {
+  static constexpr std::string_view kSuffixes[] = {".sql", ".sql.gz", ".sql.zip", ".sql.bz2", ".bak", ".old", ".orig",
+                                                   ".swp", ".save", ".log", ".sqlite", ".sqlite3", ".mdb", ".db",
+                                                   ".tar.gz~", ".php~", ".inc", ".config~"};
+  const std::size_t slash = p.rfind('/');
+  const std::string_view file = slash == std::string_view::npos ? p : p.substr(slash + 1);
+  for (auto suffix : kSuffixes) {
+    if (file.size() > suffix.size() && file.ends_with(suffix)) return p.size() - file.size();
+  }
+  return std::string_view::npos;
+}
+
 class PathTraversalDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::path_traversal; }
@@ -110,6 +134,18 @@ class PathTraversalDetector final : public Detector {
       if (hit_at == 0) return {hit_at, 75, "sensitive file reference"};
     }
     if (steps >= 3) return {first_dots, 80, "deep directory climb"};
+    // File names never carry directories; a climb in one is an upload escaping its folder.
+    if (steps >= 1 && value.kind == LocationKind::multipart_filename) return {first_dots, 85, "climb in an upload name"};
+    // One climb to a hidden file: "../.history", "..\\.env".
+    if (steps >= 1) {
+      const std::size_t hidden = p.find("/.", first_dots + 2);
+      if (hidden != std::string_view::npos && hidden + 2 < p.size() && text::is_word(p[hidden + 2]))
+        return {first_dots, 80, "climb to a hidden file"};
+    }
+    if (value.kind == LocationKind::path) {
+      if (auto at = hidden_component(p); at != std::string_view::npos) return {at, 75, "hidden file or directory"};
+      if (auto at = backup_file(p); at != std::string_view::npos) return {at, 70, "backup, dump or log file"};
+    }
     if (steps >= 1 && value.decoded.find('\0') != std::string_view::npos)
       return {first_dots, 80, "directory climb with NUL truncation"};
     if (steps >= 1 && value.kind == LocationKind::path) return {first_dots, 75, "directory climb in the path"};

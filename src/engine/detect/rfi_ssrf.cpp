@@ -161,6 +161,31 @@ std::string_view authority_host(std::string_view s, std::size_t at) noexcept {
   return auth;
 }
 
+// Argument names PHP-style include() bugs are found in ("mosConfig_absolute_path", "page_file").
+bool include_argument(std::string_view location) noexcept {
+  const std::size_t dot = location.find('.');
+  const std::string_view name = dot == std::string_view::npos ? location : location.substr(dot + 1);
+  // Words of the name split at '_', '-', '[' and camelCase humps; a word must start with a hint
+  // ("redirect_url" has no "dir" word, "mosConfig_absolute_path" has "Config" and "path").
+  static constexpr std::string_view kHints[] = {"path", "file", "include", "inc", "dir", "root", "conf",
+                                                "template", "tpl", "module", "lib"};
+  std::size_t i = 0;
+  while (i < name.size()) {
+    while (i < name.size() && !is_alpha(name[i])) ++i;
+    std::size_t end = i + 1;
+    while (end < name.size() && (text::is_word(name[end]) && name[end] != '_') &&
+           !(name[end] >= 'A' && name[end] <= 'Z' && name[end - 1] >= 'a' && name[end - 1] <= 'z'))
+      ++end;
+    if (i >= name.size()) break;
+    const std::string_view word = name.substr(i, end - i);
+    for (auto hint : kHints) {
+      if (text::istarts_with(word, hint)) return true;
+    }
+    i = end;
+  }
+  return false;
+}
+
 struct Hit {
   std::size_t at = 0;
   int score = 0;
@@ -217,6 +242,15 @@ class RfiSsrfDetector final : public Detector {
       } else if (reach == Reach::public_ip && !header && 65 > best.score) {
         best = {b, 65, "URL to a raw IP address"};
       }
+      // A host written as one decimal number beyond 32 bits still reaches an address on parsers
+      // that wrap it ("7147006462" = 169.254.169.254 + 2^32).
+      if (!header && host.size() > 9 && host.find_first_not_of("0123456789") == std::string_view::npos && 80 > best.score)
+        best = {b, 80, "URL to an integer host"};
+      // RFI: an absolute URL in an argument whose name says it is a file or an include path.
+      if (!header && slashes && (iequals(scheme, "http") || iequals(scheme, "https") || iequals(scheme, "ftp") ||
+                                 iequals(scheme, "ftps")) &&
+          b == 0 && include_argument(value.location) && 75 > best.score)
+        best = {b, 75, "URL in an include-path argument"};
       // RFI: an include target ending in '?' so the application's own suffix becomes a query.
       if (!header && !host.empty() && s.back() == '?' && s.find('?') == s.size() - 1 && 75 > best.score)
         best = {b, 75, "include URL with a truncating '?'"};

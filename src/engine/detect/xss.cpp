@@ -58,9 +58,12 @@ void keep(Hit& best, std::size_t pos, std::size_t len, int score, std::string_vi
 }
 
 // Fullwidth "<" (U+FF1C) is folded to "<" by some back ends.
+// So is "\xBC" ("¼" in Latin-1, "<" once a back end strips the high bit).
 std::size_t tag_open_len(std::string_view s, std::size_t i) noexcept {
   if (s[i] == '<') return 1;
   if (s.compare(i, 3, "\xEF\xBC\x9C") == 0) return 3;
+  if (s[i] == '\xBC') return 1;
+  if (s.compare(i, 2, "\xC2\xBC") == 0) return 2;
   return 0;
 }
 
@@ -107,7 +110,7 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
   if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name = name.substr(colon + 1);
   // A tag name ends at whitespace, '/', '>' or the end of the value; "a<b" is not a tag.
   const bool ends = i >= s.size() || is_space(s[i]) || s[i] == '/' || s[i] == '>' ||
-                    s.compare(i, 3, "\xEF\xBC\x9E") == 0;
+                    s.compare(i, 3, "\xEF\xBC\x9E") == 0 || s[i] == '\xBE' || s.compare(i, 2, "\xC2\xBE") == 0;
   if (!ends) return i;
   const bool closing = !processing && name_start > tag_start + open && s[name_start - 1] == '/';
   if (!closing && in(kScriptTags, name)) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
@@ -169,6 +172,47 @@ void scan_handlers(std::string_view s, Hit& best) noexcept {
   }
 }
 
+// DOM objects whose sensitive members an injected script reaches for: "document.cookie",
+// "(document)['cookie']", "self['alert'](1)", "window . location" (blanks and /**/ allowed).
+constexpr std::string_view kDomObjects[] = {"document", "window", "self", "top", "parent", "globalthis", "frames",
+                                            "content", "location"};
+constexpr std::string_view kDomMembers[] = {"cookie", "domain", "location", "write", "writeln", "alert", "eval",
+                                            "globaleval", "execscript", "localstorage", "sessionstorage",
+                                            "createelement", "href", "constructor", "opener", "origin", "body",
+                                            "queryselector", "$"};
+
+std::size_t skip_js_blank(std::string_view s, std::size_t i) noexcept {
+  while (i < s.size()) {
+    if (is_space(s[i]) || s[i] == ')' || s[i] == '"' || s[i] == '\'') {
+      ++i;
+    } else if (s.compare(i, 2, "/*") == 0) {
+      const std::size_t end = s.find("*/", i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+void scan_dom(std::string_view s, Hit& best) noexcept {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!is_alpha(s[i]) || (i > 0 && (text::is_word(s[i - 1]) || s[i - 1] == '.'))) continue;
+    std::size_t end = i;
+    while (end < s.size() && text::is_word(s[end])) ++end;
+    if (in(kDomObjects, s.substr(i, end - i))) {
+      std::size_t k = skip_js_blank(s, end);
+      if (k < s.size() && (s[k] == '.' || s[k] == '[')) {
+        k = skip_js_blank(s, k + 1);
+        std::size_t m = k;
+        while (m < s.size() && (text::is_word(s[m]) || s[m] == '$')) ++m;
+        if (m > k && in(kDomMembers, s.substr(k, m - k))) keep(best, i, m - i + 8, 75, "DOM access from injected script");
+      }
+    }
+    i = end;
+  }
+}
+
 bool breaks_context(char c) noexcept {
   constexpr std::string_view kBreakers = "\"';>+-*/|&=(,{[:!?`~^%}";
   return kBreakers.find(c) != std::string_view::npos;
@@ -226,11 +270,30 @@ class XssDetector final : public Detector {
     }
     scan_handlers(s, best);
     scan_sinks(s, best);
+    scan_dom(s, best);
+    // CSS that runs script: "-moz-binding:url(...)", "x:expression(...)", "url(javascript:...)".
+    for (auto css : {"-moz-binding", "behavior:url(", ":expression(", "url(javascript", "url(vbscript"}) {
+      const std::size_t at = ifind(s, css);
+      if (at != std::string_view::npos) keep(best, at, 48, 80, "script in CSS");
+    }
+    // A sink interpolated into a template literal: "[].sort.call`${alert}1337`".
+    for (std::size_t at = s.find("${"); at != std::string_view::npos; at = s.find("${", at + 2)) {
+      std::size_t k = at + 2;
+      while (k < s.size() && is_space(s[k])) ++k;
+      std::size_t m = k;
+      while (m < s.size() && text::is_word(s[m])) ++m;
+      std::size_t e = m;
+      while (e < s.size() && is_space(s[e])) ++e;
+      if (e < s.size() && s[e] == '}' && in(kSinks, s.substr(k, m - k))) keep(best, at, e + 1 - at, 80, "sink in a template literal");
+    }
     // JSFuck: script built only from []()!+.
     std::size_t jsfuck = 0;
     for (std::size_t at = s.find("![]"); at != std::string_view::npos && jsfuck < 8; at = s.find("![]", at + 3))
       ++jsfuck;
-    if (jsfuck >= 4 && s.find("+[]") != std::string_view::npos) keep(best, 0, 32, 85, "jsfuck");
+    // "(![]+[])[+!+[]]": a value written only in []()!+ is JSFuck-encoded script.
+    const bool only_jsfuck = s.size() >= 12 && s.find_first_not_of("[]()!+ ") == std::string_view::npos &&
+                             s.find("[]") != std::string_view::npos;
+    if (jsfuck >= 4 || only_jsfuck) keep(best, 0, 32, 85, "jsfuck");
     if (best.score == 0) return;
     text::report(out, AttackClass::xss, value, s, best.pos, best.len, best.score, best.rule);
   }
