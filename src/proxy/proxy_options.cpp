@@ -33,6 +33,9 @@ ProxyOptionParser::ProxyOptionParser(CLI::App& app, options::CommonOptions& comm
         return r.ok() ? std::string() : r.error().message;
       }, "CIDR,..."));
   app.add_option("--access-log", access_log_, "Access log: a file path, or - for stdout (default off)");
+  app.add_option("--original-dst", original_dst_,
+                 "With iptables capture, forward each connection to the app port the client dialled (SO_ORIGINAL_DST)")
+      ->capture_default_str();
   options::add_common_options(app, common);
 }
 
@@ -65,6 +68,7 @@ int ProxyOptionParser::parse(int argc, const char* const* argv, ProxyOptions& ou
   out.drain_timeout = ms(drain_timeout_);
   out.trusted_proxies = *net::CidrList::parse(trusted_proxies_);
   out.access_log = access_log_;
+  out.original_dst = original_dst_;
   return -1;
 }
 

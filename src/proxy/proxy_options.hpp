@@ -36,6 +36,7 @@ struct ProxyOptions {
   std::uint64_t upstream_max_idle = 32;
   net::CidrList trusted_proxies;
   std::string access_log;  // "" off, "-" stdout, else a file path
+  bool original_dst = true;  // forward a redirected connection to the port the client dialled
 };
 
 // Declares the options on `app`; `finish` converts the parsed text into `out` after parsing.
@@ -57,6 +58,7 @@ class ProxyOptionParser {
   std::string upstream_connect_timeout_ = "5s", upstream_response_timeout_ = "60s";
   std::string tunnel_idle_timeout_ = "1h", drain_timeout_ = "25s";
   std::string trusted_proxies_, access_log_;
+  bool original_dst_ = true;
 };
 
 }  // namespace waf::proxy

@@ -3,7 +3,11 @@
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <strings.h>
+#include <sys/socket.h>
+
+#include <optional>
 
 #include "common/log.hpp"
 #include "proxy/worker.hpp"
@@ -13,6 +17,22 @@ namespace {
 
 constexpr std::size_t kReadBufferBytes = 16 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// With iptables capture (init-iptables REDIRECTs each application port to the proxy), the port the
+// client dialled is the app port to forward to. Without a redirect the kernel has no original
+// destination (ENOENT) and --upstream applies.
+std::optional<std::uint16_t> original_destination_port(asio::ip::tcp::socket& socket) {
+  constexpr int kSoOriginalDst = 80;  // SO_ORIGINAL_DST (IPv4) and IP6T_SO_ORIGINAL_DST (IPv6)
+  sockaddr_storage original{};
+  socklen_t len = sizeof original;
+  const bool v6 = socket.local_endpoint().address().is_v6();
+  if (::getsockopt(socket.native_handle(), v6 ? SOL_IPV6 : SOL_IP, kSoOriginalDst, &original, &len) != 0) return std::nullopt;
+  const auto port = original.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&original)->sin6_port)
+                                                   : ntohs(reinterpret_cast<sockaddr_in*>(&original)->sin_port);
+  asio::error_code ec;
+  if (port == 0 || port == socket.local_endpoint(ec).port()) return std::nullopt;
+  return port;
+}
 
 void append_chunk(std::string& out, std::string_view data) {
   if (data.empty()) return;
@@ -54,6 +74,12 @@ void Session::start() {
   peer_ip_ = address.to_string();
   peer_trusted_ = worker_.shared().options.trusted_proxies.contains(peer_ip_);
   client_.set_option(asio::ip::tcp::no_delay(true), ec);
+  upstream_endpoints_ = worker_.shared().upstream;
+  if (worker_.shared().options.original_dst) {
+    if (const auto port = original_destination_port(client_)) {
+      for (auto& e : upstream_endpoints_) e.port(*port);
+    }
+  }
   process_client();
 }
 
@@ -210,7 +236,7 @@ void Session::start_upstream() {
   if (request_done_ && request_.chunked) to_upstream_ += "0\r\n\r\n";
   if (request_done_) replay_ = to_upstream_;
   phase_ = Phase::connecting;
-  if (auto pooled = worker_.pool().take()) {
+  if (auto pooled = worker_.pool().take(upstream_endpoints_.front().port())) {
     upstream_ = std::move(*pooled);
     from_pool_ = true;
     worker_.shared().metrics.upstream_reused.inc();
@@ -222,7 +248,7 @@ void Session::start_upstream() {
 void Session::do_connect() {
   from_pool_ = false;
   arm(Deadline::upstream_connect);
-  asio::async_connect(upstream_, worker_.shared().upstream,
+  asio::async_connect(upstream_, upstream_endpoints_,
                       [self = shared_from_this(), epoch = epoch_](const asio::error_code& ec, const asio::ip::tcp::endpoint&) {
                         if (epoch == self->epoch_) self->on_connect(ec);
                       });
@@ -424,7 +450,7 @@ void Session::finish_exchange() {
                               request_.method, request_.target, status_, bytes_sent_, elapsed * 1000});
   }
   if (upstream_reusable_ && request_done_ && upstream_.is_open()) {
-    worker_.pool().put(std::move(upstream_));
+    worker_.pool().put(upstream_endpoints_.front().port(), std::move(upstream_));
     upstream_ = asio::ip::tcp::socket(worker_.io());
   } else {
     asio::error_code ignored;

@@ -82,6 +82,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Worker& worker_;
   asio::ip::tcp::socket client_;
   asio::ip::tcp::socket upstream_;
+  std::vector<asio::ip::tcp::endpoint> upstream_endpoints_;  // --upstream, or the port the client dialled
   asio::steady_timer timer_;
   std::uint64_t epoch_ = 0;
   Phase phase_ = Phase::reading_head;

@@ -17,10 +17,11 @@ bool still_open(asio::ip::tcp::socket& socket) {
 
 }  // namespace
 
-std::optional<asio::ip::tcp::socket> UpstreamPool::take() {
-  while (!idle_.empty()) {
-    auto socket = std::move(idle_.back());
-    idle_.pop_back();
+std::optional<asio::ip::tcp::socket> UpstreamPool::take(std::uint16_t port) {
+  for (auto i = idle_.size(); i-- > 0;) {
+    if (idle_[i].port != port) continue;
+    auto socket = std::move(idle_[i].socket);
+    idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
     if (still_open(socket)) return socket;
     asio::error_code ignored;
     socket.close(ignored);
@@ -28,19 +29,19 @@ std::optional<asio::ip::tcp::socket> UpstreamPool::take() {
   return std::nullopt;
 }
 
-void UpstreamPool::put(asio::ip::tcp::socket socket) {
+void UpstreamPool::put(std::uint16_t port, asio::ip::tcp::socket socket) {
   if (idle_.size() >= max_idle_ || !socket.is_open()) {
     asio::error_code ignored;
     socket.close(ignored);
     return;
   }
-  idle_.push_back(std::move(socket));
+  idle_.push_back({port, std::move(socket)});
 }
 
 void UpstreamPool::close_all() {
-  for (auto& s : idle_) {
+  for (auto& i : idle_) {
     asio::error_code ignored;
-    s.close(ignored);
+    i.socket.close(ignored);
   }
   idle_.clear();
 }
