@@ -24,32 +24,43 @@ struct Word {
 // count as functions when a '(' follows; otherwise they are barewords.
 constexpr Word kWords[] = {
     {"abs", 'f'}, {"all_tables", 't'}, {"alter", 'E'}, {"and", '&'}, {"as", 'k'}, {"ascii", 'f'},
-    {"benchmark", 'F'}, {"between", 'l'}, {"bin", 'f'}, {"case", 'k'}, {"cast", 'f'}, {"char", 'f'},
-    {"char_length", 'f'}, {"chr", 'f'}, {"coalesce", 'f'}, {"collate", 'l'}, {"concat", 'f'},
-    {"concat_ws", 'f'}, {"conv", 'f'}, {"convert", 'f'}, {"count", 'f'}, {"crc32", 'f'}, {"create", 'E'},
-    {"ctxsys.drithsx.sn", 'F'}, {"current_database", 'f'}, {"current_user", 'f'}, {"database", 'f'},
-    {"db_name", 'f'}, {"dbms_lock.sleep", 'F'}, {"dbms_pipe.receive_message", 'F'}, {"declare", 'E'},
-    {"delete", 'E'}, {"div", 'l'}, {"drop", 'E'}, {"dual", 't'}, {"dumpfile", 'k'}, {"else", 'k'},
-    {"elt", 'f'}, {"encode", 'f'}, {"end", 'k'}, {"exec", 'E'}, {"execute", 'E'}, {"exists", 'f'},
-    {"extractvalue", 'F'}, {"false", '1'}, {"find_in_set", 'f'}, {"floor", 'f'}, {"from", 'k'},
-    {"generate_series", 'f'}, {"glob", 'l'}, {"group_concat", 'f'}, {"having", 'B'}, {"hex", 'f'},
-    {"host_name", 'f'}, {"if", 'f'}, {"ifnull", 'f'}, {"iif", 'f'}, {"ilike", 'l'}, {"in", 'l'},
-    {"information_schema", 't'}, {"insert", 'E'}, {"instr", 'f'}, {"intersect", 'U'}, {"into", 'k'},
-    {"is", 'l'}, {"is_srvrolemember", 'f'}, {"isnull", 'f'}, {"json_array", 'f'}, {"json_extract", 'f'},
-    {"json_keys", 'f'}, {"json_search", 'f'}, {"last_insert_id", 'f'}, {"length", 'f'}, {"like", 'l'},
-    {"limit", 'B'}, {"lo_get", 'F'}, {"load_extension", 'F'}, {"load_file", 'F'}, {"locate", 'f'},
-    {"make_set", 'f'}, {"master", 't'}, {"md5", 'f'}, {"mid", 'f'}, {"mod", 'l'}, {"msysaccessobjects", 't'},
-    {"mysql", 't'}, {"not", 'l'}, {"null", '1'}, {"nullif", 'f'}, {"object_id", 'f'}, {"oct", 'f'},
-    {"or", '&'}, {"ord", 'f'}, {"outfile", 'k'}, {"pg_catalog", 't'}, {"pg_read_file", 'F'},
-    {"pg_shadow", 't'}, {"pg_sleep", 'F'}, {"pg_user", 't'}, {"procedure", 'k'}, {"rand", 'f'},
-    {"randomblob", 'F'}, {"regexp", 'l'}, {"rlike", 'l'}, {"row_count", 'f'}, {"select", 'E'},
-    {"session_user", 'f'}, {"set", 'k'}, {"sha1", 'f'}, {"shutdown", 'E'}, {"sleep", 'F'}, {"sounds", 'l'},
-    {"sqlite_master", 't'}, {"strcmp", 'f'}, {"string_agg", 'f'}, {"substr", 'f'}, {"substring", 'f'},
-    {"sys", 't'}, {"sys_eval", 'F'}, {"sys_exec", 'F'}, {"syscolumns", 't'}, {"sysobjects", 't'},
-    {"system_user", 'f'}, {"table", 'k'}, {"then", 'k'}, {"true", '1'}, {"truncate", 'E'}, {"unhex", 'f'},
-    {"union", 'U'}, {"update", 'E'}, {"updatexml", 'F'}, {"user", 'f'}, {"user_name", 'f'},
-    {"user_tables", 't'}, {"utl_http.request", 'F'}, {"utl_inaddr.get_host_address", 'F'}, {"values", 'k'},
-    {"version", 'f'}, {"waitfor", 'E'}, {"when", 'k'}, {"where", 'k'}, {"xmltype", 'f'}, {"xor", '&'},
+    {"avg", 'f'}, {"benchmark", 'F'}, {"between", 'l'}, {"bin", 'f'}, {"case", 'k'}, {"cast", 'f'},
+    {"ceil", 'f'}, {"ceiling", 'f'}, {"char", 'f'}, {"char_length", 'f'}, {"chr", 'f'}, {"coalesce", 'f'},
+    {"collate", 'l'}, {"compress", 'f'}, {"concat", 'f'}, {"concat_ws", 'f'}, {"conv", 'f'}, {"convert", 'f'},
+    {"cos", 'f'}, {"cot", 'f'}, {"count", 'f'}, {"crc32", 'f'}, {"create", 'E'}, {"ctxsys.drithsx.sn", 'F'},
+    {"current_database", 'f'}, {"current_timestamp", 'f'}, {"current_user", 'f'}, {"database", 'f'},
+    {"date", 'f'}, {"date_format", 'f'}, {"datediff", 'f'}, {"day", 'f'}, {"db_name", 'f'},
+    {"dbms_lock.sleep", 'F'}, {"dbms_pipe.receive_message", 'F'}, {"declare", 'E'}, {"default", 'f'},
+    {"degrees", 'f'}, {"delete", 'E'}, {"div", 'l'}, {"drop", 'E'}, {"dual", 't'}, {"dumpfile", 'k'},
+    {"else", 'k'}, {"elt", 'f'}, {"encode", 'f'}, {"end", 'k'}, {"exec", 'E'}, {"execute", 'E'},
+    {"exists", 'f'}, {"exp", 'f'}, {"extract", 'f'}, {"extractvalue", 'F'}, {"false", '1'}, {"field", 'f'},
+    {"find_in_set", 'f'}, {"floor", 'f'}, {"format", 'f'}, {"from", 'k'}, {"generate_series", 'f'},
+    {"glob", 'l'}, {"group_concat", 'f'}, {"having", 'B'}, {"hex", 'f'}, {"host_name", 'f'}, {"if", 'f'},
+    {"ifnull", 'f'}, {"iif", 'f'}, {"ilike", 'l'}, {"in", 'l'}, {"information_schema", 't'}, {"insert", 'E'},
+    {"instr", 'f'}, {"intersect", 'U'}, {"into", 'k'}, {"is", 'l'}, {"is_srvrolemember", 'f'},
+    {"isnull", 'f'}, {"json_array", 'f'}, {"json_build_object", 'f'}, {"json_extract", 'f'},
+    {"json_keys", 'f'}, {"json_search", 'f'}, {"jsonb_pretty", 'f'}, {"last_insert_id", 'f'}, {"left", 'f'},
+    {"length", 'f'}, {"like", 'l'}, {"limit", 'B'}, {"ln", 'f'}, {"lo_get", 'F'}, {"load_extension", 'F'},
+    {"load_file", 'F'}, {"locate", 'f'}, {"log", 'f'}, {"lower", 'f'}, {"lpad", 'f'}, {"ltrim", 'f'},
+    {"make_date", 'f'}, {"make_set", 'f'}, {"master", 't'}, {"max", 'f'}, {"md5", 'f'}, {"mid", 'f'},
+    {"min", 'f'}, {"mod", 'l'}, {"month", 'f'}, {"msysaccessobjects", 't'}, {"mysql", 't'},
+    {"name_const", 'f'}, {"not", 'l'}, {"now", 'f'}, {"null", '1'}, {"nullif", 'f'}, {"object_id", 'f'},
+    {"oct", 'f'}, {"or", '&'}, {"ord", 'f'}, {"outfile", 'k'}, {"overlay", 'f'}, {"pg_catalog", 't'},
+    {"pg_read_file", 'F'}, {"pg_shadow", 't'}, {"pg_sleep", 'F'}, {"pg_user", 't'}, {"pi", 'f'},
+    {"position", 'f'}, {"pow", 'f'}, {"power", 'f'}, {"procedure", 'k'}, {"quote", 'f'}, {"radians", 'f'},
+    {"rand", 'f'}, {"randomblob", 'F'}, {"regexp", 'l'}, {"repeat", 'f'}, {"replace", 'f'}, {"reverse", 'f'},
+    {"right", 'f'}, {"rlike", 'l'}, {"round", 'f'}, {"row_count", 'f'}, {"rpad", 'f'}, {"rtrim", 'f'},
+    {"select", 'E'}, {"session_user", 'f'}, {"set", 'k'}, {"sha1", 'f'}, {"shutdown", 'E'}, {"sign", 'f'},
+    {"sin", 'f'}, {"sleep", 'F'}, {"soundex", 'f'}, {"sounds", 'l'}, {"sp_executesql", 'F'},
+    {"sp_password", 'F'}, {"space", 'f'}, {"sqlite_master", 't'}, {"sqrt", 'f'}, {"starts_with", 'f'},
+    {"str_to_date", 'f'}, {"strcmp", 'f'}, {"string_agg", 'f'}, {"substr", 'f'}, {"substring", 'f'},
+    {"sum", 'f'}, {"sys", 't'}, {"sys_eval", 'F'}, {"sys_exec", 'F'}, {"syscolumns", 't'}, {"sysdate", 'f'},
+    {"sysobjects", 't'}, {"system_user", 'f'}, {"table", 'k'}, {"tan", 'f'}, {"then", 'k'}, {"to_char", 'f'},
+    {"to_number", 'f'}, {"trim", 'f'}, {"true", '1'}, {"truncate", 'E'}, {"uncompress", 'f'}, {"unhex", 'f'},
+    {"union", 'U'}, {"unistr", 'f'}, {"update", 'E'}, {"updatexml", 'F'}, {"upper", 'f'}, {"user", 'f'},
+    {"user_name", 'f'}, {"user_tables", 't'}, {"utl_http.request", 'F'}, {"utl_inaddr.get_host_address", 'F'},
+    {"uuid", 'f'}, {"values", 'k'}, {"version", 'f'}, {"waitfor", 'E'}, {"when", 'k'}, {"where", 'k'},
+    {"xmltype", 'f'}, {"xor", '&'}, {"year", 'f'},
 };
 static_assert(std::is_sorted(std::begin(kWords), std::end(kWords),
                              [](const Word& a, const Word& b) { return a.word < b.word; }),
@@ -87,6 +98,16 @@ constexpr Shape kShapes[] = {
     {"^1l(E", 90, false}, {"^1oF", 95, false},
     {"^n&1o", 80, false}, {"^n&so", 80, false}, {"^n&F", 95, false},  {"^n)&", 75, false},
 
+    // A value that starts with a logic operator: the application already wrote "WHERE x = 1".
+    {"^&so", 85, false},  {"^&1o", 85, false},  {"^&1c", 80, false},  {"^&(1o", 85, false},
+    {"^&(so", 85, false}, {"^&(no", 80, false}, {"^&nos", 80, false}, {"^&no1", 80, false},
+    {"^&no(", 80, false}, {"^&F", 95, false},   {"^1&1$", 70, false},
+    // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
+    {"^sF", 90, false},   {"^s)E", 85, false},  {"Fs", 90, false},
+    // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
+    {"^f($", 65, false},  {"^f(1", 70, false},  {"^f(s", 70, false},  {"^f(E", 90, false},
+    {"^f(f", 75, false},  {"^f(v", 75, false},  {"^f(n,", 70, false},  {"^F$", 70, false},   {"^)knk", 75, false},
+    {"^;E", 80, false},   {";Ekk", 85, false},  {";Ek(", 85, false},  {"UE$", 70, false},
     // A whole statement as the value.
     {"^Eok", 90, false},  {"^E1,", 80, false},  {"^E1k", 85, false},  {"^EF", 95, false},
     {"^Ef(", 80, false},  {"^E(", 75, false},   {"^Ev", 80, false},   {"^Enkn$", 75, false},
@@ -319,6 +340,15 @@ class Fingerprinter {
       if (!call && !procedure) type = 'n';
     }
     if (type == 'E' && member) type = 'n';
+    // WAITFOR DELAY '0:0:5' / WAITFOR TIME: the MSSQL time-based probe.
+    if (type == 'E' && text::iequals(w, "waitfor")) {
+      const std::size_t next = skip_blank(i_);
+      if (text::istarts_with(s_.substr(next), "delay") || text::istarts_with(s_.substr(next), "time")) {
+        i_ = next;
+        while (i_ < s_.size() && text::is_alpha(s_[i_])) ++i_;
+        return emit({'F', start, i_ - start, false});
+      }
+    }
     // ORDER BY / GROUP BY.
     if (type == 'n' && (text::iequals(w, "order") || text::iequals(w, "group"))) {
       std::size_t next = skip_blank(i_);
