@@ -1,5 +1,6 @@
 #include "engine/decode/html_entity.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "engine/decode/hex.hpp"
@@ -92,16 +93,19 @@ bool HtmlEntityDecoder::decode(std::string_view in, std::string& out) const {
   if (i == std::string_view::npos) return false;
   out.assign(in.substr(0, i));
   bool changed = false;
-  for (; i < in.size(); ++i) {
-    if (in[i] == '&' && i + 1 < in.size()) {
-      const std::size_t used = in[i + 1] == '#' ? decode_numeric(in, i, out) : decode_named(in, i, out);
-      if (used > 0) {
-        i += used - 1;
-        changed = true;
-        continue;
-      }
+  while (i < in.size()) {
+    // in[i] is '&'; the text up to the next '&' is copied in one piece.
+    std::size_t used = 0;
+    if (i + 1 < in.size()) used = in[i + 1] == '#' ? decode_numeric(in, i, out) : decode_named(in, i, out);
+    if (used > 0) {
+      i += used;
+      changed = true;
+    } else {
+      out.push_back(in[i++]);
     }
-    out.push_back(in[i]);
+    const std::size_t next = std::min(in.find('&', i), in.size());
+    out.append(in.substr(i, next - i));
+    i = next;
   }
   return changed;
 }

@@ -1,5 +1,6 @@
 #include "engine/decode/js_escape.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "engine/decode/hex.hpp"
@@ -60,15 +61,17 @@ bool JsEscapeDecoder::decode(std::string_view in, std::string& out) const {
   if (i == std::string_view::npos) return false;
   out.assign(in.substr(0, i));
   bool changed = false;
-  for (; i < in.size(); ++i) {
-    if (in[i] == '\\') {
-      if (const std::size_t used = decode_escape(in, i, out); used > 0) {
-        i += used - 1;
-        changed = true;
-        continue;
-      }
+  while (i < in.size()) {
+    // in[i] is a backslash; the text up to the next one is copied in one piece.
+    if (const std::size_t used = decode_escape(in, i, out); used > 0) {
+      i += used;
+      changed = true;
+    } else {
+      out.push_back(in[i++]);
     }
-    out.push_back(in[i]);
+    const std::size_t next = std::min(in.find('\\', i), in.size());
+    out.append(in.substr(i, next - i));
+    i = next;
   }
   return changed;
 }

@@ -1,5 +1,7 @@
 #include "engine/decode/percent.hpp"
 
+#include <algorithm>
+
 #include "engine/decode/hex.hpp"
 
 namespace waf::engine {
@@ -9,18 +11,21 @@ bool PercentDecoder::decode(std::string_view in, std::string& out) const {
   if (i == std::string_view::npos) return false;
   out.assign(in.substr(0, i));
   bool changed = false;
-  for (; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      const int hi = hex_value(in[i + 1]);
-      const int lo = hex_value(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        changed = true;
-        continue;
-      }
+  while (i < in.size()) {
+    // in[i] is '%'; the text up to the next '%' is copied in one piece.
+    const int hi = i + 2 < in.size() ? hex_value(in[i + 1]) : -1;
+    const int lo = hi >= 0 ? hex_value(in[i + 2]) : -1;
+    if (lo >= 0) {
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 3;
+      changed = true;
+    } else {
+      out.push_back('%');
+      ++i;
     }
-    out.push_back(in[i]);
+    const std::size_t next = std::min(in.find('%', i), in.size());
+    out.append(in.substr(i, next - i));
+    i = next;
   }
   return changed;
 }

@@ -1,5 +1,7 @@
 #include "engine/decode/percent_u.hpp"
 
+#include <algorithm>
+
 #include "engine/decode/hex.hpp"
 
 namespace waf::engine {
@@ -24,7 +26,7 @@ bool PercentUDecoder::decode(std::string_view in, std::string& out) const {
   if (i == std::string_view::npos) return false;
   out.assign(in.substr(0, i));
   bool changed = false;
-  for (; i < in.size(); ++i) {
+  while (i < in.size()) {
     if (const long cp = read_percent_u(in, i); cp >= 0) {
       auto code = static_cast<std::uint32_t>(cp);
       std::size_t used = 6;
@@ -36,11 +38,15 @@ bool PercentUDecoder::decode(std::string_view in, std::string& out) const {
         }
       }
       append_utf8(out, code);
-      i += used - 1;
+      i += used;
       changed = true;
-      continue;
+    } else {
+      out.push_back(in[i++]);
     }
-    out.push_back(in[i]);
+    // The text up to the next '%' is copied in one piece.
+    const std::size_t next = std::min(in.find('%', i), in.size());
+    out.append(in.substr(i, next - i));
+    i = next;
   }
   return changed;
 }
