@@ -1,7 +1,9 @@
 """The FROM scratch image: the static binary alone serves traffic in a container.
 
 Builds the image with scripts/build-image.sh from the static release binary, then runs the demo
-app and the proxy as two containers (host network, loopback only) and sends a request through.
+app and the proxy as two containers (host network, loopback only) and sends a request through, and
+applies the capture rules from the image with each iptables back end in a container's own network
+namespace (what the init container does; test_pod_kube_play.py checks the rules in a real Pod).
 """
 import json
 import os
@@ -61,6 +63,26 @@ def test_image_is_scratch_and_runs_version(image):
     # Only our files: the binary, its symlinks, passwd/group, CA certificates.
     size = int(podman("image", "inspect", "--format", "{{.Size}}", image).stdout.strip())
     assert size < 40 * 1024 * 1024
+
+
+@pytest.mark.parametrize("backend", ["nft", "legacy"])
+def test_image_applies_capture_rules_with_each_backend(image, backend):
+    # As the init container runs: root, only NET_ADMIN and NET_RAW, read-only root; --network none
+    # gives the container a private network namespace, so nothing on the host changes.
+    result = podman("run", "--rm", "--network", "none", "--user", "0", "--read-only", "--cap-drop", "ALL",
+                    "--cap-add", "NET_ADMIN,NET_RAW", image, "init-iptables", "--application-ports", "8080",
+                    "--admin-port", "9901", "--ipv6", "on", "--backend", backend, "--log-format", "json", check=False)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert [(e["event"], e["family"], e["backend"], e["changed"]) for e in events] == [
+        ("capture_applied", "ipv4", backend, True), ("capture_applied", "ipv6", backend, True)], result.stderr
+
+
+def test_init_iptables_without_net_admin_fails_clearly(image):
+    result = podman("run", "--rm", "--network", "none", "--user", "0", "--cap-drop", "ALL", image,
+                    "init-iptables", "--application-ports", "8080", "--log-format", "json", check=False)
+    assert result.returncode != 0
+    assert "NET_ADMIN" in result.stderr
 
 
 def test_proxy_container_protects_app_container(image):
