@@ -1,12 +1,8 @@
 // `waf demo-app`: a tiny application to protect, for `make run`, the quickstarts and the e2e
-// tests. It reuses the proxy's HTTP/1 codec; one coroutine per connection is plenty here.
-#include <asio/co_spawn.hpp>
-#include <asio/redirect_error.hpp>
-#include <asio/detached.hpp>
+// tests. It reuses the proxy's HTTP/1 codec.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/signal_set.hpp>
-#include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 #include <fmt/format.h>
 
@@ -63,53 +59,67 @@ Response route(const proxy::MessageHead& head, std::string_view body) {
   return {404, "text/plain", "not found\n"};
 }
 
-asio::awaitable<void> serve(tcp::socket socket) {
-  std::string body;
-  proxy::Http1Codec codec(proxy::Http1Codec::Kind::request, 64 * 1024,
-                          [](void* ctx, std::string_view data) {
-                            auto& b = *static_cast<std::string*>(ctx);
-                            if (b.size() + data.size() <= kMaxBodyBytes) b.append(data);
-                          },
-                          &body);
-  std::vector<char> buf(16 * 1024);
-  std::size_t begin = 0, end = 0;
-  for (;;) {
-    std::size_t consumed = 0;
-    const auto event = codec.dispatch(std::string_view(buf.data() + begin, end - begin), consumed);
-    begin += consumed;
-    if (event == proxy::CodecEvent::need_more) {
-      begin = 0;
-      asio::error_code ec;
-      end = co_await socket.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      continue;
-    }
-    if (event == proxy::CodecEvent::error) {
-      asio::error_code ignored;
-      co_await asio::async_write(socket, asio::buffer(std::string_view("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")),
-                                 asio::redirect_error(asio::use_awaitable, ignored));
-      co_return;
-    }
-    if (event != proxy::CodecEvent::message_complete) continue;
-    const auto r = route(codec.head(), body);
-    const bool keep = codec.keep_alive();
-    const auto wire = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}\r\n{}", r.status,
-                                  r.status == 200 ? "OK" : "Not Found", r.type, r.body.size(), keep ? "" : "Connection: close\r\n",
-                                  codec.head().method == "HEAD" ? std::string() : r.body);
-    body.clear();
-    asio::error_code ec;
-    co_await asio::async_write(socket, asio::buffer(wire), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || !keep) co_return;
-  }
-}
+// One connection: parse a request with the proxy's codec, answer it, repeat while keep-alive.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  explicit Connection(tcp::socket socket)
+      : socket_(std::move(socket)),
+        codec_(proxy::Http1Codec::Kind::request, 64 * 1024,
+               [](void* self, std::string_view data) {
+                 auto& body = static_cast<Connection*>(self)->body_;
+                 if (body.size() + data.size() <= kMaxBodyBytes) body.append(data);
+               },
+               this),
+        buffer_(16 * 1024) {}
 
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
-  for (;;) {
-    asio::error_code ec;
-    auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)), asio::detached);
+  void process() {
+    for (;;) {
+      std::size_t consumed = 0;
+      const auto event = codec_.dispatch(std::string_view(buffer_.data() + begin_, end_ - begin_), consumed);
+      begin_ += consumed;
+      if (event == proxy::CodecEvent::need_more) return read();
+      if (event == proxy::CodecEvent::error) return respond("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", false);
+      if (event != proxy::CodecEvent::message_complete) continue;
+      const auto r = route(codec_.head(), body_);
+      const bool keep = codec_.keep_alive();
+      body_.clear();
+      return respond(fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}\r\n{}", r.status,
+                                 r.status == 200 ? "OK" : "Not Found", r.type, r.body.size(), keep ? "" : "Connection: close\r\n",
+                                 codec_.head().method == "HEAD" ? std::string() : r.body),
+                     keep);
+    }
   }
+
+ private:
+  void read() {
+    begin_ = end_ = 0;
+    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+      if (ec) return;
+      self->end_ = n;
+      self->process();
+    });
+  }
+
+  void respond(std::string wire, bool keep_alive) {
+    out_ = std::move(wire);
+    asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this(), keep_alive](const asio::error_code& ec, std::size_t) {
+      if (!ec && keep_alive) self->process();
+    });
+  }
+
+  tcp::socket socket_;
+  proxy::Http1Codec codec_;
+  std::string body_, out_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;
+};
+
+void accept_loop(tcp::acceptor& acceptor) {
+  acceptor.async_accept([&acceptor](const asio::error_code& ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) std::make_shared<Connection>(std::move(socket))->process();
+    accept_loop(acceptor);
+  });
 }
 
 }  // namespace
@@ -144,7 +154,7 @@ int run(int argc, const char* const* argv) {
   log::info("listening", {{"listener", "demo-app"}, {"address", fmt::format("{}:{}", bound.address().to_string(), bound.port())}});
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const asio::error_code&, int) { io.stop(); });
-  asio::co_spawn(io, accept_loop(acceptor), asio::detached);
+  accept_loop(acceptor);
   io.run();
   return 0;
 }
