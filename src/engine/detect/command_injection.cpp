@@ -109,21 +109,27 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
 }
 
 // What follows a program name decides whether this is a command line.
-bool shell_argument(std::string_view s, std::size_t i, bool word_program) noexcept {
+bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::string_view program) noexcept {
   const std::size_t start = i;
   if (s.compare(i, 6, "${IFS}") == 0 || s.compare(i, 4, "$IFS") == 0) return true;  // "cat${IFS}/etc/passwd"
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
   if (i >= s.size()) return true;  // "; id"
   const char c = s[i];
-  if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n' || c == '>' || c == '<' || c == ')' || c == '}')
+  if (c == ';' || c == '|' || c == '&' || c == '\n' || c == '>' || c == '<' || c == ')' || c == '}')
     return i > start || !is_alpha(c);
   if (i == start) return false;  // "cats", "identity": the word continues
-  if (c == '-' || c == '+' || c == '/' || c == '~' || c == '$' || c == '\\' || c == '\'' || c == '"') return true;
+  // An option is "-x"/"--long"/"+x"; "perl - Larry Wall's" is a dash in prose.
+  if ((c == '-' || c == '+') && i + 1 < s.size() && (text::is_word(s[i + 1]) || s[i + 1] == '-')) return true;
+  if (c == '/' || c == '~' || c == '$' || c == '\\' || c == '\'' || c == '"') return true;
   if (c == '.' && i + 1 < s.size() && (s[i + 1] == '/' || s[i + 1] == '.')) return true;
   if (is_alpha(c) && i + 2 < s.size() && s[i + 1] == ':' && (s[i + 2] == '\\' || s[i + 2] == '/'))
     return true;  // "c:\windows"
   if (is_digit(c)) {
-    // "sleep 5", "ping 10.0.0.1", "nc 1.2.3.4 4444": numbers are arguments when nothing wordy follows.
+    // "sleep 5", "ping 10.0.0.1", "nc 1.2.3.4 4444": numbers are arguments of a few programs
+    // ("GCC 3.3 provides", "Python 3.11 for Debian" are versions in prose).
+    static constexpr std::string_view kNumeric[] = {"sleep", "ping", "nc", "ncat", "netcat", "timeout", "kill",
+                                                    "telnet", "usleep", "id", "ls", "whoami", "uname"};
+    if (!in(kNumeric, program)) return false;
     std::size_t j = i;
     while (j < s.size() && (is_digit(s[j]) || s[j] == '.' || s[j] == ':')) ++j;
     while (j < s.size() && s[j] == ' ') ++j;
@@ -164,6 +170,16 @@ bool batch_control(std::string_view s) noexcept {
     return vars && shape;
   }
   if (text::istarts_with(v, "if ") || text::istarts_with(v, "if\t")) {
+    // The word after "if [not]" is a cmd.exe condition keyword or a %variable%; Python's
+    // "if x == 'y':" has neither.
+    std::string_view cond = v.substr(3);
+    while (!cond.empty() && is_space(cond.front())) cond.remove_prefix(1);
+    if (text::istarts_with(cond, "not ")) cond.remove_prefix(4);
+    while (!cond.empty() && is_space(cond.front())) cond.remove_prefix(1);
+    const bool keyword = text::istarts_with(cond, "exist") || text::istarts_with(cond, "defined") ||
+                         text::istarts_with(cond, "errorlevel") || text::istarts_with(cond, "/i") ||
+                         text::istarts_with(cond, "%") || text::istarts_with(cond, "\"%");
+    if (!keyword) return false;
     static constexpr std::string_view kConditions[] = {" exist ", " defined ", " errorlevel ", " /i ",
                                                        "==", " gtr ", " leq ", " lss ", " geq ", " neq ", " equ "};
     static constexpr std::string_view kActions[] = {"echo", "set ", "cmd", "call ", "goto ", "exit", "del "};
@@ -193,16 +209,28 @@ class CommandInjectionDetector final : public Detector {
     if (s.starts_with("#!")) return;
     // Header values have their own grammars ("Accept-Encoding: gzip, deflate"); only an injected
     // separator or substitution counts there.
+    std::size_t lines = 0;
+    for (std::size_t nl = s.find('\n'); nl != std::string_view::npos && lines < 3; nl = s.find('\n', nl + 1)) ++lines;
+    const bool multi_line = lines >= 3;
     if (value.kind != LocationKind::header) check(s, 0, 70, "command at the start of the value", best);
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
+      // In multi-line text (posts, descriptions, READMEs) a line that starts with a command is
+      // documentation; an injected line break comes with a short value ("x\nid").
+      if (c == '\n' && multi_line) continue;
       if (c == ';' || c == '\n' || c == '|' || c == '&') {
         std::size_t j = i + 1;
         if (j < s.size() && (s[j] == '|' || s[j] == '&') && s[j] == c) ++j;
         if (!(c == '|' && table_row(s, i))) check(s, j, 85, "command after a shell separator", best);
       } else if (c == '`') {
-        // Markdown inline code ("run `ls -la` to list") is preceded by a blank.
-        if (i == 0 || !is_space(s[i - 1])) check(s, i + 1, 90, "command substitution", best, true);
+        // Markdown code ("run `ls -la` to list", ``` fences) follows a blank or punctuation; an
+        // injected substitution starts the value or follows a word or a shell/argument character.
+        const bool fence = (i + 1 < s.size() && s[i + 1] == '`') || (i > 0 && s[i - 1] == '`');
+        // Backticks pair up; an even one closes the previous span ("`foo.po` file").
+        const bool closing = (std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(i), '`') % 2) == 1;
+        const bool opens = i == 0 || text::is_word(s[i - 1]) ||
+                           std::string_view(";|&='\"$").find(s[i - 1]) != std::string_view::npos;
+        if (!fence && !closing && opens) check(s, i + 1, 90, "command substitution", best, true);
       } else if (c == '$' && i + 1 < s.size() && s[i + 1] == '(' && (i + 2 >= s.size() || s[i + 2] != '(')) {
         check(s, i + 2, 90, "command substitution", best, true);
       } else if ((c == '<' || c == '>') && i + 1 < s.size() && s[i + 1] == '(') {
@@ -259,13 +287,14 @@ class CommandInjectionDetector final : public Detector {
     if (i == 0) {
       if (end >= s.size()) return;
       const std::size_t arg = s.find_first_not_of(" \t", end);
-      const bool pathish = arg != std::string_view::npos && arg > end &&
-                           std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos;
+      const bool pathish = arg != std::string_view::npos && arg > end && arg + 1 < s.size() &&
+                           std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos &&
+                           !is_space(s[arg + 1]);
       if (word_program && !pathish) return;
     }
     // "{cat,/etc/passwd}": brace expansion separates arguments with commas.
     const bool braced = start > 0 && s[start - 1] == '{' && end < s.size() && s[end] == ',';
-    if (!braced && !shell_argument(s, end, word_program)) return;
+    if (!braced && !shell_argument(s, end, word_program, w)) return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }
 };

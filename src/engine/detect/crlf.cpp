@@ -7,7 +7,11 @@ namespace {
 
 using text::istarts_with;
 
-// Headers an injected line would set; recognised even in multi-line form fields.
+// Headers whose injection splits or hijacks a response; the only ones recognised in multi-line
+// text, where "Cache-Control: max-age" may just be documentation.
+constexpr std::string_view kSplittingHeaders[] = {"set-cookie", "location", "content-length", "transfer-encoding",
+                                                  "refresh"};
+// Headers an injected line would set in a value that reaches a header.
 constexpr std::string_view kDangerousHeaders[] = {
     "set-cookie", "location", "content-type", "content-length", "transfer-encoding", "refresh",
     "access-control-allow-origin", "access-control-allow-credentials", "content-security-policy",
@@ -24,6 +28,12 @@ bool header_line(std::string_view line, bool dangerous_only) noexcept {
   while (k < line.size() && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r')) ++k;
   if (k >= line.size() || line[k] != ':') return false;
   const std::string_view name = line.substr(0, i);
+  if (dangerous_only) {
+    for (auto h : kSplittingHeaders) {
+      if (text::iequals(h, name)) return true;
+    }
+    return false;
+  }
   for (auto h : kDangerousHeaders) {
     if (text::iequals(h, name)) return true;
   }

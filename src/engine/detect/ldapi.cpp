@@ -7,18 +7,22 @@ namespace {
 
 using text::is_space;
 
-// After "(": an operator, or "attr=" / "attr>=" / "attr<=" / "attr~=" (attr per RFC 4512 descr).
-bool filter_starts(std::string_view s, std::size_t i) noexcept {
+enum class Component { none, operator_, comparison, equality };
+
+// After "(": an operator ("&", "|", "!", a nested "("), "attr>=", "attr<=", "attr~=" (LDAP-only
+// comparisons) or "attr=" (which keyword arguments in code share), per RFC 4515/4512.
+Component filter_starts(std::string_view s, std::size_t i) noexcept {
   while (i < s.size() && is_space(s[i])) ++i;
-  if (i >= s.size()) return false;
-  if (s[i] == '&' || s[i] == '|' || s[i] == '!' || s[i] == '(') return true;
+  if (i >= s.size()) return Component::none;
+  if (s[i] == '&' || s[i] == '|' || s[i] == '!' || s[i] == '(') return Component::operator_;
   const std::size_t start = i;
   while (i < s.size() && (text::is_word(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == ';')) ++i;
-  if (i == start || !text::is_alpha(s[start])) return false;
+  if (i == start || !text::is_alpha(s[start])) return Component::none;
   while (i < s.size() && is_space(s[i])) ++i;
-  if (i >= s.size()) return false;
-  if (s[i] == '=') return true;
-  return (s[i] == '~' || s[i] == '>' || s[i] == '<') && i + 1 < s.size() && s[i + 1] == '=';
+  if (i >= s.size()) return Component::none;
+  if (s[i] == '=') return Component::equality;
+  if ((s[i] == '~' || s[i] == '>' || s[i] == '<') && i + 1 < s.size() && s[i + 1] == '=') return Component::comparison;
+  return Component::none;
 }
 
 class LdapiDetector final : public Detector {
@@ -31,23 +35,30 @@ class LdapiDetector final : public Detector {
       std::size_t i = close + 1;
       while (i < s.size() && is_space(s[i])) ++i;
       // ")(", ")!(", ")|(", ")&(": a new filter component after closing the application's one.
-      if (i < s.size() && (s[i] == '!' || s[i] == '|' || s[i] == '&')) {
+      if (i == close + 1 && i < s.size() && (s[i] == '!' || s[i] == '|' || s[i] == '&')) {
         std::size_t k = i + 1;
         while (k < s.size() && is_space(s[k])) ++k;
-        if (k < s.size() && s[k] == '(' && (filter_starts(s, k + 1) || s[i] != '!'))
+        if (k < s.size() && s[k] == '(' && (filter_starts(s, k + 1) != Component::none || s[i] != '!'))
           return found(value, out, close, 85, "filter operator after a closed filter");
         if (k >= s.size() || s[k] == ')') return found(value, out, close, 75, "dangling filter operator");
         continue;
       }
       if (i >= s.size() || s[i] != '(') continue;
-      if (filter_starts(s, i + 1)) return found(value, out, close, 85, "new filter component after ')'");
+      // "f(x)(policy=self.policy)" is a call with a keyword argument; an injected "attr=" component
+      // brings a wildcard or a filter operator along.
+      const Component c = filter_starts(s, i + 1);
+      const bool filterish = s.find("=*") != std::string_view::npos || s.find("*)") != std::string_view::npos ||
+                             s.find("(|") != std::string_view::npos ||
+                             s.find("(&") != std::string_view::npos || s.find("(!") != std::string_view::npos;
+      if (c == Component::operator_ || c == Component::comparison || (c == Component::equality && filterish))
+        return found(value, out, close, 85, "new filter component after ')'");
     }
     // A value that is itself a wildcard filter fragment: "*)(", "*))%00", "(|(uid=*".
     const std::size_t star = s.find("*)");
     if (star != std::string_view::npos && (star == 0 || s[star - 1] == '=' || s[star - 1] == '(' ))
       return found(value, out, star, 80, "wildcard closing a filter");
     if (text::istarts_with(s, "(|(") || text::istarts_with(s, "(&(")) {
-      if (filter_starts(s, 3)) return found(value, out, 0, 80, "injected filter");
+      if (filter_starts(s, 3) != Component::none) return found(value, out, 0, 80, "injected filter");
     }
   }
 

@@ -1,5 +1,6 @@
 #include "engine/detect/path_traversal.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "engine/detect/text.hpp"
@@ -29,6 +30,8 @@ constexpr std::string_view kAbsoluteRoots[] = {"/etc/", "/proc/", "/root/", "/va
                                                "c:/windows/", "c:/boot.ini", "c:/inetpub/", "c:/winnt/"};
 
 constexpr std::size_t kMaxPath = 512;
+// A file argument is short; a mention of /etc/issue deep in a longer text is documentation.
+constexpr std::size_t kMaxArgumentBytes = 128;
 
 // Unifies separators and drops what the OS ignores, so "..\\..\\", "..%00/" and "..;/" read as "../".
 std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out) noexcept {
@@ -84,6 +87,11 @@ std::size_t backup_file(std::string_view p) noexcept {
   return std::string_view::npos;
 }
 
+// "cat /etc/passwd", "more /proc/self/environ": a short command line, not a sentence.
+bool command_like(std::string_view p) noexcept {
+  return p.size() <= 64 && std::count(p.begin(), p.end(), ' ') <= 3;
+}
+
 class PathTraversalDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::path_traversal; }
@@ -126,11 +134,15 @@ class PathTraversalDetector final : public Detector {
         // "/etc/passwd" as the whole argument, "file=/etc/passwd", "c:\windows\win.ini".
         const std::size_t at = ifind(p, root);
         if (at == std::string_view::npos) continue;
-        const bool starts = at == 0 || p[at - 1] == '=' || p[at - 1] == ' ' || p[at - 1] == ':' ||
-                            p[at - 1] == '"' || p[at - 1] == '\'';
+        // The path is the argument ("/etc/passwd", "file=/etc/passwd", "x;cat /etc/passwd"),
+        // not a mention in prose ("see /etc/issue, which ...") in a long text.
+        const bool starts = at == 0 || p[at - 1] == '=' ||
+                            (p.size() <= kMaxArgumentBytes && std::string_view(":\"'").find(p[at - 1]) != std::string_view::npos) ||
+                            (p[at - 1] == ' ' && command_like(p));
         if (starts) return {at, 85, "absolute path to a sensitive file"};
       }
-      if (value.kind == LocationKind::path || hit[1] == '.') return {hit_at, 80, "sensitive file reference"};
+      if (value.kind == LocationKind::path || (hit[1] == '.' && (hit_at == 0 || p.size() <= kMaxArgumentBytes)))
+        return {hit_at, 80, "sensitive file reference"};
       if (hit_at == 0) return {hit_at, 75, "sensitive file reference"};
     }
     if (steps >= 3) return {first_dots, 80, "deep directory climb"};

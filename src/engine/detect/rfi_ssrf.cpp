@@ -186,6 +186,13 @@ bool include_argument(std::string_view location) noexcept {
   return false;
 }
 
+// A URL the application will fetch is the argument itself ("url=http://10.0.0.1/"), not a link
+// inside prose ("open http://localhost:8080 in your browser").
+bool url_argument(std::string_view s, std::size_t at) noexcept {
+  const std::size_t first = s.find_first_not_of(" \t\r\n\"'");
+  return at <= first || s.find(' ') == std::string_view::npos;
+}
+
 struct Hit {
   std::size_t at = 0;
   int score = 0;
@@ -237,7 +244,7 @@ class RfiSsrfDetector final : public Detector {
       const Reach reach = classify_host(host);
       if (reach == Reach::metadata) {
         best = {b, 95, "cloud metadata endpoint"};
-      } else if (reach == Reach::internal && !header && 85 > best.score) {
+      } else if (reach == Reach::internal && !header && 85 > best.score && url_argument(s, b)) {
         best = {b, 85, "URL to a loopback or private address"};
       } else if (reach == Reach::public_ip && !header && 65 > best.score) {
         best = {b, 65, "URL to a raw IP address"};

@@ -137,6 +137,8 @@ char lookup(std::string_view word) noexcept {
   return (it != std::end(kWords) && it->word == key) ? it->type : 0;
 }
 
+constexpr std::size_t kMaxLiteralPrefix = 64;
+
 struct Token {
   char type;
   std::size_t pos;
@@ -150,8 +152,20 @@ class Fingerprinter {
   Fingerprinter(std::string_view text, Context context) noexcept : s_(text) {
     if (context == Context::none) return;
     const char q = context == Context::single_quote ? '\'' : '"';
+    // An injected value breaks out of the literal early (after a name, an id, an email); a quote
+    // far into a paragraph or on a later line is prose or code, not a break-out.
     const std::size_t close = s_.find(q);
-    if (close == std::string_view::npos) {
+    // The literal's content is data (a name, an id, an email), so it carries no code punctuation;
+    // "elif x == '<':" and "s = re.compile(r'" are code quoting something.
+    // A leading "name=" is an unparsed form body ("var=foo' or 1=1"), not code.
+    std::string_view literal = close == std::string_view::npos ? s_ : s_.substr(0, close);
+    const std::size_t name_end = literal.find('=');
+    if (name_end != std::string_view::npos && name_end > 0 &&
+        std::all_of(literal.begin(), literal.begin() + static_cast<std::ptrdiff_t>(name_end),
+                    [](char c) { return is_word(c) || c == '-' || c == '.' || c == '[' || c == ']'; }))
+      literal.remove_prefix(name_end + 1);
+    if (close == std::string_view::npos || close > kMaxLiteralPrefix ||
+        literal.find_first_of("\n=()[]{}<>;") != std::string_view::npos) {
       applies_ = false;
       return;
     }

@@ -57,6 +57,8 @@ void scan_delimited(std::string_view s, std::string_view open, std::string_view 
     const std::size_t end = s.find(close, body_start);
     const std::string_view body = s.substr(body_start, (end == std::string_view::npos ? s.size() : end) - body_start);
     if (body.empty() || body.size() > 2048) continue;
+    // "<%d.%d>" and "%s" are printf formats, not ERB/ASP code.
+    if (open.front() == '<' && body.find('%') != std::string_view::npos) continue;
     // "${jndi:..." belongs to the jndi detector; "${IFS}"/"${HOME}" are shell variables.
     if (open == "${" && (text::istarts_with(body, "jndi") || text::istarts_with(body, "::-") ||
                          body.find(':') != std::string_view::npos))

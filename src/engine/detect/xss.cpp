@@ -18,15 +18,17 @@ using text::lower;
 constexpr std::string_view kScriptTags[] = {"script", "iframe", "frame", "frameset", "object", "embed",
                                             "applet", "base", "vmlframe", "import", "xss", "isindex"};
 // Elements that are harmless in rich text but dangerous from an argument.
-constexpr std::string_view kActiveTags[] = {"svg", "math", "meta", "link", "style", "form", "noscript",
+// (<meta> only counts with a refresh or cookie http-equiv, see scan_tag.)
+constexpr std::string_view kActiveTags[] = {"svg", "math", "link", "style", "form", "noscript",
                                             "template", "xml", "bgsound", "layer", "ilayer", "portal"};
 // Attributes whose value is a URL the browser may navigate to or execute.
 constexpr std::string_view kUrlAttributes[] = {"href", "src", "action", "formaction", "data", "xlink:href",
                                                "background", "lowsrc", "dynsrc", "poster", "codebase", "to",
                                                "from", "values", "by", "content"};
 // Functions and properties an injected script calls: only counted after a context break.
+// ("open", "fetch", "import" and "function" are left out: they open every other code snippet.)
 constexpr std::string_view kSinks[] = {"alert", "prompt", "confirm", "eval", "settimeout", "setinterval",
-                                       "execscript", "function", "fetch", "import", "atob", "open"};
+                                       "execscript", "msgbox"};
 // Event handler names recognised without a surrounding tag (inside a tag any on* attribute counts).
 constexpr std::string_view kHandlers[] = {
     "onload", "onerror", "onclick", "onmouseover", "onmouseout", "onmouseenter", "onmousemove",
@@ -150,7 +152,10 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
                                    ifind(value, "behavior") != std::string_view::npos ||
                                    ifind(value, "-moz-binding") != std::string_view::npos))
       keep(best, tag_start, i - tag_start, 85, "style expression");
-    if (iequals(attr, "srcdoc") || iequals(attr, "http-equiv")) active = true;
+    if (iequals(attr, "srcdoc")) active = true;
+    if (iequals(attr, "http-equiv") && (ifind(value, "refresh") != std::string_view::npos ||
+                                        ifind(value, "set-cookie") != std::string_view::npos))
+      active = true;
   }
   if (active) keep(best, tag_start, i - tag_start, 80, "active content tag");
   return i;
@@ -174,8 +179,9 @@ void scan_handlers(std::string_view s, Hit& best) noexcept {
 
 // DOM objects whose sensitive members an injected script reaches for: "document.cookie",
 // "(document)['cookie']", "self['alert'](1)", "window . location" (blanks and /**/ allowed).
-constexpr std::string_view kDomObjects[] = {"document", "window", "self", "top", "parent", "globalthis", "frames",
-                                            "content", "location"};
+constexpr std::string_view kDomObjects[] = {"document", "window", "globalthis", "location"};
+// Names that are also ordinary code identifiers (Python's self): only their ["..."] form counts.
+constexpr std::string_view kDomIndexOnly[] = {"self", "top", "parent", "frames", "content"};
 constexpr std::string_view kDomMembers[] = {"cookie", "domain", "location", "write", "writeln", "alert", "eval",
                                             "globaleval", "execscript", "localstorage", "sessionstorage",
                                             "createelement", "href", "constructor", "opener", "origin", "body",
@@ -200,9 +206,10 @@ void scan_dom(std::string_view s, Hit& best) noexcept {
     if (!is_alpha(s[i]) || (i > 0 && (text::is_word(s[i - 1]) || s[i - 1] == '.'))) continue;
     std::size_t end = i;
     while (end < s.size() && text::is_word(s[end])) ++end;
-    if (in(kDomObjects, s.substr(i, end - i))) {
+    const bool object = in(kDomObjects, s.substr(i, end - i));
+    if (object || in(kDomIndexOnly, s.substr(i, end - i))) {
       std::size_t k = skip_js_blank(s, end);
-      if (k < s.size() && (s[k] == '.' || s[k] == '[')) {
+      if (k < s.size() && ((object && s[k] == '.') || s[k] == '[')) {
         k = skip_js_blank(s, k + 1);
         std::size_t m = k;
         while (m < s.size() && (text::is_word(s[m]) || s[m] == '$')) ++m;
