@@ -38,7 +38,7 @@ Result<Regex> Regex::compile(std::string_view pattern) {
   if (compiled->context == nullptr) return make_error("out of memory compiling regex");
   pcre2_set_match_limit(compiled->context, kMatchLimit);
   pcre2_set_depth_limit(compiled->context, kDepthLimit);
-  return Regex(std::move(compiled), std::string(pattern));
+  return Regex(std::move(compiled));
 }
 
 bool Regex::matches(std::string_view subject) const noexcept {

@@ -14,14 +14,11 @@ class Regex {
   static Result<Regex> compile(std::string_view pattern);
   // False on no match and on a match that hits the limits.
   bool matches(std::string_view subject) const noexcept;
-  const std::string& pattern() const noexcept { return pattern_; }
 
  private:
   struct Compiled;
-  explicit Regex(std::shared_ptr<const Compiled> compiled, std::string pattern)
-      : compiled_(std::move(compiled)), pattern_(std::move(pattern)) {}
-  std::shared_ptr<const Compiled> compiled_;
-  std::string pattern_;
+  explicit Regex(std::shared_ptr<const Compiled> compiled) : compiled_(std::move(compiled)) {}
+  std::shared_ptr<const Compiled> compiled_;  // shared: copies of a rule match with one compiled pattern
 };
 
 }  // namespace waf::engine
