@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "engine/block_page.hpp"
 #include "engine/event.hpp"
 #include "engine/policy/policy_file.hpp"
 
@@ -235,4 +236,15 @@ TEST_CASE("event: renders the versioned attack event") {
   CHECK(format_time(std::chrono::system_clock::time_point(std::chrono::milliseconds(0))) == "1970-01-01T00:00:00.000Z");
   CHECK(format_time(std::chrono::system_clock::time_point(std::chrono::milliseconds(951782400000))) ==
         "2000-02-29T00:00:00.000Z");
+}
+
+TEST_CASE("block page: JSON or HTML with the request id, escaped") {
+  const BlockResponse json = render_block_page(BlockPage::json, 403, "req-\"1\"");
+  CHECK(json.content_type == "application/json");
+  CHECK(json.body == "{\"error\":\"request blocked\",\"status\":403,\"request_id\":\"req-\\\"1\\\"\"}\n");
+  const BlockResponse html = render_block_page(BlockPage::html, 406, "<script>");
+  CHECK(html.content_type == "text/html; charset=utf-8");
+  CHECK(html.body.find("Request id: <code>&lt;script&gt;</code>") != std::string::npos);
+  CHECK(html.body.find("status 406") != std::string::npos);
+  CHECK(html.body.find("<script>") == std::string::npos);
 }
