@@ -1,6 +1,7 @@
 #include "proxy/engine_hook.hpp"
 
 #include <fmt/format.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -69,34 +70,59 @@ HookDecision EngineInspectionHook::on_request_head(const RequestContext& request
   if (policy->mode == engine::Mode::off && policy->paths.empty()) return {};
   const auto& head = request.head;
   const bool has_body = head.chunked || (head.has_content_length && head.content_length > 0);
-  if (has_body && policy->inspect_body_limit > 0) return {HookAction::inspect_body, policy->inspect_body_limit, 0, {}, {}};
-  return inspect(request, {}, has_body);
+  if (!has_body || policy->inspect_body_limit == 0) return inspect(*policy, request, {}, has_body);
+  // A client that sent Expect: 100-continue waits before sending its body: if the head alone is
+  // enough to refuse the request (a custom rule, a deny-listed IP, an attack in the query), refuse
+  // it now and the body is never sent. Otherwise the head is inspected again with the body, and
+  // only that verdict is reported.
+  if (const auto* expect = head.find("expect"); expect != nullptr && strcasecmp(expect->value.c_str(), "100-continue") == 0) {
+    const auto req = engine_request(*policy, request, {}, true);
+    const auto verdict = timed_inspect(*policy, req);
+    if (verdict.action == engine::Action::block || verdict.action == engine::Action::deny_ip) {
+      return report(*policy, request, req, verdict);
+    }
+  }
+  return {HookAction::inspect_body, policy->inspect_body_limit, 0, {}, {}};
 }
 
 HookDecision EngineInspectionHook::on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept {
-  return inspect(request, body, truncated);
+  return inspect(*policies_.current(), request, body, truncated);
 }
 
-HookDecision EngineInspectionHook::inspect(const RequestContext& request, std::string_view body, bool truncated) noexcept {
-  const auto policy = policies_.current();
+engine::Request EngineInspectionHook::engine_request(const engine::CompiledPolicy& policy, const RequestContext& request,
+                                                     std::string_view body, bool truncated) {
   engine::Request req;
   req.method = request.head.method;
   req.target = request.head.target;
   req.headers.reserve(request.head.headers.size());
   for (const auto& h : request.head.headers) req.headers.emplace_back(h.name, h.value);
-  req.body = body.substr(0, policy->inspect_body_limit);
-  req.body_truncated = truncated || body.size() > policy->inspect_body_limit;
+  req.body = body.substr(0, policy.inspect_body_limit);
+  req.body_truncated = truncated || body.size() > policy.inspect_body_limit;
   req.client_ip = request.client_ip;
+  return req;
+}
 
+engine::Verdict EngineInspectionHook::timed_inspect(const engine::CompiledPolicy& policy, const engine::Request& req) noexcept {
   const auto started = std::chrono::steady_clock::now();
-  const auto verdict = engine::inspect(req, *policy);
+  auto verdict = engine::inspect(req, policy);
   metrics_.duration.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return verdict;
+}
+
+HookDecision EngineInspectionHook::inspect(const engine::CompiledPolicy& policy, const RequestContext& request,
+                                           std::string_view body, bool truncated) noexcept {
+  const auto req = engine_request(policy, request, body, truncated);
+  const auto verdict = timed_inspect(policy, req);
   if (verdict.partial_inspection) metrics_.partial.inc();
   if (verdict.action == engine::Action::allow) return {};
+  return report(policy, request, req, verdict);
+}
 
+HookDecision EngineInspectionHook::report(const engine::CompiledPolicy& policy, const RequestContext& request,
+                                          const engine::Request& req, const engine::Verdict& verdict) noexcept {
   for (auto cls : verdict.classes) metrics_.count_attack(cls, verdict.action);
   const bool refuse = verdict.action == engine::Action::block || verdict.action == engine::Action::deny_ip;
-  const int status = refuse ? (verdict.status != 0 ? verdict.status : policy->block_status) : 0;
+  const int status = refuse ? (verdict.status != 0 ? verdict.status : policy.block_status) : 0;
   try {
     write_event(engine::render_event(req, verdict, {std::chrono::system_clock::now(), request.request_id, {}, {}, {}, status}));
   } catch (const std::bad_alloc&) {
@@ -104,7 +130,7 @@ HookDecision EngineInspectionHook::inspect(const RequestContext& request, std::s
   }
   if (!refuse) return {};
   HookDecision d{HookAction::block, 0, status, {}, {}};
-  d.body = block_body(*policy, status, request.request_id, d.content_type);
+  d.body = block_body(policy, status, request.request_id, d.content_type);
   return d;
 }
 

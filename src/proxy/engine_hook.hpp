@@ -4,6 +4,8 @@
 // forward or block, counts it and logs the attack event.
 #include "common/metrics.hpp"
 #include "engine/attack_class.hpp"
+#include "engine/policy/compiled_policy.hpp"
+#include "engine/request.hpp"
 #include "engine/verdict.hpp"
 #include "proxy/inspection_hook.hpp"
 #include "proxy/policy_store.hpp"
@@ -27,7 +29,14 @@ class EngineInspectionHook final : public InspectionHook {
   HookDecision on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept override;
 
  private:
-  HookDecision inspect(const RequestContext& request, std::string_view body, bool truncated) noexcept;
+  static engine::Request engine_request(const engine::CompiledPolicy& policy, const RequestContext& request,
+                                        std::string_view body, bool truncated);
+  engine::Verdict timed_inspect(const engine::CompiledPolicy& policy, const engine::Request& req) noexcept;
+  HookDecision inspect(const engine::CompiledPolicy& policy, const RequestContext& request, std::string_view body,
+                       bool truncated) noexcept;
+  // Counts the verdict, logs its attack event and turns a refusal into the block response.
+  HookDecision report(const engine::CompiledPolicy& policy, const RequestContext& request, const engine::Request& req,
+                      const engine::Verdict& verdict) noexcept;
   const PolicyStore& policies_;
   InspectionMetrics& metrics_;
 };
