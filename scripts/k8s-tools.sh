@@ -59,11 +59,17 @@ build_kube() {
     printf 'package tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager/app"\n)\n' >"$work/tools.go"
     (cd "$work" && go mod tidy >&2)
   fi
+  # Stamp the release version as the official build does: the API server reports it (helm reads it
+  # for .Capabilities.KubeVersion), and an unstamped build says v0.0.0.
+  local minor=${KUBE_VERSION#v1.}
+  minor=${minor%%.*}
+  local pkg=k8s.io/component-base/version
+  local ldflags="-s -w -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
   for tool in kube-apiserver kube-controller-manager; do
     if [ ! -x "$bin/$tool" ]; then
       log "building $tool $KUBE_VERSION (slow on 2 cores)"
       local start=$SECONDS
-      (cd "$work" && nice -n 15 go build -ldflags "-s -w" -o "$bin/$tool.tmp" "k8s.io/kubernetes/cmd/$tool")
+      (cd "$work" && nice -n 15 go build -ldflags "$ldflags" -o "$bin/$tool.tmp" "k8s.io/kubernetes/cmd/$tool")
       mv "$bin/$tool.tmp" "$bin/$tool"
       log "built $tool in $((SECONDS - start))s"
     fi

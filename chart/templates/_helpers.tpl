@@ -68,7 +68,13 @@ app.kubernetes.io/component: controller
 {{- define "waf.nativeSidecar" -}}
 {{- $value := toString .Values.injectionStrategy.nativeSidecar }}
 {{- if eq $value "auto" }}
-{{- semverCompare ">=1.29.0-0" .Capabilities.KubeVersion.Version }}
+{{- $version := .Capabilities.KubeVersion.Version }}
+{{- if regexMatch "^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$" $version }}
+{{- semverCompare ">=1.29.0-0" $version }}
+{{- else }}
+{{- /* An unstamped development build of Kubernetes is newer than any release. */}}
+{{- true }}
+{{- end }}
 {{- else }}
 {{- $value }}
 {{- end }}

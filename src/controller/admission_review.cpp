@@ -213,8 +213,6 @@ Result<AdmissionRequest> decode_admission_review(std::string_view body, std::str
     if (!s) return s.error();
     *target = std::move(*s);
   }
-  bool dry_run = false;
-  if (req["dryRun"].get(dry_run) == simdjson::SUCCESS) out.dry_run = dry_run;
   object pod_obj;
   if (req["object"].get(pod_obj) == simdjson::SUCCESS && out.kind == "Pod") {
     auto pod = decode_pod(pod_obj);

@@ -47,7 +47,6 @@ struct AdmissionRequest {
   std::string operation;  // CREATE, UPDATE, ...
   std::string namespace_;
   std::string sub_resource;
-  bool dry_run = false;
   bool has_object = false;
   Pod pod;
 };

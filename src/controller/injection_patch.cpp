@@ -246,10 +246,11 @@ Result<PodSettings> resolve_settings(const Pod& pod, const InjectorConfig& confi
   bool ports_from_annotation = false;
 
   const auto& prefix = config.annotation_prefix;
-  for (const auto& [key, raw] : pod.annotations) {
+  for (const auto& annotation : pod.annotations) {
+    const std::string& key = annotation.first;  // a plain reference: lambdas cannot capture bindings in clang 14
     if (!key.starts_with(prefix)) continue;
     const std::string_view name = std::string_view(key).substr(prefix.size());
-    const std::string value = trim(raw);
+    const std::string value = trim(annotation.second);
     auto string_setting = [&](std::string& target, bool valid, std::string_view expected) -> Status {
       if (!valid) return make_error(fmt::format("{}: '{}' is not {}", key, value, expected));
       target = value;

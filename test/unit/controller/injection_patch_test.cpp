@@ -134,9 +134,10 @@ TEST_CASE("injection: every annotation rejects a bad value and names itself") {
       {"proxy-memory", "1.2.3Mi"}, {"proxy-cpu-limit", "m"},  {"proxy-memory-limit", "12XB"},
       {"log-level", "trace"},     {"policy", "Bad_Name"},     {"native-sidecar", "1"},
       {"moed", "block"}};
-  for (const auto& [name, value] : bad) {
+  for (const auto& entry : bad) {
     Pod pod;
-    const std::string key = std::string("sidecar.waf.io/") + name;
+    const std::string key = std::string("sidecar.waf.io/") + entry.first;
+    const std::string value = entry.second;
     pod.annotations = {{key, value}};
     auto s = resolve_settings(pod, default_injector_config());
     INFO(key << "=" << value);
