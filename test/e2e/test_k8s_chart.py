@@ -14,6 +14,7 @@ from k8s.tools import ROOT, k8s_tool
 from k8s.values_doc import values_with_docs
 
 CHART = os.path.join(ROOT, "chart")
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "k8s", "golden")
 CI_VALUES = sorted(f for f in os.listdir(os.path.join(CHART, "ci")) if f.endswith("-values.yaml"))
 
 
@@ -37,11 +38,21 @@ def test_helm_lint_is_clean(helm):
     assert "[WARNING]" not in out.stdout and "[ERROR]" not in out.stdout
 
 
-@pytest.mark.parametrize("values", CI_VALUES)
-def test_every_ci_scenario_renders(helm, values):
-    out = template(helm, "-f", os.path.join(CHART, "ci", values))
-    kinds = re.findall(r"^kind: (\w+)", out.stdout, re.M)
+@pytest.mark.parametrize("values", ["default"] + CI_VALUES)
+def test_every_ci_scenario_renders_its_snapshot(helm, values):
+    args = [] if values == "default" else ["-f", os.path.join(CHART, "ci", values)]
+    out = template(helm, *args).stdout
+    kinds = re.findall(r"^kind: (\w+)", out, re.M)
     assert "MutatingWebhookConfiguration" in kinds and "Deployment" in kinds
+    # Generated keys and certificates differ on every render; everything else must not drift.
+    out = re.sub(r"^(\s*(?:ca\.crt|tls\.crt|tls\.key|caBundle)): \S+$", r"\1: <generated>", out, flags=re.M)
+    name = values.replace("-values.yaml", "")
+    path = os.path.join(GOLDEN, f"chart-{name}.yaml")
+    if os.environ.get("WAF_UPDATE_GOLDEN"):
+        with open(path, "w") as f:
+            f.write(out)
+    with open(path) as f:
+        assert f.read() == out, f"helm template output differs from {path} (WAF_UPDATE_GOLDEN=1 rewrites it)"
 
 
 @pytest.mark.parametrize("setting,path", [
