@@ -186,6 +186,30 @@ def test_invalid_annotation_is_refused_with_its_name(env):
         assert PREFIX + key in e.value.body
 
 
+def test_on_invalid_allow_admits_unprotected_with_a_warning(env):
+    with open(env.config) as f:
+        original = f.read()
+    config = json.loads(original)
+    config["onInvalid"] = "allow"
+    reloads = env.controller.metric('waf_controller_reloads_total{kind="config",result="ok"}')
+    try:
+        with open(env.config, "w") as f:
+            json.dump(config, f)
+        wait_for(lambda: env.controller.metric('waf_controller_reloads_total{kind="config",result="ok"}') > reloads,
+                 30, "the config reload")
+        headers = []
+        body = json.dumps(pod("allowed-invalid", annotations={PREFIX + "mode": "blok"})).encode()
+        p = json.loads(env.cluster.raw("POST", PODS, body, headers_out=headers))
+        assert waf_containers(p) == [] and not injected(p)
+        warnings = [v for k, v in headers if k.lower() == "warning"]
+        assert any(PREFIX + "mode" in w and "without the waf sidecar" in w for w in warnings), headers
+    finally:
+        with open(env.config, "w") as f:
+            f.write(original)
+        wait_for(lambda: env.controller.metric('waf_controller_reloads_total{kind="config",result="ok"}') > reloads + 1,
+                 30, "the config restore")
+
+
 def test_no_double_injection(env):
     first = env.cluster.create(PODS, pod("twice"))
     with pytest.raises(ApiError) as e:

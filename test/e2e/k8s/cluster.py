@@ -104,13 +104,15 @@ current-context: e2e
         for log in self.logs:
             log.close()
 
-    def raw(self, method, path, body=None, content_type="application/json"):
+    def raw(self, method, path, body=None, content_type="application/json", headers_out=None):
         context = ssl.create_default_context(cafile=self.ca)
         req = urllib.request.Request(self.server + path, data=body, method=method,
                                      headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": content_type,
                                               "Accept": "application/json"})
         try:
             with urllib.request.urlopen(req, context=context, timeout=30) as resp:
+                if headers_out is not None:
+                    headers_out.extend(resp.headers.items())
                 return resp.read()
         except urllib.error.HTTPError as e:
             raise ApiError(e.code, e.read().decode(errors="replace")) from None
