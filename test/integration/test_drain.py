@@ -10,10 +10,12 @@ MiB = 1024 * 1024
 
 
 def connect_refused(port):
+    """True when a new connection is turned away: refused, or reset because it raced the listener
+    being closed."""
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
         return False
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):
         return True
 
 
