@@ -6,9 +6,7 @@ applies the capture rules from the image with each iptables back end in a contai
 namespace (what the init container does; test_pod_kube_play.py checks the rules in a real Pod).
 """
 import json
-import os
 import re
-import subprocess
 import time
 import urllib.request
 import uuid
@@ -16,13 +14,7 @@ import uuid
 import pytest
 
 from conftest import require, require_root, require_tool
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
-PODMAN = [os.path.join(ROOT, "scripts/podman.sh")]
-
-
-def podman(*args, check=True, timeout=120):
-    return subprocess.run(PODMAN + list(args), check=check, capture_output=True, text=True, timeout=timeout)
+from pod.podman import build_image, podman
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +22,7 @@ def image(waf_bin):
     require_root()
     require_tool("podman")
     require_tool("runc")
-    tag = f"localhost/waf-test:{uuid.uuid4().hex[:8]}"
-    out = subprocess.run([os.path.join(ROOT, "scripts/build-image.sh"), waf_bin, tag], capture_output=True, text=True,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr
+    tag = build_image(waf_bin, f"localhost/waf-test:{uuid.uuid4().hex[:8]}")
     yield tag
     podman("rmi", "-f", tag, check=False)
 
