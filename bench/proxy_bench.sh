@@ -28,6 +28,7 @@ if [ "$(nproc)" -lt 2 ]; then echo "bench: needs 2 CPUs (load generator and prox
 load_cpu=0
 proxy_cpu=1
 
+load_before=$(cut -d' ' -f1 /proc/loadavg)  # reported: other work on the machine skews every number
 work=$(mktemp -d /tmp/waf-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers drop to an unprivileged user when started as root
 pids=()
@@ -181,7 +182,7 @@ echo "### waf proxy vs nginx reverse proxy"
 echo
 echo "$(date -u +%Y-%m-%d), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs;" \
      "$(nginx -v 2>&1 | sed 's/.*: //'); $("$waf" version | head -n1); wrk -t1 -c$connections -d${duration}s;" \
-     "proxy pinned to CPU $proxy_cpu, wrk to CPU $load_cpu."
+     "proxy pinned to CPU $proxy_cpu, wrk to CPU $load_cpu; 1-min load average before the run: $load_before."
 echo
 echo "RSS: VmRSS of the process that serves (nginx: its worker; its master adds $(mib "$nginx_master_rss")," \
      "mostly shared library pages), idle after a 1 s warm-up and peak under load."
