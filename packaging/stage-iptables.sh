@@ -17,7 +17,7 @@ declare -A aliases=(
   [xtables-nft-multi]="iptables-nft-save iptables-nft-restore ip6tables-nft-save ip6tables-nft-restore"
   [xtables-legacy-multi]="iptables-legacy-save iptables-legacy-restore ip6tables-legacy-save ip6tables-legacy-restore"
 )
-triplet=$(dpkg-architecture -A "$arch" -qDEB_HOST_MULTIARCH 2>/dev/null)
+triplet=$(dpkg-architecture -a "$arch" -qDEB_HOST_MULTIARCH 2>/dev/null)
 # -m tcp --dport, -j RETURN (standard) and -j REDIRECT: loaded at run time, invisible to the closure.
 extensions=(/usr/lib/"$triplet"/xtables/libxt_{tcp,standard,REDIRECT}.so)
 lib_dirs=(/lib/"$triplet" /usr/lib/"$triplet")
