@@ -55,6 +55,9 @@ bool in(const std::string_view (&list)[N], std::string_view w) noexcept {
   return false;
 }
 
+static_assert(std::is_sorted(std::begin(kPrograms), std::end(kPrograms)), "kPrograms must stay sorted");
+bool program(std::string_view w) noexcept { return std::binary_search(std::begin(kPrograms), std::end(kPrograms), w); }
+
 constexpr std::size_t kMaxWord = 32;
 
 // Reads the command word at `i` as the shell would after quote removal; returns its end.
@@ -213,6 +216,9 @@ class CommandInjectionDetector final : public Detector {
     for (std::size_t nl = s.find('\n'); nl != std::string_view::npos && lines < 3; nl = s.find('\n', nl + 1)) ++lines;
     const bool multi_line = lines >= 3;
     if (value.kind != LocationKind::header) check(s, 0, 70, "command at the start of the value", best);
+    std::size_t backticks = 0;
+    std::size_t row_end = std::string_view::npos;  // the table-row verdict holds until this line ends
+    bool in_table_row = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
       // In multi-line text (posts, descriptions, READMEs) a line that starts with a command is
@@ -221,13 +227,17 @@ class CommandInjectionDetector final : public Detector {
       if (c == ';' || c == '\n' || c == '|' || c == '&') {
         std::size_t j = i + 1;
         if (j < s.size() && (s[j] == '|' || s[j] == '&') && s[j] == c) ++j;
-        if (!(c == '|' && table_row(s, i))) check(s, j, 85, "command after a shell separator", best);
+        if (c == '|' && (row_end == std::string_view::npos || i >= row_end)) {
+          row_end = std::min(s.find('\n', i), s.size());
+          in_table_row = table_row(s, i);
+        }
+        if (!(c == '|' && in_table_row)) check(s, j, 85, "command after a shell separator", best);
       } else if (c == '`') {
         // Markdown code ("run `ls -la` to list", ``` fences) follows a blank or punctuation; an
         // injected substitution starts the value or follows a word or a shell/argument character.
         const bool fence = (i + 1 < s.size() && s[i + 1] == '`') || (i > 0 && s[i - 1] == '`');
         // Backticks pair up; an even one closes the previous span ("`foo.po` file").
-        const bool closing = (std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(i), '`') % 2) == 1;
+        const bool closing = (backticks++ % 2) == 1;
         const bool opens = i == 0 || text::is_word(s[i - 1]) ||
                            std::string_view(";|&='\"$").find(s[i - 1]) != std::string_view::npos;
         if (!fence && !closing && opens) check(s, i + 1, 90, "command substitution", best, true);
@@ -237,14 +247,21 @@ class CommandInjectionDetector final : public Detector {
         check(s, i + 2, 90, "process substitution", best, true);
       }
     }
-    // Reverse shells and interpreter one-liners need no separator to be unmistakable.
-    static constexpr std::string_view kMarkers[] = {"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e",
-                                                    "ncat -e", "/bin/sh", "/bin/bash", "cmd.exe", "cmd /c",
-                                                    "powershell -e", "python -c", "perl -e", "ruby -e",
-                                                    "php -r", "xp_cmdshell", "() { :;};", "() { :; };"};
-    for (auto m : kMarkers) {
-      const std::size_t at = text::ifind(s, m);
+    // Reverse shells and interpreter one-liners need no separator to be unmistakable. Unix paths
+    // and options are case-sensitive, so a plain (vectorised) find does; cmd.exe names are not.
+    static constexpr std::string_view kUnixMarkers[] = {"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e",
+                                                        "ncat -e", "/bin/sh", "/bin/bash", "python -c", "perl -e",
+                                                        "ruby -e", "php -r", "() { :;};", "() { :; };"};
+    for (auto m : kUnixMarkers) {
+      const std::size_t at = s.find(m);
       if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
+    }
+    if (text::ifind(s, "cmd") != std::string_view::npos || text::ifind(s, "powershell") != std::string_view::npos ||
+        text::ifind(s, "xp_cmdshell") != std::string_view::npos) {
+      for (auto m : {"cmd.exe", "cmd /c", "powershell -e", "xp_cmdshell"}) {
+        const std::size_t at = text::ifind(s, m);
+        if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
+      }
     }
     if (best.score < 80 && batch_control(s)) best = {0, 80, "cmd.exe FOR/IF statement"};
     if (best.score == 0) return;
@@ -267,12 +284,12 @@ class CommandInjectionDetector final : public Detector {
       std::array<char, kMaxWord> next{};
       std::size_t m = 0;
       const std::size_t after = read_word(s, skip_blank(s, end), next, m);
-      if (m > 0 && in(kPrograms, std::string_view(next.data(), m)) && after > end) {
+      if (m > 0 && program(std::string_view(next.data(), m)) && after > end) {
         best = {i == 0 ? 0 : i - 1, score, rule};
         return;
       }
     }
-    if (!in(kPrograms, w)) return;
+    if (!program(w)) return;
     if (substitution) {
       if (end < s.size() && text::is_word(s[end])) return;
       best = {i == 0 ? 0 : i - 1, score, rule};

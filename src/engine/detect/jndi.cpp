@@ -73,13 +73,13 @@ class JndiDetector final : public Detector {
       const std::size_t end = resolve(s, at + 2, r, 0);
       const std::string_view v = r.view();
       const std::size_t j = v.find("jndi");
-      if (j == std::string_view::npos) {
+      std::string_view rest = j == std::string_view::npos ? std::string_view() : v.substr(j + 4);
+      while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+      if (rest.empty() || rest.front() != ':') {
+        // The lookup was resolved as a whole; resume after it (keeps the scan linear).
         at = end > at + 2 ? end - 2 : at;
         continue;
       }
-      std::string_view rest = v.substr(j + 4);
-      while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
-      if (rest.empty() || rest.front() != ':') continue;
       rest.remove_prefix(1);
       int score = 85;  // "${jndi:" with an unknown or hidden protocol
       for (auto p : kProtocols) {

@@ -31,6 +31,9 @@ class LdapiDetector final : public Detector {
 
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
+    const bool filterish = s.find("=*") != std::string_view::npos || s.find("*)") != std::string_view::npos ||
+                           s.find("(|") != std::string_view::npos || s.find("(&") != std::string_view::npos ||
+                           s.find("(!") != std::string_view::npos;
     for (std::size_t close = s.find(')'); close != std::string_view::npos; close = s.find(')', close + 1)) {
       std::size_t i = close + 1;
       while (i < s.size() && is_space(s[i])) ++i;
@@ -47,9 +50,6 @@ class LdapiDetector final : public Detector {
       // "f(x)(policy=self.policy)" is a call with a keyword argument; an injected "attr=" component
       // brings a wildcard or a filter operator along.
       const Component c = filter_starts(s, i + 1);
-      const bool filterish = s.find("=*") != std::string_view::npos || s.find("*)") != std::string_view::npos ||
-                             s.find("(|") != std::string_view::npos ||
-                             s.find("(&") != std::string_view::npos || s.find("(!") != std::string_view::npos;
       if (c == Component::operator_ || c == Component::comparison || (c == Component::equality && filterish))
         return found(value, out, close, 85, "new filter component after ')'");
     }

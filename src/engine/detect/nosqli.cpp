@@ -48,7 +48,8 @@ class NosqliDetector final : public Detector {
       // Where the operator sits decides whether a parser turns it into a query operator:
       // the whole JSON key, a bracketed name ("user[$ne]"), or a quoted key inside JSON text.
       const bool whole_key = key && d == 0 && d + 1 + op->name.size() == s.size();
-      const bool bracket = d > 0 && s[d - 1] == '[' && s.find(']', d) != std::string_view::npos;
+      const std::size_t close = d + 1 + op->name.size();
+      const bool bracket = d > 0 && s[d - 1] == '[' && close < s.size() && s[close] == ']';
       bool json_text = false;
       if (d > 0 && (s[d - 1] == '"' || s[d - 1] == '\'')) {
         std::size_t k = d + 1 + op->name.size();

@@ -118,15 +118,17 @@ class PathTraversalDetector final : public Detector {
     const std::size_t first_dots = p.find("..");
     std::string_view hit;
     std::size_t hit_at = 0;
-    for (auto s : kSensitive) {
-      const std::size_t at = ifind(p, s);
-      if (at == std::string_view::npos) continue;
-      // "/sam" must end the component: "/samples" is not the SAM hive.
-      const std::size_t end = at + s.size();
-      if (s.back() != '/' && end < p.size() && text::is_word(p[end])) continue;
-      hit = s;
-      hit_at = at;
-      break;
+    // Every entry starts with '/', so only separators need looking at (p is already lower case).
+    for (std::size_t at = p.find('/'); at != std::string_view::npos && hit.empty(); at = p.find('/', at + 1)) {
+      for (auto s : kSensitive) {
+        if (p.compare(at, s.size(), s) != 0) continue;
+        // "/sam" must end the component: "/samples" is not the SAM hive.
+        const std::size_t end = at + s.size();
+        if (s.back() != '/' && end < p.size() && text::is_word(p[end])) continue;
+        hit = s;
+        hit_at = at;
+        break;
+      }
     }
     if (!hit.empty() && steps > 0) return {first_dots, 95, "traversal to a sensitive file"};
     if (!hit.empty()) {

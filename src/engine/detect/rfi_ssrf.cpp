@@ -1,5 +1,6 @@
 #include "engine/detect/rfi_ssrf.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -148,7 +149,8 @@ std::string_view authority_host(std::string_view s, std::size_t at) noexcept {
   std::size_t i = at;
   while (i < s.size() && (s[i] == '/' || s[i] == '\\') && i < at + 3) ++i;
   std::size_t end = i;
-  while (end < s.size() && s[end] != '/' && s[end] != '?' && s[end] != '#' && !text::is_space(s[end]) &&
+  const std::size_t limit = std::min(s.size(), i + kMaxHost * 2);
+  while (end < limit && s[end] != '/' && s[end] != '?' && s[end] != '#' && !text::is_space(s[end]) &&
          s[end] != '"' && s[end] != '\'' && s[end] != '<' && s[end] != '>')
     ++end;
   std::string_view auth = s.substr(i, end - i);

@@ -1,5 +1,7 @@
 #include "engine/detect/ssti.hpp"
 
+#include <initializer_list>
+
 #include "engine/detect/text.hpp"
 
 namespace waf::engine {
@@ -17,12 +19,20 @@ constexpr std::string_view kGadgets[] = {
     "cycler", "joiner", "namespace", "popen", "os.system", "subprocess", "eval(", "exec(", "system(",
     "constructor", "child_process", "mainmodule", "require(", "getenv", "invoke", "newinstance",
     "objectconstructor", "scriptengine", ".exec(", "spawn(", "iframe", "%x(", "`"};
-// Server-side JavaScript/Node gadgets that are attacks wherever they appear.
-constexpr std::string_view kCodeGadgets[] = {
-    "child_process", "process.mainmodule", "process.binding", "_$$nd_func$$_", "constructor.constructor",
-    "global.process", "require('child", "require(\"child", "freemarker.template.utility.execute",
-    "java.lang.runtime", "getruntime().exec", "new java.lang.processbuilder", "__import__('os')",
-    "__import__(\"os\")", "__globals__", "__subclasses__()", "__builtins__"};
+// Server-side code gadgets that are attacks wherever they appear, grouped under a cheap anchor
+// that must occur first (one case-insensitive pass per anchor instead of one per gadget).
+struct GadgetGroup {
+  std::string_view anchor;
+  std::initializer_list<std::string_view> gadgets;
+};
+const GadgetGroup kCodeGadgets[] = {
+    {"process", {"child_process", "process.mainmodule", "process.binding", "global.process"}},
+    {"__", {"__import__('os')", "__import__(\"os\")", "__globals__", "__subclasses__()", "__builtins__"}},
+    {"_$$", {"_$$nd_func$$_"}},
+    {"constructor", {"constructor.constructor"}},
+    {"java", {"freemarker.template.utility.execute", "java.lang.runtime", "new java.lang.processbuilder"}},
+    {"runtime", {"getruntime().exec"}},
+};
 
 bool has_expression(std::string_view body) noexcept {
   // Arithmetic between numbers ("7*7", "7 * '7'"), a call, an index, a filter or a gadget.
@@ -52,9 +62,16 @@ struct Hit {
 
 // Finds `open ... close` regions and judges their content.
 void scan_delimited(std::string_view s, std::string_view open, std::string_view close, int score, Hit& best) noexcept {
+  std::size_t end = 0;
+  bool have_end = false;
   for (std::size_t at = s.find(open); at != std::string_view::npos; at = s.find(open, at + 1)) {
     const std::size_t body_start = at + open.size();
-    const std::size_t end = s.find(close, body_start);
+    // One forward search per closing delimiter keeps "{{{{{{..." linear.
+    if (!have_end || end < body_start) {
+      end = s.find(close, body_start);
+      have_end = true;
+    }
+    if (end == std::string_view::npos) return;
     const std::string_view body = s.substr(body_start, (end == std::string_view::npos ? s.size() : end) - body_start);
     if (body.empty() || body.size() > 2048) continue;
     // "<%d.%d>" and "%s" are printf formats, not ERB/ASP code.
@@ -74,34 +91,38 @@ class SstiDetector final : public Detector {
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
     Hit best;
-    if (s.find('{') != std::string_view::npos) {
+    const bool braces = s.find('{') != std::string_view::npos;
+    if (braces) {
       scan_delimited(s, "{{", "}}", 85, best);
       scan_delimited(s, "${", "}", 80, best);
       scan_delimited(s, "#{", "}", 80, best);
       scan_delimited(s, "*{", "}", 75, best);
       scan_delimited(s, "@{", "}", 75, best);
+      const bool statements = s.find("{%") != std::string_view::npos || ifind(s, "{php}") != std::string_view::npos ||
+                              ifind(s, "{system(") != std::string_view::npos || ifind(s, "{exec(") != std::string_view::npos;
       for (auto kw : {"{% import", "{%import", "{% include", "{% set", "{%set", "{% for", "{% if", "{% debug",
                       "{% load", "{% extends", "{php}", "{system(", "{exec("}) {
+        if (!statements) break;
         const std::size_t at = ifind(s, kw);
         if (at != std::string_view::npos && 80 > best.score) best = {at, 80, "template statement"};
       }
     }
-    if (s.find('<') != std::string_view::npos) {
+    if (s.find("<%") != std::string_view::npos) {
       scan_delimited(s, "<%=", "%>", 85, best);
       scan_delimited(s, "<%", "%>", 75, best);
+    }
+    if (s.find('#') != std::string_view::npos || s.find("?new") != std::string_view::npos) {
       for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach("}) {
         const std::size_t at = ifind(s, kw);
         if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
       }
-    } else {
-      for (auto kw : {"?new()", "#set(", "#foreach("}) {
-        const std::size_t at = ifind(s, kw);
-        if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
-      }
     }
-    for (auto g : kCodeGadgets) {
-      const std::size_t at = ifind(s, g);
-      if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "server-side code gadget"};
+    for (const auto& group : kCodeGadgets) {
+      if (ifind(s, group.anchor) == std::string_view::npos) continue;
+      for (auto g : group.gadgets) {
+        const std::size_t at = ifind(s, g);
+        if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "server-side code gadget"};
+      }
     }
     // Prototype pollution through argument names or JSON keys: "__proto__[x]", "constructor[prototype]".
     if (ifind(s, "__proto__") != std::string_view::npos ||

@@ -32,22 +32,30 @@ constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcep
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-// Case-insensitive search for an ASCII needle (given in lower case); npos when absent.
-constexpr std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept {
-  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-  if (hay.size() < needle.size()) return std::string_view::npos;
-  const char first = needle[0];
-  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (lower(hay[i]) != first) continue;
+// Case-insensitive search for an ASCII needle (given in lower case); npos when absent. Candidate
+// positions come from memchr-based finds of the first letter in both cases, so benign text that
+// lacks the first letter costs almost nothing.
+inline std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept {
+  constexpr auto npos = std::string_view::npos;
+  if (needle.empty()) return from <= hay.size() ? from : npos;
+  if (hay.size() < needle.size() || from > hay.size() - needle.size()) return npos;
+  const char lo = needle[0];
+  const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
+  std::size_t next_lo = hay.find(lo, from);
+  std::size_t next_up = up == lo ? npos : hay.find(up, from);
+  while (true) {
+    const std::size_t i = next_lo < next_up ? next_lo : next_up;
+    if (i == npos || i + needle.size() > hay.size()) return npos;
     std::size_t j = 1;
     while (j < needle.size() && lower(hay[i + j]) == needle[j]) ++j;
     if (j == needle.size()) return i;
+    if (i == next_lo) next_lo = hay.find(lo, i + 1);
+    else next_up = hay.find(up, i + 1);
   }
-  return std::string_view::npos;
 }
 
 // True when `needle` (lower case) occurs in `hay` as a whole word (not inside a longer identifier).
-constexpr bool icontains_word(std::string_view hay, std::string_view needle) noexcept {
+inline bool icontains_word(std::string_view hay, std::string_view needle) noexcept {
   for (std::size_t at = ifind(hay, needle); at != std::string_view::npos; at = ifind(hay, needle, at + 1)) {
     const bool left = at == 0 || !is_word(hay[at - 1]);
     const std::size_t end = at + needle.size();

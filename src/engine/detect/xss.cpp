@@ -206,6 +206,11 @@ void scan_dom(std::string_view s, Hit& best) noexcept {
     if (!is_alpha(s[i]) || (i > 0 && (text::is_word(s[i - 1]) || s[i - 1] == '.'))) continue;
     std::size_t end = i;
     while (end < s.size() && text::is_word(s[end])) ++end;
+    const char f = lower(s[i]);
+    if (f != 'd' && f != 'w' && f != 'g' && f != 'l' && f != 's' && f != 't' && f != 'p' && f != 'c') {
+      i = end;
+      continue;
+    }
     const bool object = in(kDomObjects, s.substr(i, end - i));
     if (object || in(kDomIndexOnly, s.substr(i, end - i))) {
       std::size_t k = skip_js_blank(s, end);
@@ -232,7 +237,8 @@ void scan_sinks(std::string_view s, Hit& best) noexcept {
     std::size_t end = i;
     while (end < s.size() && text::is_word(s[end])) ++end;
     const std::string_view word = s.substr(i, end - i);
-    if (in(kSinks, word)) {
+    const char f = lower(word[0]);
+    if ((f == 'a' || f == 'p' || f == 'c' || f == 'e' || f == 's' || f == 'm') && in(kSinks, word)) {
       std::size_t k = end;
       while (k < s.size() && is_space(s[k])) ++k;
       if (k < s.size() && (s[k] == '(' || s[k] == '`')) {
@@ -253,7 +259,8 @@ class XssDetector final : public Detector {
     const std::string_view s = value.decoded;
     Hit best;
     for (std::size_t i = 0; i < s.size();) {
-      const std::size_t open = tag_open_len(s, i);
+      const char c = s[i];
+      const std::size_t open = (c == '<' || c == '\xEF' || c == '\xBC' || c == '\xC2') ? tag_open_len(s, i) : 0;
       if (open == 0) {
         ++i;
         continue;
@@ -279,9 +286,11 @@ class XssDetector final : public Detector {
     scan_sinks(s, best);
     scan_dom(s, best);
     // CSS that runs script: "-moz-binding:url(...)", "x:expression(...)", "url(javascript:...)".
-    for (auto css : {"-moz-binding", "behavior:url(", ":expression(", "url(javascript", "url(vbscript"}) {
-      const std::size_t at = ifind(s, css);
-      if (at != std::string_view::npos) keep(best, at, 48, 80, "script in CSS");
+    if (s.find('(') != std::string_view::npos || s.find("-moz") != std::string_view::npos) {
+      for (auto css : {"-moz-binding", "behavior:url(", ":expression(", "url(javascript", "url(vbscript"}) {
+        const std::size_t at = ifind(s, css);
+        if (at != std::string_view::npos) keep(best, at, 48, 80, "script in CSS");
+      }
     }
     // A sink interpolated into a template literal: "[].sort.call`${alert}1337`".
     for (std::size_t at = s.find("${"); at != std::string_view::npos; at = s.find("${", at + 2)) {

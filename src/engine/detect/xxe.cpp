@@ -1,5 +1,7 @@
 #include "engine/detect/xxe.hpp"
 
+#include <algorithm>
+
 #include "engine/detect/text.hpp"
 
 namespace waf::engine {
@@ -9,6 +11,8 @@ using text::ifind;
 using text::is_space;
 
 constexpr auto npos = std::string_view::npos;
+// An entity definition longer than this is looked at only up to here (bounds the work per declaration).
+constexpr std::size_t kMaxDeclarationBytes = 4096;
 
 // Position after "<!" + keyword, with blanks; npos if the keyword does not follow.
 std::size_t after_keyword(std::string_view s, std::size_t at, std::string_view keyword) noexcept {
@@ -52,8 +56,7 @@ class XxeDetector final : public Detector {
         else if (parameter) keep(at, 90, "parameter entity");
         else keep(at, 60, "internal entity");
         // An entity defined by references to others is an expansion bomb ("&lol1;&lol1;...").
-        const std::size_t end = s.find('>', i);
-        const std::string_view def = s.substr(i, (end == npos ? s.size() : end) - i);
+        const std::string_view def = s.substr(i, std::min<std::size_t>(s.find('>', i) - i, kMaxDeclarationBytes));
         std::size_t refs = 0;
         for (std::size_t r = def.find('&'); r != npos && refs < 4; r = def.find('&', r + 1)) ++refs;
         if (refs >= 3) keep(at, 85, "entity expansion");
