@@ -37,7 +37,8 @@ bool header_line(std::string_view line, bool dangerous_only) noexcept {
   for (auto h : kDangerousHeaders) {
     if (text::iequals(h, name)) return true;
   }
-  return !dangerous_only && name.find('-') != std::string_view::npos;
+  // Where a line break is already foreign (queries, cookies, headers), any "Token: value" is a header.
+  return !dangerous_only && k + 1 < line.size() && (line[k + 1] == ' ' || line[k + 1] == '\t');
 }
 
 bool start_line(std::string_view line) noexcept {
@@ -61,7 +62,13 @@ class CrlfDetector final : public Detector {
 
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
-    if (s.find('\n') == std::string_view::npos && s.find('\r') == std::string_view::npos) return;
+    if (s.find('\n') == std::string_view::npos && s.find('\r') == std::string_view::npos) {
+      // A whole request line as an argument ("GET http://x/ HTTP/1.1") is smuggling bait even after
+      // the decoder or the client dropped the line break.
+      if ((value.kind == LocationKind::query_value || value.kind == LocationKind::cookie) && start_line(s))
+        found(value, out, 0, 75, "request line in an argument");
+      return;
+    }
     const LocationKind k = value.kind;
     const bool body = k == LocationKind::body_text || k == LocationKind::json_value || k == LocationKind::xml_text ||
                       k == LocationKind::multipart_value || k == LocationKind::form_value ||
@@ -78,6 +85,14 @@ class CrlfDetector final : public Detector {
       const std::string_view line = s.substr(i, (eol == std::string_view::npos ? s.size() : eol) - i);
       if (start_line(line)) return found(value, out, nl, body ? 75 : 90, "status or request line after a line break");
       if (header_line(line, body)) return found(value, out, nl, body ? 70 : 85, "header line after a line break");
+      if (!body) {
+        // "\r\n\r\n<html>" starts a forged response body; "\nnext=more" forges another parameter.
+        const bool blank_line = s.compare(nl, 4, "\r\n\r\n") == 0 || s.compare(nl, 2, "\n\n") == 0;
+        if (blank_line && i < s.size() && s[i] == '<') return found(value, out, nl, 85, "forged response body");
+        std::size_t w = i;
+        while (w < line.size() + i && (text::is_word(s[w]) || s[w] == '-')) ++w;
+        if (w > i && w < s.size() && s[w] == '=') return found(value, out, nl, 70, "forged parameter after a line break");
+      }
       nl = i > nl ? i - 1 : nl;
     }
   }
