@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <chrono>
+#include <ctime>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -110,13 +110,14 @@ TEST_CASE("json parser: 800 KB body takes milliseconds and respects the value bu
   REQUIRE(body.size() > 800 * 1024);
   const Limits limits;
   ValueCollector values(limits);
-  const auto start = std::chrono::steady_clock::now();
+  // CPU time, not wall time: a busy CI machine stretches the latter, not the former.
+  const std::clock_t start = std::clock();
   REQUIRE(parse_json(body, "json", values));
-  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const double elapsed_ms = 1e3 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
   CHECK(values.partial());
   CHECK(values.values().size() <= limits.max_values);
-  // Generous for sanitizer builds on a shared machine; the release build takes about 1 ms.
-  CHECK(elapsed < std::chrono::milliseconds(500));
+  // Generous for unoptimised sanitizer builds; the release build takes about 1 ms.
+  CHECK(elapsed_ms < 500);
 }
 
 TEST_CASE("xml parser: deep nesting is bounded and marked partial") {
