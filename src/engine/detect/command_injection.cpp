@@ -36,7 +36,8 @@ constexpr std::string_view kPrograms[] = {
     "zsh",
 };
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
-constexpr std::string_view kWordPrograms[] = {"node", "npm", "docker", "kubectl", "pip", "gem", "apt", "vim", "vi",
+constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "perl", "ruby", "php", "bash", "ssh",
+                                              "telnet", "ftp", "git", "node", "npm", "docker", "kubectl", "pip", "gem", "apt", "vim", "vi",
                                               "openssl", "composer", "ansible", "iptables", "tcpdump", "java", "lua",
                                               "at", "cd", "comm", "file", "make", "mount", "screen", "service", "strings",
                                               "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
@@ -56,7 +57,9 @@ bool in(const std::string_view (&list)[N], std::string_view w) noexcept {
 }
 
 static_assert(std::is_sorted(std::begin(kPrograms), std::end(kPrograms)), "kPrograms must stay sorted");
-bool program(std::string_view w) noexcept { return std::binary_search(std::begin(kPrograms), std::end(kPrograms), w); }
+bool program(std::string_view w) noexcept {
+  return std::binary_search(std::begin(kPrograms), std::end(kPrograms), w) || w.starts_with("ansible-");
+}
 
 constexpr std::size_t kMaxWord = 32;
 
@@ -112,10 +115,13 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
 }
 
 // What follows a program name decides whether this is a command line.
-bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::string_view program) noexcept {
+// `tight`: the program directly follows a separator (";whoami x"), which prose never writes.
+bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::string_view program,
+                    bool tight) noexcept {
   const std::size_t start = i;
   if (s.compare(i, 6, "${IFS}") == 0 || s.compare(i, 4, "$IFS") == 0) return true;  // "cat${IFS}/etc/passwd"
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  // '+' is a blank in a form-encoded query the decoder left alone ("cat+/etc/passwd").
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || (s[i] == '+' && i + 1 < s.size() && s[i + 1] == '/'))) ++i;
   if (i >= s.size()) return true;  // "; id"
   const char c = s[i];
   if (c == ';' || c == '|' || c == '&' || c == '\n' || c == '>' || c == '<' || c == ')' || c == '}')
@@ -139,6 +145,9 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
     return j >= s.size() || !is_alpha(s[j]) || !word_program;
   }
   if (text::istarts_with(s.substr(i), "http://") || text::istarts_with(s.substr(i), "https://")) return true;
+  // Glued to a separator, a program name that is no English word takes any argument
+  // (";ansible-vault decrypt x"); "| grep nginx lists ..." in a post keeps its blank.
+  if (!word_program && tight && is_alpha(c)) return true;
   // A file name with an extension, "x.sh", "a.txt".
   std::size_t j = i;
   while (j < s.size() && (text::is_word(s[j]) || s[j] == '-')) ++j;
@@ -192,6 +201,76 @@ bool batch_control(std::string_view s) noexcept {
     return condition && action;
   }
   return false;
+}
+
+// Shell glob matching (?, *, [a-z], [!x]) so "/bin/ca? /et*/pas[s]wd" is recognised as the
+// files it expands to.
+bool glob_match(std::string_view pattern, std::string_view name) noexcept {
+  std::size_t p = 0, n = 0, star_p = std::string_view::npos, star_n = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star_p = p++;
+      star_n = n;
+      continue;
+    }
+    if (p < pattern.size() && pattern[p] == '[') {
+      const std::size_t close = pattern.find(']', p + 1);
+      if (close != std::string_view::npos) {
+        bool negate = p + 1 < close && (pattern[p + 1] == '!' || pattern[p + 1] == '^');
+        bool hit = false;
+        for (std::size_t k = p + 1 + (negate ? 1 : 0); k < close; ++k) {
+          if (k + 2 < close && pattern[k + 1] == '-') {
+            hit = hit || (name[n] >= pattern[k] && name[n] <= pattern[k + 2]);
+            k += 2;
+          } else {
+            hit = hit || pattern[k] == name[n];
+          }
+        }
+        if (hit != negate) {
+          p = close + 1;
+          ++n;
+          continue;
+        }
+      }
+    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+      continue;
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p + 1;
+    n = ++star_n;
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+// A path token with glob characters that expands to a file attackers read or run.
+std::size_t glob_path(std::string_view s) noexcept {
+  static constexpr std::string_view kTargets[] = {"/etc/passwd", "/etc/shadow", "/etc/hosts", "/etc/group",
+                                                  "/bin/cat", "/bin/sh", "/bin/bash", "/bin/nc", "/usr/bin/id",
+                                                  "/usr/bin/wget", "/usr/bin/curl", "/usr/bin/whoami",
+                                                  "/proc/self/environ"};
+  for (std::size_t at = s.find('/'); at != std::string_view::npos; at = s.find('/', at + 1)) {
+    if (at > 0 && s[at - 1] != ' ' && s[at - 1] != ';' && s[at - 1] != '|' && s[at - 1] != '&' &&
+        s[at - 1] != '=' && s[at - 1] != '(' && s[at - 1] != '`' && s[at - 1] != '+')
+      continue;
+    std::size_t end = at;
+    while (end < s.size() && !is_space(s[end]) && s[end] != ';' && s[end] != '|' && s[end] != '&' && s[end] != '+' &&
+           s[end] != '\'' && s[end] != '"' && s[end] != ')' && s[end] != '`' && end - at < 64)
+      ++end;
+    const std::string_view token = s.substr(at, end - at);
+    // A real path pattern: two components and some literal letters ("/et*/passwd"), not "/* x */".
+    const auto letters = std::count_if(token.begin(), token.end(), [](char ch) { return is_alpha(ch); });
+    if (token.find_first_of("?*[") == std::string_view::npos || std::count(token.begin(), token.end(), '/') < 2 ||
+        letters < 4)
+      continue;
+    for (auto target : kTargets) {
+      if (glob_match(token, target)) return at;
+    }
+    at = end > at ? end - 1 : at;
+  }
+  return std::string_view::npos;
 }
 
 struct Hit {
@@ -264,6 +343,23 @@ class CommandInjectionDetector final : public Detector {
       }
     }
     if (best.score < 80 && batch_control(s)) best = {0, 80, "cmd.exe FOR/IF statement"};
+    if (best.score < 85 && s.find_first_of("?*[") != std::string_view::npos) {
+      if (const std::size_t at = glob_path(s); at != std::string_view::npos) best = {at, 85, "glob expanding to a system file"};
+    }
+    // Shellshock's function definition opening the value, $SHELL as the program, alias definitions.
+    if (best.score < 80 && (s.starts_with("() {") || s.starts_with("(){"))) best = {0, 80, "shell function definition"};
+    for (auto shell : {"$SHELL -c", "${SHELL} -c", "$BASH -c", "${BASH} -c"}) {
+      const std::size_t at = s.find(shell);
+      if (at != std::string_view::npos && best.score < 85) best = {at, 85, "shell from the environment"};
+    }
+    // An unparsed form body ("code=uname -a") starts its value after "name=".
+    if (value.kind == LocationKind::body_text) {
+      const std::size_t eq = s.find('=');
+      if (eq != std::string_view::npos && eq > 0 && eq < 64 &&
+          std::all_of(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(eq),
+                      [](char ch) { return text::is_word(ch) || ch == '-' || ch == '.'; }))
+        check(s, eq + 1, 70, "command at the start of the value", best);
+    }
     if (best.score == 0) return;
     text::report(out, AttackClass::command_injection, value, s, best.at, 64, best.score, best.rule);
   }
@@ -311,7 +407,7 @@ class CommandInjectionDetector final : public Detector {
     }
     // "{cat,/etc/passwd}": brace expansion separates arguments with commas.
     const bool braced = start > 0 && s[start - 1] == '{' && end < s.size() && s[end] == ',';
-    if (!braced && !shell_argument(s, end, word_program, w)) return;
+    if (!braced && !shell_argument(s, end, word_program, w, tight)) return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }
 };
