@@ -105,6 +105,7 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
     processing = s[i] == '?';
     ++i;
   }
+  while (i < s.size() && s[i] == ':') ++i;  // "<:vmlframe": an empty namespace prefix
   const std::size_t name_start = i;
   while (i < s.size() && (text::is_word(s[i]) || s[i] == ':' || s[i] == '-')) ++i;
   std::string_view name = s.substr(name_start, i - name_start);
@@ -172,7 +173,9 @@ void scan_handlers(std::string_view s, Hit& best) noexcept {
     std::size_t eq = end;
     while (eq < s.size() && is_space(s[eq])) ++eq;
     if (eq >= s.size() || s[eq] != '=' || (eq + 1 < s.size() && s[eq + 1] == '=')) continue;
-    if (!in(kHandlers, s.substr(at, end - at))) continue;
+    // Unknown handler names count right after a quote or '<' ('"onwebkitplaybacktargetavailabilitychanged=').
+    const bool quoted = at > 0 && (s[at - 1] == '"' || s[at - 1] == '\'' || s[at - 1] == '<');
+    if (!in(kHandlers, s.substr(at, end - at)) && !(quoted && end - at >= 6)) continue;
     keep(best, at, eq + 1 - at + 16, 80, "event handler outside a tag");
   }
 }
