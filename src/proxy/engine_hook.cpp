@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/log.hpp"
+#include "engine/block_page.hpp"
 #include "engine/engine.hpp"
 #include "engine/event.hpp"
 
@@ -21,17 +22,6 @@ std::size_t action_index(engine::Action action) {
     case engine::Action::deny_ip: return 2;
     default: return 0;
   }
-}
-
-std::string block_body(const engine::CompiledPolicy& policy, int status, std::string_view request_id, std::string& type) {
-  if (policy.block_page == engine::BlockPage::html) {
-    type = "text/html; charset=utf-8";
-    return fmt::format("<!doctype html><html><head><title>Request blocked</title></head><body>"
-                       "<h1>Request blocked</h1><p>This request was blocked by the web application firewall.</p>"
-                       "<p>Request id: <code>{}</code></p></body></html>\n", request_id);
-  }
-  type = "application/json";
-  return fmt::format("{{\"error\":\"blocked\",\"status\":{},\"request_id\":\"{}\"}}\n", status, request_id);
 }
 
 // The attack event is already JSON: it goes to stderr as its own line, next to the logs.
@@ -129,9 +119,8 @@ HookDecision EngineInspectionHook::report(const engine::CompiledPolicy& policy, 
     log::error("attack_event_dropped", {{"request_id", request.request_id}});
   }
   if (!refuse) return {};
-  HookDecision d{HookAction::block, 0, status, {}, {}};
-  d.body = block_body(policy, status, request.request_id, d.content_type);
-  return d;
+  auto page = engine::render_block_page(policy.block_page, status, request.request_id);
+  return {HookAction::block, 0, status, std::string(page.content_type), std::move(page.body)};
 }
 
 }  // namespace waf::proxy

@@ -101,4 +101,4 @@ def test_attacks_on_any_application_port_are_blocked(pod):
     for port in APP_PORTS:
         answer = get(pod, f"http://{POD_V4}:{port}/read?file=" + urllib.parse.quote("../../../etc/passwd"))
         assert answer["status"] == 403
-        assert json.loads(answer["body"])["error"] == "blocked"
+        assert json.loads(answer["body"])["error"] == "request blocked"

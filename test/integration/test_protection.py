@@ -43,7 +43,7 @@ def test_block_mode_refuses_attacks_before_the_app_sees_them(start_proxy, upstre
     for response in attacks(proxy):
         assert response.status == 403
         body = json.loads(response.body)
-        assert body["error"] == "blocked"
+        assert body["error"] == "request blocked"
         assert body["request_id"] == response.header("x-request-id")
     with Client(proxy.port) as c:
         ok = c.request("POST", "/api/profile", [("Content-Type", "application/json")], BENIGN_JSON)
