@@ -6,7 +6,8 @@
 # nginx (Debian, root-less config from bench/nginx.conf.template) serves a small static page as the
 # backend. wrk (one thread, BENCH_CONNECTIONS connections, BENCH_DURATION seconds) then loads
 #   (a) the backend directly, (b) nginx as a reverse proxy with upstream keep-alive,
-#   (c) waf proxy --mode off --workers 1.
+#   (c) waf proxy --mode off --workers 1,
+# (b) and (c) alternating for BENCH_ROUNDS rounds, each reported by its median round.
 # The process under test is pinned to CPU 1 with taskset; wrk runs on CPU 0 (and so does the backend
 # while a proxy is measured; for (a) the backend gets CPU 1 itself). Prints a Markdown table with
 # requests/s, p50/p99 latency, proxy RSS idle and under load, and the waf/nginx-proxy ratios.
@@ -14,12 +15,13 @@
 # else runs on it.
 set -euo pipefail
 
-usage() { echo "usage: $0 WAF_BIN   (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50)" >&2; exit 2; }
+usage() { echo "usage: $0 WAF_BIN   (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)" >&2; exit 2; }
 [ $# -eq 1 ] || usage
 waf=$(realpath "$1")
 [ -x "$waf" ] || { echo "bench: $1 is not an executable" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 duration=${BENCH_DURATION:-10}
+rounds=${BENCH_ROUNDS:-3}
 connections=${BENCH_CONNECTIONS:-50}
 for tool in nginx wrk taskset python3; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' not found (scripts/deps.sh bench)" >&2; exit 2; }
@@ -156,19 +158,37 @@ pin "$proxy_cpu" "$backend_pid"
 pin "$load_cpu" "$nginx_proxy_pid"
 run_wrk backend "$backend_port" "$backend_pid"
 
-pin "$load_cpu" "$backend_pid"
-pin "$proxy_cpu" "$nginx_proxy_pid"
 # nginx's RSS is its worker's (the process doing the work); the master is reported apart: its RSS
 # is mostly library pages it shares with the worker.
+pin "$load_cpu" "$backend_pid"
 nginx_worker_pid=$(pgrep -P "$nginx_proxy_pid" | head -n1)
 nginx_master_rss=$(rss_kib "$nginx_proxy_pid")
-run_wrk nginx "$nginx_port" "$nginx_worker_pid"
-pin "$load_cpu" "$nginx_proxy_pid"
+# The two proxies take turns, round after round, so a burst of other work on the machine hits both
+# alike; each is reported by its median round (by requests/s).
+for round in $(seq 1 "$rounds"); do
+  pin "$proxy_cpu" "$nginx_proxy_pid"
+  run_wrk "nginx.$round" "$nginx_port" "$nginx_worker_pid"
+  pin "$load_cpu" "$nginx_proxy_pid"
+  if [ "$waf_ok" = 1 ]; then
+    run_wrk "waf.$round" "$waf_port" "$waf_pid"
+    kill -0 "$waf_pid" 2>/dev/null || { echo "bench: waf proxy died under load; its log:" >&2; tail -n 20 "$work/waf.log" >&2; waf_ok=0; }
+  fi
+done
 
-if [ "$waf_ok" = 1 ]; then
-  run_wrk waf "$waf_port" "$waf_pid"
-  kill -0 "$waf_pid" 2>/dev/null || { echo "bench: waf proxy died under load; its log:" >&2; tail -n 20 "$work/waf.log" >&2; waf_ok=0; }
-fi
+median_round() {  # NAME: copies the median round of NAME.1..NAME.N into NAME; idle RSS from round 1, peak RSS of all
+  local name=$1 pick r peak=0
+  pick=$(for r in $(seq 1 "$rounds"); do echo "${rps[$name.$r]:-0} $r"; done | sort -n | awk -v n="$rounds" 'NR == int((n + 1) / 2) {print $2}')
+  rps[$name]=${rps[$name.$pick]}
+  p50[$name]=${p50[$name.$pick]}
+  p99[$name]=${p99[$name.$pick]}
+  rss_idle[$name]=${rss_idle[$name.1]}
+  for r in $(seq 1 "$rounds"); do [ "${rss_load[$name.$r]:-0}" -gt "$peak" ] && peak=${rss_load[$name.$r]}; done
+  rss_load[$name]=$peak
+  rounds_rps[$name]=$(for r in $(seq 1 "$rounds"); do printf '%s ' "${rps[$name.$r]:-?}"; done)
+}
+declare -A rounds_rps
+median_round nginx
+[ "$waf_ok" = 1 ] && median_round waf
 
 # --- report -----------------------------------------------------------------------------------------
 row() {  # LABEL NAME
@@ -186,6 +206,8 @@ echo "$(date -u +%Y-%m-%d), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 
 echo
 echo "RSS: VmRSS of the process that serves (nginx: its worker; its master adds $(mib "$nginx_master_rss")," \
      "mostly shared library pages), idle after a 1 s warm-up and peak under load."
+echo
+echo "Median of $rounds alternating rounds; requests/s of each round: nginx ${rounds_rps[nginx]% }, waf ${rounds_rps[waf]% }."
 echo
 echo "| target | requests/s | p50 | p99 | RSS idle | RSS under load |"
 echo "|---|---:|---:|---:|---:|---:|"
