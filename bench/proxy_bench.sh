@@ -184,7 +184,7 @@ median_round() {  # NAME: copies the median round of NAME.1..NAME.N into NAME; i
   rss_idle[$name]=${rss_idle[$name.1]}
   for r in $(seq 1 "$rounds"); do [ "${rss_load[$name.$r]:-0}" -gt "$peak" ] && peak=${rss_load[$name.$r]}; done
   rss_load[$name]=$peak
-  rounds_rps[$name]=$(for r in $(seq 1 "$rounds"); do printf '%s ' "${rps[$name.$r]:-?}"; done)
+  rounds_rps[$name]=$(for r in $(seq 1 "$rounds"); do echo "${rps[$name.$r]:-?}"; done | paste -sd" ")
 }
 declare -A rounds_rps
 median_round nginx
@@ -207,7 +207,7 @@ echo
 echo "RSS: VmRSS of the process that serves (nginx: its worker; its master adds $(mib "$nginx_master_rss")," \
      "mostly shared library pages), idle after a 1 s warm-up and peak under load."
 echo
-echo "Median of $rounds alternating rounds; requests/s of each round: nginx ${rounds_rps[nginx]% }, waf ${rounds_rps[waf]% }."
+echo "Median of $rounds alternating rounds; requests/s of each round: nginx ${rounds_rps[nginx]}, waf ${rounds_rps[waf]:-none}."
 echo
 echo "| target | requests/s | p50 | p99 | RSS idle | RSS under load |"
 echo "|---|---:|---:|---:|---:|---:|"
