@@ -11,7 +11,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config file git
   libmimalloc-dev libpcre2-dev libvectorscan-dev libc-ares-dev dpkg-dev)
 # Sanitizer builds use clang's runtime; the tests drive the binary from Python.
 test_pkgs=(clang libclang-rt-14-dev python3 python3-pytest curl iproute2 iptables procps podman runc ca-certificates)
-bench_pkgs=(nginx-light wrk util-linux)
+bench_pkgs=(nginx-light wrk util-linux libnginx-mod-http-modsecurity modsecurity-crs curl)
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in
