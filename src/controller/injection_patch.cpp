@@ -113,6 +113,9 @@ JsonValue http_probe(std::string_view path, int period_seconds, int failure_thre
 
 JsonValue proxy_container(const PodSettings& s, const InjectorConfig& config) {
   const auto& p = config.proxy;
+  // With iptables the proxy forwards each redirected connection to the app port the client dialled
+  // (its --original-dst, on by default), so every application port is served; --upstream is for
+  // connections made to the proxy port itself (Services with targetPort: proxy): the first port.
   auto args = JsonValue::array();
   for (auto arg : {std::string("proxy"), std::string("--listen"), fmt::format(":{}", p.port), std::string("--upstream"),
                    fmt::format("127.0.0.1:{}", s.application_ports.front()), std::string("--admin-listen"),
@@ -120,16 +123,8 @@ JsonValue proxy_container(const PodSettings& s, const InjectorConfig& config) {
                    s.log_level}) {
     args.push(std::move(arg));
   }
-  // Options newer than the proxy's fixed flags travel as WAF_* variables (every option is also
-  // one), so a proxy that does not know one yet still starts.
-  auto env = JsonValue::array();
-  auto add_env = [&env](std::string_view name, std::string value) {
-    auto e = JsonValue::object();
-    e.set("name", name).set("value", std::move(value));
-    env.push(std::move(e));
-  };
-  if (!p.postanalytics.empty()) add_env("WAF_POSTANALYTICS", p.postanalytics);
-  if (!s.policy.empty()) add_env("WAF_POLICY", fmt::format("{}/{}", kPolicyMountPath, kPolicyKey));
+  if (!p.postanalytics.empty()) args.push("--postanalytics").push(p.postanalytics);
+  if (!s.policy.empty()) args.push("--policy").push(fmt::format("{}/{}", kPolicyMountPath, kPolicyKey));
 
   auto ports = JsonValue::array();
   for (auto [name, number] : {std::pair{"proxy", p.port}, std::pair{"waf-admin", p.admin_port}}) {
@@ -155,7 +150,6 @@ JsonValue proxy_container(const PodSettings& s, const InjectorConfig& config) {
   auto c = JsonValue::object();
   c.set("name", kProxyContainerName).set("image", p.image).set("imagePullPolicy", p.image_pull_policy);
   c.set("args", std::move(args));
-  if (env.as_array() != nullptr && !env.as_array()->empty()) c.set("env", std::move(env));
   c.set("ports", std::move(ports));
   c.set("resources", resources(s.cpu, s.memory, s.cpu_limit, s.memory_limit));
   c.set("securityContext", std::move(security));
@@ -180,6 +174,8 @@ JsonValue init_container(const PodSettings& s, const InjectorConfig& config) {
   auto args = JsonValue::array();
   args.push("init-iptables").push("--proxy-port").push(fmt::format("{}", config.proxy.port));
   args.push("--application-ports").push(join_ports(s.application_ports));
+  // Never redirected, so the kubelet's probes reach the proxy's admin port whatever the app ports.
+  args.push("--admin-port").push(fmt::format("{}", config.proxy.admin_port));
   if (!s.exclude_inbound_ports.empty()) args.push("--exclude-ports").push(join_ports(s.exclude_inbound_ports));
 
   auto capabilities = JsonValue::object();

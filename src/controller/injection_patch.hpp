@@ -17,8 +17,8 @@ inline constexpr std::string_view kProxyContainerName = "waf-proxy";
 inline constexpr std::string_view kInitContainerName = "waf-init-iptables";
 inline constexpr std::string_view kPolicyVolumeName = "waf-policy";
 inline constexpr std::string_view kPolicyMountPath = "/etc/waf/policy";
-// The key a policy ConfigMap carries the policy under.
-inline constexpr std::string_view kPolicyKey = "policy.yaml";
+// The key a policy ConfigMap carries the policy under (the proxy's JSON policy file).
+inline constexpr std::string_view kPolicyKey = "policy.json";
 
 // What one Pod gets: the chart's config overridden by the Pod's annotations.
 struct PodSettings {
