@@ -3,10 +3,12 @@
 # against nginx + ModSecurity v3 + OWASP CRS (Debian packages, paranoia level 1, blocking), in front
 # of the same nginx backend, same run.
 #
-#   bench/inspection_bench.sh WAF_BIN      (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50)
+#   bench/inspection_bench.sh WAF_BIN      (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)
 #
 # Two requests, each sent by wrk (one thread, BENCH_DURATION seconds) to each proxy: a browser GET
-# with a 1 KB query string and a 2 KB JSON POST of an API. Every proxy runs one worker pinned to
+# with a 1 KB query string and a 2 KB JSON POST of an API. The proxies take turns for BENCH_ROUNDS
+# rounds, so a burst of other work on the machine hits them alike; each is reported by its median
+# round (by requests/s). Every proxy runs one worker pinned to
 # CPU 0; wrk and the backend share CPU 1. Reports requests/s, p50/p99 latency, CPU time per request
 # of the proxy process (utime + stime from /proc/PID/stat over the run, divided by the requests),
 # RSS idle and under load, and the ratios. Before measuring, it checks that both inspecting proxies
@@ -15,13 +17,14 @@
 # Every process it starts is stopped on exit. Not a test: numbers depend on the machine.
 set -euo pipefail
 
-usage() { echo "usage: $0 WAF_BIN   (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50)" >&2; exit 2; }
+usage() { echo "usage: $0 WAF_BIN   (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)" >&2; exit 2; }
 [ $# -eq 1 ] || usage
 waf=$(realpath "$1")
 [ -x "$waf" ] || { echo "bench: $1 is not an executable" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 duration=${BENCH_DURATION:-10}
 connections=${BENCH_CONNECTIONS:-50}
+rounds=${BENCH_ROUNDS:-3}
 modsec_module=/usr/lib/nginx/modules/ngx_http_modsecurity_module.so
 for tool in nginx wrk taskset python3 curl; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' not found (scripts/deps.sh bench)" >&2; exit 2; }
@@ -192,10 +195,10 @@ for name in nginx modsec waf; do
 done
 
 # --- measure ----------------------------------------------------------------------------------------
-# run_wrk NAME KIND: fills rps, p50, p99, cpu_us, rss_load, errors for "NAME.KIND"
+# run_wrk NAME KIND ROUND: fills rps, p50, p99, cpu_us, rss_load, errors for "NAME.KIND.ROUND"
 declare -A rps p50 p99 cpu_us rss_load errors
 run_wrk() {
-  local name=$1 kind=$2 key=$1.$2 target=${pid[$1]} out before after requests sampler
+  local name=$1 kind=$2 key=$1.$2.$3 target=${pid[$1]} out before after requests sampler
   taskset -c "$load_cpu" wrk -t1 -c"$connections" -d1s --timeout 10s -s "$work/$kind.lua" \
     "http://127.0.0.1:${port[$name]}" >/dev/null  # warm-up
   ( end=$((SECONDS + duration + 2)); peak=0
@@ -221,8 +224,30 @@ run_wrk() {
   errors[$key]=$(echo "$out" | awk -F': *' '/Non-2xx or 3xx responses|Socket errors/ {printf "%s%s", sep, $0; sep="; "}')
 }
 
+# median_round KEY: copies the median round of KEY.1..KEY.N (by requests/s) into KEY, with the peak
+# RSS of all rounds and every round's requests/s (in rounds_rps).
+declare -A rounds_rps
+median_round() {
+  local key=$1 pick r peak=0 field
+  pick=$(for r in $(seq 1 "$rounds"); do echo "${rps[$key.$r]:-0} $r"; done | sort -n |
+           awk -v n="$rounds" 'NR == int((n + 1) / 2) {print $2}')
+  for field in rps p50 p99 cpu_us errors; do
+    declare -n map=$field
+    map[$key]=${map[$key.$pick]}
+  done
+  for r in $(seq 1 "$rounds"); do
+    [ "${rss_load[$key.$r]:-0}" -gt "$peak" ] && peak=${rss_load[$key.$r]}
+    [ -n "${errors[$key.$r]}" ] && errors[$key]="round $r: ${errors[$key.$r]}"
+    rounds_rps[$key]+="${rps[$key.$r]} "
+  done
+  rss_load[$key]=$peak
+}
+
 for kind in get json; do
-  for name in nginx waf modsec; do run_wrk "$name" "$kind"; done
+  for round in $(seq 1 "$rounds"); do
+    for name in nginx waf modsec; do run_wrk "$name" "$kind" "$round"; done
+  done
+  for name in nginx waf modsec; do median_round "$name.$kind"; done
 done
 
 # --- report -----------------------------------------------------------------------------------------
@@ -238,17 +263,19 @@ echo "$(date -u +%Y-%m-%d), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 
      "CRS $(dpkg-query -W -f='${Version}' modsecurity-crs 2>/dev/null); $("$waf" version | head -n1);" \
      "wrk -t1 -c$connections -d${duration}s; proxies pinned to CPU $proxy_cpu, wrk and the backend to CPU $load_cpu."
 echo
+echo "Median of $rounds alternating rounds of each proxy and request (requests/s of every round in the last column)."
+echo
 echo "CPU/request: utime + stime of the proxy process (nginx: its worker) over the run, divided by the" \
      "requests wrk completed. RSS: VmRSS of the same process, idle (started, before any load) and peak under load."
 echo
-echo "| request | proxy | requests/s | p50 | p99 | CPU/request | RSS idle | RSS under load | errors |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+echo "| request | proxy | requests/s | p50 | p99 | CPU/request | RSS idle | RSS under load | errors | rounds, requests/s |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
 for kind in get json; do
   for name in nginx waf modsec; do
     key=$name.$kind
-    printf '| %s | %s | %s | %s ms | %s ms | %s us | %s | %s | %s |\n' "${label[$kind]}" "${title[$name]}" \
+    printf '| %s | %s | %s | %s ms | %s ms | %s us | %s | %s | %s | %s |\n' "${label[$kind]}" "${title[$name]}" \
       "${rps[$key]}" "${p50[$key]}" "${p99[$key]}" "${cpu_us[$key]}" "$(mib "${rss_idle[$name]}")" \
-      "$(mib "${rss_load[$key]}")" "${errors[$key]:-none}"
+      "$(mib "${rss_load[$key]}")" "${errors[$key]:-none}" "${rounds_rps[$key]% }"
   done
 done
 echo
