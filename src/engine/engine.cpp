@@ -165,7 +165,7 @@ Verdict inspect(const Request& request, const CompiledPolicy& policy, const Shar
   }
   if (verdict.mode == Mode::off) return verdict;
 
-  const auto ip = parse_ip(request.client_ip);
+  const auto ip = net::parse_ip(request.client_ip);
   const bool allow_listed = ip && policy.allow_ips.contains(*ip);
   if (ip && !allow_listed && (policy.deny_ips.contains(*ip) || (shared.deny != nullptr && shared.deny->contains(*ip)))) {
     verdict.action = Action::deny_ip;

@@ -15,8 +15,8 @@ namespace waf::engine {
 // IP lists that change at run time (postanalytics shares grey and deny lists with every proxy),
 // consulted in addition to the policy's own lists.
 struct SharedIpLists {
-  const CidrSet* grey = nullptr;
-  const CidrSet* deny = nullptr;
+  const net::CidrSet* grey = nullptr;
+  const net::CidrSet* deny = nullptr;
 };
 
 Verdict inspect(const Request& request, const CompiledPolicy& policy, const SharedIpLists& shared = {}) noexcept;

@@ -203,7 +203,7 @@ std::string build_local_response(int status, std::string_view error, std::string
 }
 
 std::string real_client_ip(const MessageHead& request, std::string_view peer_ip, bool peer_trusted,
-                           const net::CidrList& trusted) {
+                           const net::CidrSet& trusted) {
   if (!peer_trusted) return std::string(peer_ip);
   std::string client(peer_ip);
   // Walk X-Forwarded-For from the right: each trusted hop vouches for the address before it.
@@ -212,7 +212,7 @@ std::string real_client_ip(const MessageHead& request, std::string_view peer_ip,
     if (iequals(h.name, "x-forwarded-for")) for_each_token(h.value, [&](std::string_view t) { hops.push_back(t); });
   }
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
-    if (!net::IpAddress::parse(*it).ok()) break;
+    if (!net::parse_ip(*it)) break;
     client = std::string(*it);
     if (!trusted.contains(*it)) break;
   }

@@ -54,7 +54,7 @@ std::string build_local_response(int status, std::string_view error, std::string
 // The client IP: the TCP peer, or, when the peer is a trusted proxy, the right-most address of
 // X-Forwarded-For that is not itself trusted.
 std::string real_client_ip(const MessageHead& request, std::string_view peer_ip, bool peer_trusted,
-                           const net::CidrList& trusted);
+                           const net::CidrSet& trusted);
 
 // A request id supplied by a trusted hop is kept only if it is short and printable.
 bool is_acceptable_request_id(std::string_view id) noexcept;

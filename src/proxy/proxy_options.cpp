@@ -29,7 +29,7 @@ ProxyOptionParser::ProxyOptionParser(CLI::App& app, options::CommonOptions& comm
   app.add_option("--upstream-max-idle", upstream_max_idle_, "Idle upstream connections kept per worker")->check(CLI::Range(0ull, 100000ull))->capture_default_str();
   app.add_option("--trusted-proxies", trusted_proxies_, "CIDRs whose X-Forwarded-* and X-Request-Id are trusted")
       ->check(CLI::Validator([](std::string& s) {
-        auto r = net::CidrList::parse(s);
+        auto r = net::CidrSet::parse_list(s);
         return r.ok() ? std::string() : r.error().message;
       }, "CIDR,..."));
   app.add_option("--access-log", access_log_, "Access log: a file path, or - for stdout (default off)");
@@ -66,7 +66,7 @@ int ProxyOptionParser::parse(int argc, const char* const* argv, ProxyOptions& ou
   out.upstream_response_timeout = ms(upstream_response_timeout_);
   out.tunnel_idle_timeout = ms(tunnel_idle_timeout_);
   out.drain_timeout = ms(drain_timeout_);
-  out.trusted_proxies = *net::CidrList::parse(trusted_proxies_);
+  out.trusted_proxies = *net::CidrSet::parse_list(trusted_proxies_);
   out.access_log = access_log_;
   out.original_dst = original_dst_;
   return -1;

@@ -34,7 +34,7 @@ struct ProxyOptions {
   std::chrono::milliseconds tunnel_idle_timeout{3'600'000};
   std::chrono::milliseconds drain_timeout{25'000};
   std::uint64_t upstream_max_idle = 32;
-  net::CidrList trusted_proxies;
+  net::CidrSet trusted_proxies;
   std::string access_log;  // "" off, "-" stdout, else a file path
   bool original_dst = true;  // forward a redirected connection to the port the client dialled
 };

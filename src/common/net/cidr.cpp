@@ -1,89 +1,93 @@
 #include "common/net/cidr.hpp"
 
 #include <arpa/inet.h>
-#include <fmt/format.h>
 
 #include <charconv>
-#include <cstring>
 #include <string>
 
 namespace waf::net {
+namespace {
 
-Result<IpAddress> IpAddress::parse(std::string_view text) {
-  IpAddress ip;
+std::optional<IpAddress> parse_v4(const std::string& text) {
+  std::uint8_t v4[4];
+  if (inet_pton(AF_INET, text.c_str(), v4) != 1) return std::nullopt;
+  IpAddress ip{};
+  ip[10] = ip[11] = 0xFF;
+  for (std::size_t i = 0; i < 4; ++i) ip[12 + i] = v4[i];
+  return ip;
+}
+
+}  // namespace
+
+std::optional<IpAddress> parse_ip(std::string_view text) noexcept {
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  if (const auto zone = text.find('%'); zone != std::string_view::npos) text = text.substr(0, zone);
+  if (text.empty() || text.size() > 45) return std::nullopt;  // longest IPv6 text form
   const std::string s(text);
-  in_addr v4{};
-  if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
-    ip.bytes[10] = 0xff;
-    ip.bytes[11] = 0xff;
-    std::memcpy(&ip.bytes[12], &v4, 4);
-    return ip;
-  }
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, s.c_str(), &v6) == 1) {
-    std::memcpy(ip.bytes.data(), &v6, 16);
-    return ip;
-  }
-  return make_error(fmt::format("'{}' is not an IP address", text));
+  if (text.find(':') == std::string_view::npos) return parse_v4(s);
+  IpAddress ip{};
+  if (inet_pton(AF_INET6, s.c_str(), ip.data()) != 1) return std::nullopt;
+  return ip;
 }
 
-Result<Cidr> Cidr::parse(std::string_view text) {
-  const auto slash = text.find('/');
-  auto ip = IpAddress::parse(text.substr(0, slash));
-  if (!ip) return ip.error();
-  const bool is_v4 = text.substr(0, slash).find(':') == std::string_view::npos;
-  Cidr c{*ip, 128};
+Status CidrSet::add(std::string_view cidr) {
+  const auto slash = cidr.find('/');
+  const std::string_view address = cidr.substr(0, slash);
+  const auto ip = parse_ip(address);
+  if (!ip) return make_error("'" + std::string(cidr) + "' is not an IP address or CIDR range");
+  // The prefix counts in the notation's own family: "::ffff:10.0.0.0/104" is "10.0.0.0/8".
+  const bool v4 = address.find(':') == std::string_view::npos;
+  const unsigned max_prefix = v4 ? 32 : 128;
+  unsigned prefix = max_prefix;
   if (slash != std::string_view::npos) {
-    const auto bits_text = text.substr(slash + 1);
-    unsigned bits = 0;
-    const auto [end, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-    if (ec != std::errc() || end != bits_text.data() + bits_text.size() || bits > (is_v4 ? 32u : 128u)) {
-      return make_error(fmt::format("'{}' has an invalid prefix length", text));
+    const std::string_view digits = cidr.substr(slash + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() || prefix > max_prefix) {
+      return make_error("'" + std::string(cidr) + "': prefix length must be 0.." + std::to_string(max_prefix));
     }
-    c.prefix_bits = is_v4 ? bits + 96 : bits;
   }
-  return c;
+  if (v4) prefix += 96;
+  Range range{*ip, prefix};
+  // Clear host bits so that "10.1.2.3/8" means 10.0.0.0/8, as ip(8) reads it.
+  for (unsigned bit = prefix; bit < 128; ++bit) range.network[bit / 8] &= static_cast<std::uint8_t>(~(0x80U >> (bit % 8)));
+  ranges_.push_back(range);
+  return Ok{};
 }
 
-bool Cidr::contains(const IpAddress& ip) const noexcept {
-  unsigned bits = prefix_bits;
-  for (std::size_t i = 0; i < 16 && bits > 0; ++i) {
-    const unsigned take = bits >= 8 ? 8 : bits;
-    const auto mask = static_cast<std::uint8_t>(0xff << (8 - take));
-    if ((ip.bytes[i] & mask) != (base.bytes[i] & mask)) return false;
-    bits -= take;
-  }
-  return true;
+bool CidrSet::contains(std::string_view ip_text) const noexcept {
+  if (ranges_.empty()) return false;
+  const auto ip = parse_ip(ip_text);
+  return ip && contains(*ip);
 }
 
-Result<CidrList> CidrList::parse(std::string_view text) {
-  CidrList list;
+Result<CidrSet> CidrSet::parse_list(std::string_view text) {
+  CidrSet set;
+  const auto separator = [](char c) { return c == ',' || c == ' ' || c == '\t' || c == '\n'; };
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && (text[i] == ',' || text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) ++i;
+    while (i < text.size() && separator(text[i])) ++i;
     std::size_t j = i;
-    while (j < text.size() && text[j] != ',' && text[j] != ' ' && text[j] != '\t' && text[j] != '\n') ++j;
+    while (j < text.size() && !separator(text[j])) ++j;
     if (j > i) {
-      auto c = Cidr::parse(text.substr(i, j - i));
-      if (!c) return c.error();
-      list.add(*c);
+      if (auto added = set.add(text.substr(i, j - i)); !added) return added.error();
     }
     i = j;
   }
-  return list;
+  return set;
 }
 
-bool CidrList::contains(const IpAddress& ip) const noexcept {
-  for (const auto& c : entries_) {
-    if (c.contains(ip)) return true;
+bool CidrSet::contains(const IpAddress& ip) const noexcept {
+  for (const auto& r : ranges_) {
+    const unsigned full = r.prefix / 8;
+    bool match = true;
+    for (unsigned i = 0; i < full && match; ++i) match = ip[i] == r.network[i];
+    if (match && r.prefix % 8 != 0) {
+      const auto mask = static_cast<std::uint8_t>(0xFF00U >> (r.prefix % 8));
+      match = (ip[full] & mask) == r.network[full];
+    }
+    if (match) return true;
   }
   return false;
-}
-
-bool CidrList::contains(std::string_view ip_text) const noexcept {
-  if (entries_.empty()) return false;
-  auto ip = IpAddress::parse(ip_text);
-  return ip.ok() && contains(*ip);
 }
 
 }  // namespace waf::net

@@ -1,8 +1,10 @@
 #pragma once
-// CIDR lists for trusted proxies and IP allow/deny lists: IPv4 and IPv6, with IPv4-mapped IPv6
-// addresses (::ffff:a.b.c.d, what a dual-stack socket reports) matched against IPv4 ranges.
+// IP lists in CIDR notation (trusted proxies, policy allow/deny/grey lists), IPv4 and IPv6 in one representation: an IPv4 address is kept as its
+// IPv4-mapped IPv6 form (::ffff:a.b.c.d) and an IPv4 prefix /n as /(96+n), so that a client seen
+// as ::ffff:10.1.2.3 on a dual-stack socket matches "10.0.0.0/8".
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -10,30 +12,28 @@
 
 namespace waf::net {
 
-struct IpAddress {
-  std::array<std::uint8_t, 16> bytes{};  // IPv4 stored as IPv4-mapped IPv6
-  static Result<IpAddress> parse(std::string_view text);
-};
+using IpAddress = std::array<std::uint8_t, 16>;
 
-struct Cidr {
-  IpAddress base;
-  unsigned prefix_bits = 128;  // in the IPv6 space (IPv4 /24 is stored as /120)
-  static Result<Cidr> parse(std::string_view text);  // "10.0.0.0/8", "fd00::/8", "1.2.3.4"
-  bool contains(const IpAddress& ip) const noexcept;
-};
+// Parses "10.1.2.3", "2001:db8::1", "[2001:db8::1]" and "fe80::1%eth0"; nullopt otherwise.
+std::optional<IpAddress> parse_ip(std::string_view text) noexcept;
 
-class CidrList {
+class CidrSet {
  public:
-  // Comma- or whitespace-separated CIDRs; the error names the entry at fault.
-  static Result<CidrList> parse(std::string_view text);
-  void add(const Cidr& c) { entries_.push_back(c); }
+  // Adds "10.0.0.0/8", "2001:db8::/32" or a single address; the error names the problem.
+  Status add(std::string_view cidr);
   bool contains(const IpAddress& ip) const noexcept;
   bool contains(std::string_view ip_text) const noexcept;
-  bool empty() const noexcept { return entries_.empty(); }
-  std::size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return ranges_.empty(); }
+  std::size_t size() const noexcept { return ranges_.size(); }
+  // A comma- or space-separated list ("10.0.0.0/8, fd00::/8"); the error names the entry at fault.
+  static Result<CidrSet> parse_list(std::string_view text);
 
  private:
-  std::vector<Cidr> entries_;
+  struct Range {
+    IpAddress network;
+    unsigned prefix;  // 0..128, in the IPv6 space
+  };
+  std::vector<Range> ranges_;
 };
 
 }  // namespace waf::net

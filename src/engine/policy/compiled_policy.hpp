@@ -11,7 +11,7 @@
 #include "engine/decode/decode_chain.hpp"
 #include "engine/detect/detector.hpp"
 #include "engine/limits.hpp"
-#include "engine/policy/cidr.hpp"
+#include "common/net/cidr.hpp"
 #include "engine/policy/mode.hpp"
 #include "engine/policy/regex.hpp"
 
@@ -59,7 +59,7 @@ struct CompiledPolicy {
   int block_status = 403;
   BlockPage block_page = BlockPage::json;
   ClassMask disabled_classes = 0;
-  CidrSet allow_ips, deny_ips, grey_ips;
+  net::CidrSet allow_ips, deny_ips, grey_ips;
   std::vector<PathOverride> paths;
   std::vector<PolicyException> exceptions;
   std::vector<CustomRule> custom_rules;

@@ -76,7 +76,7 @@ Result<ClassMask> get_classes(element e, const std::string& path) {
   return mask;
 }
 
-Status get_cidrs(element e, const std::string& path, CidrSet& out) {
+Status get_cidrs(element e, const std::string& path, net::CidrSet& out) {
   auto a = get_array(e, path);
   if (!a) return a.error();
   std::size_t i = 0;
@@ -285,7 +285,7 @@ Status read_top_level(element root, CompiledPolicy& policy) {
       if (!c) return c.error();
       policy.disabled_classes = *c;
     } else if (key == "allow_ips" || key == "deny_ips" || key == "grey_ips") {
-      CidrSet& set = key == "allow_ips" ? policy.allow_ips : key == "deny_ips" ? policy.deny_ips : policy.grey_ips;
+      net::CidrSet& set = key == "allow_ips" ? policy.allow_ips : key == "deny_ips" ? policy.deny_ips : policy.grey_ips;
       if (auto s = get_cidrs(value, p, set); !s) return s.error();
     } else if (key == "paths") {
       if (auto s = get_list(value, p, policy.paths, get_path_override); !s) return s.error();

@@ -76,7 +76,7 @@ TEST_CASE("inspect: modes decide the action") {
     const auto policy = policy_from(R"({"mode": "safe_blocking", "grey_ips": ["198.51.100.0/24"]})");
     CHECK(inspect(attack, policy).action == Action::monitor);
     CHECK(inspect(get("/?a=!EVIL", "198.51.100.20"), policy).action == Action::block);
-    CidrSet shared_grey;
+    waf::net::CidrSet shared_grey;
     REQUIRE(shared_grey.add("192.0.2.0/24").ok());
     CHECK(inspect(attack, policy, SharedIpLists{&shared_grey, nullptr}).action == Action::block);
   }
@@ -90,7 +90,7 @@ TEST_CASE("inspect: deny list refuses, allow list never blocks, off skips both")
   const Verdict allowed = inspect(get("/?a=!EVIL", "10.1.1.1"), policy);
   CHECK(allowed.action == Action::monitor);
   CHECK(allowed.findings.size() == 1);
-  CidrSet shared_deny;
+  waf::net::CidrSet shared_deny;
   REQUIRE(shared_deny.add("::ffff:192.0.2.0/120").ok());
   CHECK(inspect(get("/"), policy, SharedIpLists{nullptr, &shared_deny}).action == Action::deny_ip);
   CHECK(inspect(get("/", "203.0.113.5"), policy_from(R"({"mode": "off", "deny_ips": ["203.0.113.0/24"]})")).action ==

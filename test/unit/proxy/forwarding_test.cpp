@@ -48,7 +48,7 @@ TEST_CASE("forwarding: upstream head drops hop-by-hop headers and sets forwardin
 
 TEST_CASE("forwarding: a trusted peer's X-Forwarded-For is extended and yields the client IP") {
   auto head = request({{"Host", "h"}, {"X-Forwarded-For", "203.0.113.7, 10.1.1.1"}, {"X-Forwarded-Proto", "https"}});
-  const auto trusted = *waf::net::CidrList::parse("10.0.0.0/8");
+  const auto trusted = *waf::net::CidrSet::parse_list("10.0.0.0/8");
   CHECK(real_client_ip(head, "10.2.2.2", true, trusted) == "203.0.113.7");
   CHECK(real_client_ip(head, "198.51.100.1", false, trusted) == "198.51.100.1");
   const auto out = build_upstream_request(head, {"203.0.113.7", "10.2.2.2", true, "r"});

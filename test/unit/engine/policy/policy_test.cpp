@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "../table_file.hpp"
-#include "engine/policy/cidr.hpp"
+#include "common/net/cidr.hpp"
 #include "engine/policy/glob.hpp"
 #include "engine/policy/policy_file.hpp"
 
@@ -17,10 +17,10 @@ TEST_CASE("policy: a file using every key loads with its values") {
   CHECK(policy->block_status == 406);
   CHECK(policy->block_page == BlockPage::html);
   CHECK(policy->disabled_classes == class_bit(AttackClass::scanner));
-  CHECK(policy->allow_ips.contains(*parse_ip("10.2.3.4")));
-  CHECK(policy->allow_ips.contains(*parse_ip("2001:db8:1:2::1")));
-  CHECK(policy->deny_ips.contains(*parse_ip("198.51.100.9")));
-  CHECK(policy->grey_ips.contains(*parse_ip("192.0.2.1")));
+  CHECK(policy->allow_ips.contains(*waf::net::parse_ip("10.2.3.4")));
+  CHECK(policy->allow_ips.contains(*waf::net::parse_ip("2001:db8:1:2::1")));
+  CHECK(policy->deny_ips.contains(*waf::net::parse_ip("198.51.100.9")));
+  CHECK(policy->grey_ips.contains(*waf::net::parse_ip("192.0.2.1")));
   REQUIRE(policy->paths.size() == 2);
   CHECK(policy->paths[0].pattern == "/api/upload*");
   CHECK(policy->paths[0].mode == Mode::monitoring);
@@ -67,9 +67,9 @@ TEST_CASE("cidr: IPv4, IPv6 and mapped addresses (testdata/policy/cidr.txt)") {
   for (const auto& row : rows) {
     REQUIRE(row.size() == 3);
     INFO(row[0] << " " << row[1]);
-    CidrSet set;
+    waf::net::CidrSet set;
     REQUIRE(set.add(row[0]).ok());
-    const auto ip = parse_ip(row[1]);
+    const auto ip = waf::net::parse_ip(row[1]);
     CHECK((ip && set.contains(*ip)) == (row[2] == "match"));
   }
 }
