@@ -5,7 +5,9 @@ import json
 import os
 import re
 import ssl
+import collections
 import subprocess
+import threading
 import time
 
 LISTENING = re.compile(r'"event":"listening".*"listener":"(\w+)".*"address":"([^"]+)"')
@@ -52,8 +54,16 @@ class Controller:
             m = LISTENING.search(line)
             if m:
                 self.addresses[m.group(1)] = m.group(2)
+        # Keep reading stderr: a full pipe would block the controller's next log line (and with it
+        # every answer). The last lines stay available for failure messages.
+        self.log = collections.deque(self.log, maxlen=200)
+        threading.Thread(target=self._drain, daemon=True).start()
         self.port = int(self.addresses["webhook"].rsplit(":", 1)[1])
         self.admin_port = int(self.addresses["admin"].rsplit(":", 1)[1])
+
+    def _drain(self):
+        for line in self.proc.stderr:
+            self.log.append(line)
 
     def stop(self):
         if self.proc.poll() is None:
