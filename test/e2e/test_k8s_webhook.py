@@ -34,8 +34,17 @@ class Env:
     def __init__(self, tmp, waf_bin):
         self.tmp, self.waf_bin = tmp, waf_bin
         self.helm = k8s_tool("helm")
+        self.controller = None
         self.cluster = Cluster(tmp, require_tool("etcd"), k8s_tool("kube-apiserver"),
                                k8s_tool("kube-controller-manager"))
+        try:
+            self._install()
+        except BaseException:
+            self.stop()  # never leave a cluster running behind a failed setup
+            raise
+
+    def _install(self):
+        tmp = self.tmp
         self.port = free_port()
         self.helm_cmd("install", "--create-namespace")
         secret = self.cluster.get("/api/v1/namespaces/waf/secrets/waf-webhook-tls")["data"]
@@ -47,7 +56,6 @@ class Env:
         self.config = os.path.join(tmp, "config.json")
         with open(self.config, "w") as f:
             f.write(config)
-        self.controller = None
         self.start_controller()
         self.cluster.create("/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
         # The API server picks up a new webhook configuration asynchronously: wait until it calls it.

@@ -81,7 +81,11 @@ users: [{{name: admin, user: {{token: {TOKEN}}}}}]
 contexts: [{{name: e2e, context: {{cluster: e2e, user: admin}}}}]
 current-context: e2e
 """)
-        wait_for(lambda: self.raw("GET", "/readyz") == b"ok", 180, "kube-apiserver /readyz")
+        try:
+            wait_for(lambda: self.raw("GET", "/readyz") == b"ok", 180, "kube-apiserver /readyz")
+        except BaseException:
+            self.stop()
+            raise
         self._start("kube-controller-manager", [
             controller_manager, f"--kubeconfig={self.kubeconfig}", "--leader-elect=false", "--secure-port=0",
             "--controllers=deployment,replicaset,job,namespace,garbagecollector,serviceaccount",
