@@ -21,8 +21,11 @@ constexpr ByteSet make_plain_bytes() {
 }
 constexpr ByteSet kPlainBytes = make_plain_bytes();
 
+// "__" stays visible: dunder names ("__proto__", "__class__") are template-injection and
+// prototype-pollution payloads made only of plain bytes.
 bool plain(std::string_view value, const ByteSet& bytes) {
-  return bytes.subset_of(kPlainBytes) && value.find("..") == std::string_view::npos;
+  return bytes.subset_of(kPlainBytes) && value.find("..") == std::string_view::npos &&
+         value.find("__") == std::string_view::npos;
 }
 
 constexpr KindMask kArgumentKinds = kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) |

@@ -19,6 +19,19 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// "name=value(&name=value)*" with a name made of the bytes form field names use: clients that
+// forget the Content-Type still send form bodies, and servers still parse them as forms.
+bool looks_form_encoded(std::string_view body) {
+  const auto eq = body.find('=');
+  if (eq == 0 || eq == std::string_view::npos) return false;
+  for (const char c : body.substr(0, eq)) {
+    const bool name_byte = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+                           c == '[' || c == ']' || c == '%' || c == '+';
+    if (!name_byte) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 ContentType parse_content_type(std::string_view header_value) {
@@ -50,6 +63,7 @@ BodyFormat body_format(const ContentType& type, std::string_view body) {
   while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) ++i;
   if (i < body.size() && (body[i] == '{' || body[i] == '[')) return BodyFormat::json;
   if (i < body.size() && body[i] == '<') return BodyFormat::xml;
+  if (mt.empty() && looks_form_encoded(body)) return BodyFormat::form;
   return BodyFormat::text;
 }
 

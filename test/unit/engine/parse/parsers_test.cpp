@@ -185,6 +185,19 @@ TEST_CASE("request parser: body sniffing, body limit and fallbacks") {
     collect_request_values(request, 1024, values);
     CHECK(values.values().back().location == "json.a");
   }
+  SUBCASE("name=value pairs without a content type are parsed as a form") {
+    Request request{"POST", "/", {}, "user=bob&q=a+b%27", false, ""};
+    ValueCollector values(limits);
+    collect_request_values(request, 1024, values);
+    CHECK(values.values().back().location == "form.q");
+    CHECK(values.values().back().kind == LocationKind::form_value);
+  }
+  SUBCASE("prose without a content type stays text") {
+    Request request{"POST", "/", {}, "hello there, a=b", false, ""};
+    ValueCollector values(limits);
+    collect_request_values(request, 1024, values);
+    CHECK(values.values().back().kind == LocationKind::body_text);
+  }
   SUBCASE("invalid JSON is inspected as text") {
     Request request{"POST", "/", {{"content-type", "application/json"}}, R"({"a": nope})", false, ""};
     ValueCollector values(limits);
