@@ -7,7 +7,9 @@ ASAN_DIR := build/asan
 WAF := $(RELEASE_DIR)/waf
 PYTEST := python3 -m pytest
 
-.PHONY: all deps build build-asan run test test-unit test-integration test-e2e bench clean
+FUZZ_SECONDS ?= 10
+
+.PHONY: all deps build build-asan run test test-unit test-integration test-fuzz test-e2e bench clean
 
 all: build
 
@@ -36,21 +38,33 @@ run: build
 
 test: build build-asan
 	@scripts/deps.sh test
-	$(MAKE) --no-print-directory test-unit test-integration test-e2e
+	$(MAKE) --no-print-directory test-unit test-integration test-fuzz test-e2e
 
 test-unit:
 	ctest --test-dir $(ASAN_DIR) -L unit --output-on-failure
 
 # WAF_BIN: the binary under test (sanitized); WAF_STATIC_BIN: the shipped static one.
 test-integration:
-	WAF_BIN=$(abspath $(ASAN_DIR)/waf) WAF_STATIC_BIN=$(abspath $(WAF)) $(PYTEST) -q test/integration
+	WAF_BIN=$(abspath $(ASAN_DIR)/waf) WAF_STATIC_BIN=$(abspath $(WAF)) $(PYTEST) -q test/integration test/corpus
 
+# libFuzzer on every parser and decoder and on the whole engine, FUZZ_SECONDS each.
+test-fuzz:
+	test/fuzz/run_fuzz_smoke.sh $(FUZZ_SECONDS)
+
+# The Kubernetes tools are built once from the Go module proxy and cached outside the repo
+# (~/.cache/waf-k8s-tools, keyed by version): the first run takes a while, later ones nothing.
 test-e2e:
+	scripts/k8s-tools.sh >/dev/null
 	WAF_BIN=$(abspath $(WAF)) $(PYTEST) -q test/e2e
 
+# Benchmarks, not tests: numbers for the README, each measured against a peer in the same run.
 bench: build
 	@scripts/deps.sh bench
+	cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DWAF_TESTS=OFF -DWAF_BENCH=ON
+	cmake --build build/bench -j $(JOBS) --target waf_engine_bench
+	build/bench/bench/engine/waf_engine_bench
 	bench/proxy_bench.sh $(WAF)
+	bench/inspection_bench.sh $(WAF)
 
 clean:
 	rm -rf build

@@ -12,9 +12,9 @@ jobs="${JOBS:-2}"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DWAF_SANITIZE=ON -DWAF_TESTS=OFF -DWAF_WERROR=OFF \
+  -DWAF_SANITIZE=ON -DWAF_TESTS=OFF -DWAF_WERROR=OFF -DWAF_FUZZ=ON \
   -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
-  -DCMAKE_PROJECT_INCLUDE="$root/test/fuzz/CMakeLists.txt" >/dev/null
+  >/dev/null
 nice -n 10 cmake --build "$build" -j "$jobs" --target fuzz_targets
 
 testdata="$root/test/unit/engine/testdata"
@@ -41,7 +41,7 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for target in json_fuzz multipart_fuzz xml_fuzz url_fuzz entities_fuzz decoders_fuzz inspect_fuzz; do
   echo "== $target: ${seconds}s"
-  (cd "$build" && "./$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  (cd "$build/test/fuzz" && "./$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
      -print_final_stats=1 "${corpus[$target]}" 2>&1 | tail -n 12)
 done
 echo "fuzz smoke: all targets ran ${seconds}s without a finding"
