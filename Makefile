@@ -65,6 +65,7 @@ bench: build
 	build/bench/bench/engine/waf_engine_bench
 	bench/proxy_bench.sh $(WAF)
 	bench/inspection_bench.sh $(WAF)
+	python3 bench/admission_bench.py $(WAF) 10
 
 clean:
 	rm -rf build
