@@ -164,7 +164,7 @@ bool table_row(std::string_view s, std::size_t at) noexcept {
   const std::size_t first = line.find_first_not_of(" \t");
   const std::size_t last = line.find_last_not_of(" \t\r");
   return first != std::string_view::npos && line[first] == '|' && line[last] == '|' &&
-         line.find_first_of(";&`$") == std::string_view::npos;
+         text::find_any(line, ";&`$") == std::string_view::npos;
 }
 
 // cmd.exe control flow: "for /f %%G in ('dir') do echo %%G", "if exist x.txt echo yes",
@@ -262,7 +262,7 @@ std::size_t glob_path(std::string_view s) noexcept {
     const std::string_view token = s.substr(at, end - at);
     // A real path pattern: two components and some literal letters ("/et*/passwd"), not "/* x */".
     const auto letters = std::count_if(token.begin(), token.end(), [](char ch) { return is_alpha(ch); });
-    if (token.find_first_of("?*[") == std::string_view::npos || std::count(token.begin(), token.end(), '/') < 2 ||
+    if (text::find_any(token, "?*[") == std::string_view::npos || std::count(token.begin(), token.end(), '/') < 2 ||
         letters < 4)
       continue;
     for (auto target : kTargets) {
@@ -328,22 +328,27 @@ class CommandInjectionDetector final : public Detector {
     }
     // Reverse shells and interpreter one-liners need no separator to be unmistakable. Unix paths
     // and options are case-sensitive, so a plain (vectorised) find does; cmd.exe names are not.
+    // Each marker holds a '/', an option (" -") or "()": prose without them skips the finds, which
+    // would otherwise stop at every 'b', 's', 'p' and 'r' of the text.
     static constexpr std::string_view kUnixMarkers[] = {"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e",
                                                         "ncat -e", "/bin/sh", "/bin/bash", "python -c", "perl -e",
                                                         "ruby -e", "php -r", "() { :;};", "() { :; };"};
-    for (auto m : kUnixMarkers) {
-      const std::size_t at = s.find(m);
-      if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
+    const bool option = s.find(" -") != std::string_view::npos;
+    if (option || s.find('/') != std::string_view::npos || s.find("()") != std::string_view::npos) {
+      for (auto m : kUnixMarkers) {
+        const std::size_t at = s.find(m);
+        if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
+      }
     }
-    if (text::ifind(s, "cmd") != std::string_view::npos || text::ifind(s, "powershell") != std::string_view::npos ||
-        text::ifind(s, "xp_cmdshell") != std::string_view::npos) {
+    // "xp_cmdshell" contains "cmd"; "powershell -e" needs an option.
+    if (text::ifind(s, "cmd") != std::string_view::npos || (option && text::ifind(s, "powershell") != std::string_view::npos)) {
       for (auto m : {"cmd.exe", "cmd /c", "powershell -e", "xp_cmdshell"}) {
         const std::size_t at = text::ifind(s, m);
         if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
       }
     }
     if (best.score < 80 && batch_control(s)) best = {0, 80, "cmd.exe FOR/IF statement"};
-    if (best.score < 85 && s.find_first_of("?*[") != std::string_view::npos) {
+    if (best.score < 85 && text::find_any(s, "?*[") != std::string_view::npos) {
       if (const std::size_t at = glob_path(s); at != std::string_view::npos) best = {at, 85, "glob expanding to a system file"};
     }
     // Shellshock's function definition opening the value, $SHELL as the program, alias definitions.

@@ -76,12 +76,12 @@ class CrlfDetector final : public Detector {
     // Names and paths never contain line breaks in legitimate traffic.
     if (k == LocationKind::query_name || k == LocationKind::path || k == LocationKind::method ||
         k == LocationKind::json_key) {
-      return found(value, out, s.find_first_of("\r\n"), 80, "line break in a name or path");
+      return found(value, out, text::find_any(s, "\r\n"), 80, "line break in a name or path");
     }
-    for (std::size_t nl = s.find_first_of("\r\n"); nl != std::string_view::npos; nl = s.find_first_of("\r\n", nl + 1)) {
+    for (std::size_t nl = text::find_any(s, "\r\n"); nl != std::string_view::npos; nl = text::find_any(s, "\r\n", nl + 1)) {
       std::size_t i = nl;
       while (i < s.size() && (s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '\t')) ++i;
-      const std::size_t eol = s.find_first_of("\r\n", i);
+      const std::size_t eol = text::find_any(s, "\r\n", i);
       const std::string_view line = s.substr(i, (eol == std::string_view::npos ? s.size() : eol) - i);
       if (start_line(line)) return found(value, out, nl, body ? 75 : 90, "status or request line after a line break");
       if (header_line(line, body)) return found(value, out, nl, body ? 70 : 85, "header line after a line break");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "engine/detect/text.hpp"
 
@@ -167,7 +168,7 @@ class Fingerprinter {
                     [](char c) { return is_word(c) || c == '-' || c == '.' || c == '[' || c == ']'; }))
       literal.remove_prefix(name_end + 1);
     if (close == std::string_view::npos || close > kMaxLiteralPrefix ||
-        literal.find_first_of("\n=()[]{}<>;") != std::string_view::npos) {
+        text::find_any(literal, "\n=()[]{}<>;") != std::string_view::npos) {
       applies_ = false;
       return;
     }
@@ -440,6 +441,39 @@ std::size_t match(std::string_view fp, std::string_view pattern) noexcept {
   return std::string_view::npos;
 }
 
+// The token types a fingerprint or a shape contains ('.' in a shape is any token, so it requires
+// none). A shape can only match a fingerprint holding all its types: one mask test skips most of
+// the table for most values, which is most of the detector's cost on benign text.
+class TypeSet {
+ public:
+  constexpr void add(char c) noexcept {
+    const auto b = static_cast<unsigned char>(c) & 127U;
+    bits_[b >> 6] |= std::uint64_t{1} << (b & 63U);
+  }
+  constexpr bool subset_of(const TypeSet& other) const noexcept {
+    return ((bits_[0] & ~other.bits_[0]) | (bits_[1] & ~other.bits_[1])) == 0;
+  }
+
+ private:
+  std::array<std::uint64_t, 2> bits_{};
+};
+
+constexpr TypeSet fingerprint_types(std::string_view fp) noexcept {
+  TypeSet t;
+  for (const char c : fp) t.add(c);
+  return t;
+}
+
+constexpr auto kShapeTypes = [] {
+  std::array<TypeSet, std::size(kShapes)> types{};
+  for (std::size_t k = 0; k < std::size(kShapes); ++k) {
+    for (const char c : kShapes[k].pattern) {
+      if (c != '^' && c != '$' && c != '.') types[k].add(c);
+    }
+  }
+  return types;
+}();
+
 class SqliDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::sqli; }
@@ -456,7 +490,10 @@ class SqliDetector final : public Detector {
       if (!f.applies()) continue;
       f.run();
       const std::string_view fp = f.fingerprint();
-      for (const Shape& shape : kShapes) {
+      const TypeSet fp_types = fingerprint_types(fp);
+      for (std::size_t k = 0; k < std::size(kShapes); ++k) {
+        const Shape& shape = kShapes[k];
+        if (!kShapeTypes[k].subset_of(fp_types)) continue;
         if (shape.quote_context_only && context == Context::none) continue;
         if (best != nullptr && shape.score <= best->score) continue;
         const std::size_t at = match(fp, shape.pattern);

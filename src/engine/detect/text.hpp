@@ -1,6 +1,7 @@
 #pragma once
 // Small, allocation-free text helpers shared by the detectors: ASCII case folding (the grammars we
 // recognise are case-insensitive ASCII), word boundaries and building a Finding with bounded evidence.
+#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -30,6 +31,17 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
 
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// find_first_of for detectors: a table lookup per byte, where libstdc++'s find_first_of runs a
+// memchr over the set for every byte of `s` (measured as a third of a detector's time on 1 KB).
+inline std::size_t find_any(std::string_view s, std::string_view set, std::size_t from = 0) noexcept {
+  std::array<bool, 256> in_set{};
+  for (const char c : set) in_set[static_cast<unsigned char>(c)] = true;
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (in_set[static_cast<unsigned char>(s[i])]) return i;
+  }
+  return std::string_view::npos;
 }
 
 // Case-insensitive search for an ASCII needle (given in lower case); npos when absent. Candidate

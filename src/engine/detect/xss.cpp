@@ -270,8 +270,16 @@ class XssDetector final : public Detector {
       }
       i = scan_tag(s, i + open, open, best);
     }
+    // Each remaining scan needs a byte its grammar cannot do without (a URL's ':', a handler's '=',
+    // a call's '(' or '`', a member's '.' or '['); one memchr each lets prose skip the word scans.
+    const auto has = [s](char c) { return s.find(c) != std::string_view::npos; };
+    const bool has_colon = has(':');
+    const bool has_equals = has('=');
+    const bool has_call = has('(') || has('`');
+    const bool has_member = has('.') || has('[');
     // Script URLs in the value itself (a link field) or after an attribute break.
-    for (std::size_t at = ifind(s, "script"); at != std::string_view::npos; at = ifind(s, "script", at + 6)) {
+    for (std::size_t at = has_colon ? ifind(s, "script") : std::string_view::npos; at != std::string_view::npos;
+         at = ifind(s, "script", at + 6)) {
       std::size_t b = at;
       while (b > 0 && (is_alpha(s[b - 1]) || is_space(s[b - 1]) || static_cast<unsigned char>(s[b - 1]) < 0x20))
         --b;
@@ -285,9 +293,9 @@ class XssDetector final : public Detector {
       if (k >= s.size() && b != 0) continue;
       keep(best, b, k - b + 16, 85, "script URL");
     }
-    scan_handlers(s, best);
-    scan_sinks(s, best);
-    scan_dom(s, best);
+    if (has_equals) scan_handlers(s, best);
+    if (has_call) scan_sinks(s, best);
+    if (has_member) scan_dom(s, best);
     // CSS that runs script: "-moz-binding:url(...)", "x:expression(...)", "url(javascript:...)".
     if (s.find('(') != std::string_view::npos || s.find("-moz") != std::string_view::npos) {
       for (auto css : {"-moz-binding", "behavior:url(", ":expression(", "url(javascript", "url(vbscript"}) {
