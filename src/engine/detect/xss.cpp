@@ -204,6 +204,18 @@ std::size_t skip_js_blank(std::string_view s, std::size_t i) noexcept {
   return i;
 }
 
+// Whether some '.' or '[' is followed by a DOM member: scan_dom's word walk only runs then, since
+// prose has a '.' in every sentence but rarely a ". cookie".
+bool dom_member_follows(std::string_view s) noexcept {
+  for (std::size_t at = text::find_any(s, ".["); at != std::string_view::npos; at = text::find_any(s, ".[", at + 1)) {
+    const std::size_t k = skip_js_blank(s, at + 1);
+    std::size_t m = k;
+    while (m < s.size() && (text::is_word(s[m]) || s[m] == '$')) ++m;
+    if (m > k && in(kDomMembers, s.substr(k, m - k))) return true;
+  }
+  return false;
+}
+
 void scan_dom(std::string_view s, Hit& best) noexcept {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (!is_alpha(s[i]) || (i > 0 && (text::is_word(s[i - 1]) || s[i - 1] == '.'))) continue;
@@ -231,6 +243,18 @@ void scan_dom(std::string_view s, Hit& best) noexcept {
 bool breaks_context(char c) noexcept {
   constexpr std::string_view kBreakers = "\"';>+-*/|&=(,{[:!?`~^%}";
   return kBreakers.find(c) != std::string_view::npos;
+}
+
+// Whether some '(' or '`' follows a sink's name: scan_sinks' word walk only runs then.
+bool sink_call(std::string_view s) noexcept {
+  for (std::size_t at = text::find_any(s, "(`"); at != std::string_view::npos; at = text::find_any(s, "(`", at + 1)) {
+    std::size_t end = at;
+    while (end > 0 && is_space(s[end - 1])) --end;
+    std::size_t begin = end;
+    while (begin > 0 && text::is_word(s[begin - 1])) --begin;
+    if (begin < end && in(kSinks, s.substr(begin, end - begin))) return true;
+  }
+  return false;
 }
 
 // A script call after leaving a string or an attribute: `';alert(1)//`, `"-confirm``-"`.
@@ -270,13 +294,13 @@ class XssDetector final : public Detector {
       }
       i = scan_tag(s, i + open, open, best);
     }
-    // Each remaining scan needs a byte its grammar cannot do without (a URL's ':', a handler's '=',
-    // a call's '(' or '`', a member's '.' or '['); one memchr each lets prose skip the word scans.
+    // Each remaining scan needs what its grammar cannot do without (a URL's ':', a handler's '=',
+    // a sink before '(' or '`', a DOM member after '.' or '['); prose skips the word scans.
     const auto has = [s](char c) { return s.find(c) != std::string_view::npos; };
     const bool has_colon = has(':');
     const bool has_equals = has('=');
-    const bool has_call = has('(') || has('`');
-    const bool has_member = has('.') || has('[');
+    const bool has_call = sink_call(s);
+    const bool has_member = dom_member_follows(s);
     // Script URLs in the value itself (a link field) or after an attribute break.
     for (std::size_t at = has_colon ? ifind(s, "script") : std::string_view::npos; at != std::string_view::npos;
          at = ifind(s, "script", at + 6)) {
