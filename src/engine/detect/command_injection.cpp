@@ -348,7 +348,10 @@ class CommandInjectionDetector final : public Detector {
       }
     }
     if (best.score < 80 && batch_control(s)) best = {0, 80, "cmd.exe FOR/IF statement"};
-    if (best.score < 85 && text::find_any(s, "?*[") != std::string_view::npos) {
+    // Three memchr beat one table walk when, as in almost every value, none of the bytes is there.
+    const bool glob = s.find('?') != std::string_view::npos || s.find('*') != std::string_view::npos ||
+                      s.find('[') != std::string_view::npos;
+    if (best.score < 85 && glob) {
       if (const std::size_t at = glob_path(s); at != std::string_view::npos) best = {at, 85, "glob expanding to a system file"};
     }
     // Shellshock's function definition opening the value, $SHELL as the program, alias definitions.

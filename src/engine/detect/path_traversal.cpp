@@ -97,8 +97,15 @@ class PathTraversalDetector final : public Detector {
   AttackClass attack_class() const noexcept override { return AttackClass::path_traversal; }
 
   void scan(const Value& value, Findings& out) const noexcept override {
-    std::array<char, kMaxPath> buf{};
-    const std::string_view p(buf.data(), normalise(value.decoded, buf));
+    // Every verdict needs a separator (sensitive files start with '/') or a ".." climb, which
+    // normalise() can also assemble from ".;." or a NUL between the dots.
+    const std::string_view d = value.decoded;
+    constexpr auto npos = std::string_view::npos;
+    if (d.find('/') == npos && d.find('\\') == npos && d.find("..") == npos && d.find(".;") == npos &&
+        d.find('\0') == npos)
+      return;
+    std::array<char, kMaxPath> buf;  // normalise() writes what it returns; nothing else is read
+    const std::string_view p(buf.data(), normalise(d, buf));
     if (p.size() < 3) return;
     const Verdict v = judge(p, value);
     if (v.score == 0) return;

@@ -419,8 +419,10 @@ class Fingerprinter {
   std::size_t i_ = 0;
   bool applies_ = true;
   bool in_exec_comment_ = false;
-  std::array<Token, kMaxFingerprint> tokens_{};
-  std::array<char, kMaxFingerprint> fp_{};
+  // Left uninitialised: only [0, n_) is ever read, and clearing 1.5 KB three times per value
+  // costs more than tokenizing a short one.
+  std::array<Token, kMaxFingerprint> tokens_;
+  std::array<char, kMaxFingerprint> fp_;
   std::size_t n_ = 0;
 };
 
