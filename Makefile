@@ -9,7 +9,7 @@ PYTEST := python3 -m pytest
 
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps build build-asan run test test-unit test-integration test-fuzz test-e2e bench clean
+.PHONY: all deps build build-asan run test test-unit test-integration test-fuzz test-e2e bench image image-arm64 clean
 
 all: build
 
@@ -66,6 +66,13 @@ bench: build
 	bench/proxy_bench.sh $(WAF)
 	bench/inspection_bench.sh $(WAF)
 	python3 bench/admission_bench.py $(WAF) 10
+
+# The FROM scratch image (amd64), and the arm64 cross build with its image and a manifest list.
+image: build
+	scripts/build-image.sh $(WAF) localhost/waf:dev amd64
+
+image-arm64: build
+	JOBS=$(JOBS) scripts/cross-arm64.sh $(WAF) localhost/waf-multiarch:dev
 
 clean:
 	rm -rf build

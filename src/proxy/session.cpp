@@ -17,6 +17,8 @@ namespace {
 
 constexpr std::size_t kReadBufferBytes = 16 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::uint64_t kMaxLingerBytes = 1024 * 1024;
 
 // With iptables capture (init-iptables REDIRECTs each application port to the proxy), the port the
 // client dialled is the app port to forward to. Without a redirect the kernel has no original
@@ -130,7 +132,9 @@ void Session::do_read_client() {
   }
   if (phase_ == Phase::reading_head) {
     if (draining_ && !head_started_) return close();
-    arm(head_started_ ? Deadline::header : Deadline::idle);
+    // A new connection gets the header timeout for its first request, not the keep-alive idle
+    // one: a client that connects and says nothing must not hold a connection for a minute.
+    arm(head_started_ || exchanges_ == 0 ? Deadline::header : Deadline::idle);
   } else {
     arm(Deadline::client_body);
   }
@@ -457,6 +461,7 @@ void Session::finish_exchange() {
     upstream_.close(ignored);
   }
   if (!client_keep_alive_ || !request_done_ || draining_ || shared.draining.load()) return close();
+  ++exchanges_;
   reset_exchange();
   process_client();  // a pipelined request may already be buffered
 }
@@ -482,10 +487,27 @@ void Session::close() {
   phase_ = Phase::closed;
   ++epoch_;
   asio::error_code ignored;
-  timer_.cancel();
   upstream_.close(ignored);
-  client_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  client_.close(ignored);
+  client_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  // Lingering close (RFC 9112 section 9.6): bytes the client is still sending (the body of a
+  // refused request) would make the kernel answer with a RST that can destroy the response we
+  // just wrote. Read and discard them until the client closes, a bound, or a short deadline.
+  timer_.expires_after(kLingerTime);
+  timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+    asio::error_code ignored_too;
+    if (!ec) self->client_.close(ignored_too);
+  });
+  linger();
+}
+
+void Session::linger() {
+  client_.async_read_some(asio::buffer(in_), [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+    self->lingered_bytes_ += n;
+    if (!ec && self->lingered_bytes_ < kMaxLingerBytes) return self->linger();
+    asio::error_code ignored;
+    self->timer_.cancel();
+    self->client_.close(ignored);
+  });
 }
 
 // ---- upgraded connections ---------------------------------------------------------------
@@ -565,6 +587,8 @@ void Session::on_deadline(const asio::error_code& ec) {
   switch (deadline_) {
     case Deadline::idle: return close();
     case Deadline::header:
+      if (!head_started_) return close();  // nothing was asked: nothing to answer
+      [[fallthrough]];
     case Deadline::client_body:
       ++epoch_;
       if (response_head_sent_) return close();

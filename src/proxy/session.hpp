@@ -70,6 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void finish_exchange();
   void reset_exchange();
   void close();
+  void linger();
 
   // WebSocket and other upgrades: bytes both ways until either side closes.
   void start_tunnel();
@@ -120,6 +121,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool tunnel_closing_ = false;
   BodyFraming response_framing_ = BodyFraming::none;
   int status_ = 0;
+  std::uint64_t exchanges_ = 0;  // requests finished on this connection
+  std::uint64_t lingered_bytes_ = 0;
   std::uint64_t bytes_sent_ = 0;
   std::chrono::steady_clock::time_point started_{};
 };
