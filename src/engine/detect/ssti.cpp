@@ -1,5 +1,6 @@
 #include "engine/detect/ssti.hpp"
 
+#include <array>
 #include <initializer_list>
 
 #include "engine/detect/text.hpp"
@@ -50,6 +51,66 @@ bool has_expression(std::string_view body) noexcept {
   }
   for (auto g : kGadgets) {
     if (ifind(body, g) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Server-side JavaScript as the whole value: an eval()'d argument starts with code that names the
+// runtime ("process.env", "require('child_process')", "this.constructor.constructor") where data
+// would start with a word.
+// (A bare "function(" opens every pasted snippet, so only "new Function" counts.)
+constexpr std::string_view kJsOpeners[] = {"process.", "process[", "require(", "require[", "console.", "console[",
+                                           "module.exports", "this.constructor", "new function", "global.process",
+                                           "globalthis."};
+
+// Whether a constant JavaScript condition ("!!{}", "(true)", "!0", "''") is truthy: leading '!'s
+// flip the literal's own truthiness; anything unrecognised counts as truthy.
+bool truthy(std::string_view cond) noexcept {
+  std::array<char, 16> buf{};
+  std::size_t n = 0;
+  int bangs = 0;
+  for (const char c : cond) {
+    if (is_space(c) || c == '(' || c == ')') continue;
+    if (c == '!' && n == 0) {
+      ++bangs;
+    } else if (n < buf.size()) {
+      buf[n++] = text::lower(c);
+    }
+  }
+  const std::string_view literal(buf.data(), n);
+  static constexpr std::string_view kFalsy[] = {"false", "null", "undefined", "nan", "0", "-0", "+0", "\"\"", "''", "``"};
+  bool value = true;
+  for (auto f : kFalsy) value = value && literal != f;
+  return value != (bangs % 2 == 1);
+}
+
+// "while(true)", "while(!0);", "while(!!{})": an infinite loop whose condition is a constant,
+// the denial of service an eval()'d argument is probed with. A real condition names a variable.
+bool constant_loop(std::string_view s) noexcept {
+  if (!text::istarts_with(s, "while")) return false;
+  std::size_t i = 5;
+  while (i < s.size() && is_space(s[i])) ++i;
+  if (i >= s.size() || s[i] != '(') return false;
+  static constexpr std::string_view kConstants[] = {"true", "false", "null", "undefined", "nan", "infinity",
+                                                    "this", "string", "new", "date"};
+  const std::size_t open = i;
+  int depth = 0;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth == 0) return truthy(s.substr(open, i + 1 - open));
+    } else if (text::is_word(c) && !is_digit(c)) {
+      std::size_t end = i;
+      while (end < s.size() && text::is_word(s[end])) ++end;
+      bool constant = false;
+      for (auto k : kConstants) constant = constant || text::iequals(s.substr(i, end - i), k);
+      if (!constant) return false;
+      i = end - 1;
+    } else if (std::string_view("!+-{}[]\"'` ").find(c) == std::string_view::npos && !is_digit(c)) {
+      return false;
+    }
   }
   return false;
 }
@@ -123,6 +184,14 @@ class SstiDetector final : public Detector {
         const std::size_t at = ifind(s, g);
         if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "server-side code gadget"};
       }
+    }
+    std::string_view code = s;
+    while (!code.empty() && is_space(code.front())) code.remove_prefix(1);
+    if (best.score < 75) {
+      for (auto opener : kJsOpeners) {
+        if (text::istarts_with(code, opener)) best = {s.size() - code.size(), 75, "server-side JavaScript"};
+      }
+      if (constant_loop(code)) best = {s.size() - code.size(), 75, "constant infinite loop"};
     }
     // Prototype pollution through argument names or JSON keys: "__proto__[x]", "constructor[prototype]".
     if (ifind(s, "__proto__") != std::string_view::npos ||
