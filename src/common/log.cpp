@@ -83,8 +83,8 @@ std::string render(Level level, std::string_view event, Fields fields, bool json
   return line;
 }
 
-void write(Level level, std::string_view event, Fields fields) {
-  auto line = render(level, event, fields, g_json.load(std::memory_order_relaxed), now_rfc3339());
+void write_line(std::string_view text) {
+  std::string line(text);
   line.push_back('\n');
   // One write per line: the kernel keeps concurrent appends to a pipe whole up to PIPE_BUF, and
   // longer lines are rare (evidence is truncated before it is logged).
@@ -94,6 +94,10 @@ void write(Level level, std::string_view event, Fields fields) {
     if (n <= 0) return;
     done += static_cast<std::size_t>(n);
   }
+}
+
+void write(Level level, std::string_view event, Fields fields) {
+  write_line(render(level, event, fields, g_json.load(std::memory_order_relaxed), now_rfc3339()));
 }
 
 }  // namespace waf::log

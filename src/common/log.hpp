@@ -43,6 +43,10 @@ inline void info(std::string_view event, Fields fields = {}) { if (enabled(Level
 inline void warn(std::string_view event, Fields fields = {}) { if (enabled(Level::warn)) write(Level::warn, event, fields); }
 inline void error(std::string_view event, Fields fields = {}) { write(Level::error, event, fields); }
 
+// Writes one already rendered line (a newline is added) with the same single-write guarantee:
+// for records that are JSON of their own, such as attack events.
+void write_line(std::string_view line);
+
 // Renders one log line (without the trailing newline); exposed for tests.
 std::string render(Level level, std::string_view event, Fields fields, bool json, std::string_view timestamp);
 

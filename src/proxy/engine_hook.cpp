@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <chrono>
 
@@ -21,18 +20,6 @@ std::size_t action_index(engine::Action action) {
     case engine::Action::block: return 1;
     case engine::Action::deny_ip: return 2;
     default: return 0;
-  }
-}
-
-// The attack event is already JSON: it goes to stderr as its own line, next to the logs.
-void write_event(const std::string& event) {
-  std::string line = event;
-  line.push_back('\n');
-  std::size_t done = 0;
-  while (done < line.size()) {
-    const auto n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
   }
 }
 
@@ -114,7 +101,7 @@ HookDecision EngineInspectionHook::report(const engine::CompiledPolicy& policy, 
   const bool refuse = verdict.action == engine::Action::block || verdict.action == engine::Action::deny_ip;
   const int status = refuse ? (verdict.status != 0 ? verdict.status : policy.block_status) : 0;
   try {
-    write_event(engine::render_event(req, verdict, {std::chrono::system_clock::now(), request.request_id, {}, {}, {}, status}));
+    log::write_line(engine::render_event(req, verdict, {std::chrono::system_clock::now(), request.request_id, {}, {}, {}, status}));
   } catch (const std::bad_alloc&) {
     log::error("attack_event_dropped", {{"request_id", request.request_id}});
   }
