@@ -18,22 +18,23 @@ using text::lower;
 // after a shell separator.
 constexpr std::string_view kPrograms[] = {
     "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aria2c", "at",
-    "awk", "axel", "base32", "base64", "bash", "bcdboot", "bitsadmin", "busybox", "bzip2", "c89", "c99",
-    "cat", "cc", "cd", "certreq", "certutil", "chef-shell", "chef-vault", "chmod", "chown", "chroot", "cmd",
-    "comm", "composer", "cp", "cpan", "crontab", "cscript", "csh", "curl", "dash", "dd", "dig", "dir",
-    "docker", "echo", "env", "eval", "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc",
-    "gdb", "gem", "getent", "grep", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression",
-    "invoke-webrequest", "ipconfig", "iptables", "irb", "iwr", "java", "jjs", "jrunscript", "kill", "ksh",
-    "kubectl", "less", "ln", "ls", "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta",
-    "msiexec", "mv", "nc", "ncat", "net", "net1", "netcat", "netstat", "node", "nohup", "npm", "nslookup",
-    "od", "openssl", "perl", "php", "ping", "pip", "pip3", "powershell", "printenv", "printf", "ps", "pwd",
-    "python", "python2", "python3", "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rsync",
+    "awk", "axel", "base32", "base64", "bash", "bcdboot", "bcdedit", "bitsadmin", "bsdtar", "busybox",
+    "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run", "chef-shell",
+    "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit", "crontab",
+    "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env", "eval",
+    "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc", "gdb", "gem", "getent", "grep",
+    "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression", "invoke-webrequest", "ipconfig",
+    "iptables", "irb", "iwr", "java", "jjs", "jrunscript", "kill", "ksh", "kubectl", "less", "ln", "ls",
+    "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta", "msiexec", "mv", "nc", "ncat",
+    "net", "net1", "netcat", "netstat", "node", "nohup", "npm", "nslookup", "od", "openssl", "perl", "php",
+    "ping", "pip", "pip3", "powershell", "printenv", "printf", "ps", "pwd", "python", "python2", "python3",
+    "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump", "rmt-tar", "rsync",
     "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set", "sftp", "sh", "shred",
-    "sleep", "socat", "ssh", "ssh-keygen", "start-process", "strace", "strings", "su", "sudo", "sysctl",
-    "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh", "tcpdump", "tcsh", "tee", "telnet", "tftp",
-    "timeout", "tmux", "touch", "type", "uname", "unzip", "useradd", "uudecode", "ver", "vi", "vim", "visudo",
-    "vssadmin", "wevtutil", "wget", "whoami", "wish", "wmic", "wscript", "xargs", "xterm", "xxd", "zip",
-    "zsh",
+    "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start-process", "strace", "strings", "su", "sudo",
+    "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh", "tcpdump", "tcsh", "tee",
+    "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname", "unzip", "useradd",
+    "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami", "wish", "wmic",
+    "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
 };
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
 constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "perl", "ruby", "php", "bash", "ssh",
@@ -42,7 +43,8 @@ constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "p
                                               "at", "cd", "comm", "file", "make", "mount", "screen", "service", "strings",
                                               "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
-                                              "sleep", "tail", "timeout", "touch", "type", "ver", "id"};
+                                              "sleep", "tail", "timeout", "touch", "type", "ver", "id",
+                                              "date", "top", "trap"};
 
 // Programs that run the next word as a command: "time ifconfig", "sudo -u x id".
 constexpr std::string_view kPrefixPrograms[] = {"time", "nice", "nohup", "sudo", "env", "timeout", "xargs",
@@ -169,6 +171,32 @@ bool table_row(std::string_view s, std::size_t at) noexcept {
 
 // cmd.exe control flow: "for /f %%G in ('dir') do echo %%G", "if exist x.txt echo yes",
 // "if %ERRORLEVEL% gtr 2 cmd". Prose has "for ... in ... do" but not with %variables or /switches.
+// A fork bomb: a shell function whose body pipes or backgrounds a call to itself
+// (":(){ :|:& };:", "f(){ f & f; }", "test() { test | test & }"). Where the value defines a
+// function, "name() {" must be followed by the name and '|' or '&' before the closing brace.
+std::size_t fork_bomb(std::string_view s) noexcept {
+  for (std::size_t at = s.find("()"); at != std::string_view::npos; at = s.find("()", at + 2)) {
+    std::size_t b = at;
+    while (b > 0 && is_space(s[b - 1])) --b;
+    std::size_t name_start = b;
+    while (name_start > 0 && (text::is_word(s[name_start - 1]) || s[name_start - 1] == ':')) --name_start;
+    if (name_start == b) continue;
+    const std::string_view name = s.substr(name_start, b - name_start);
+    std::size_t k = at + 2;
+    while (k < s.size() && is_space(s[k])) ++k;
+    if (k >= s.size() || s[k] != '{') continue;
+    const std::size_t close = s.find('}', k);
+    const std::string_view fn_body = s.substr(k + 1, (close == std::string_view::npos ? s.size() : close) - k - 1);
+    for (std::size_t call = fn_body.find(name); call != std::string_view::npos; call = fn_body.find(name, call + 1)) {
+      std::size_t e = call + name.size();
+      if (e < fn_body.size() && fn_body.compare(e, 2, "()") == 0) e += 2;
+      while (e < fn_body.size() && is_space(fn_body[e])) ++e;
+      if (e < fn_body.size() && (fn_body[e] == '|' || fn_body[e] == '&')) return name_start;
+    }
+  }
+  return std::string_view::npos;
+}
+
 bool batch_control(std::string_view s) noexcept {
   const std::size_t first = s.find_first_not_of(" \t&|;");
   if (first == std::string_view::npos) return false;
@@ -356,6 +384,9 @@ class CommandInjectionDetector final : public Detector {
     }
     // Shellshock's function definition opening the value, $SHELL as the program, alias definitions.
     if (best.score < 80 && (s.starts_with("() {") || s.starts_with("(){"))) best = {0, 80, "shell function definition"};
+    if (best.score < 85 && s.find("()") != std::string_view::npos) {
+      if (const std::size_t at = fork_bomb(s); at != std::string_view::npos) best = {at, 85, "fork bomb"};
+    }
     for (auto shell : {"$SHELL -c", "${SHELL} -c", "$BASH -c", "${BASH} -c"}) {
       const std::size_t at = s.find(shell);
       if (at != std::string_view::npos && best.score < 85) best = {at, 85, "shell from the environment"};
