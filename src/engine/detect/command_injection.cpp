@@ -22,19 +22,19 @@ constexpr std::string_view kPrograms[] = {
     "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run", "chef-shell",
     "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit", "crontab",
     "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env", "eval",
-    "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc", "gdb", "gem", "getent", "grep",
-    "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression", "invoke-webrequest", "ipconfig",
-    "iptables", "irb", "iwr", "java", "jjs", "jrunscript", "kill", "ksh", "kubectl", "less", "ln", "ls",
-    "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta", "msiexec", "mv", "nc", "ncat",
-    "net", "net1", "netcat", "netstat", "node", "nohup", "npm", "nslookup", "od", "openssl", "perl", "php",
-    "ping", "pip", "pip3", "powershell", "printenv", "printf", "ps", "pwd", "python", "python2", "python3",
-    "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump", "rmt-tar", "rsync",
-    "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set", "sftp", "sh", "shred",
-    "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start-process", "strace", "strings", "su", "sudo",
-    "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh", "tcpdump", "tcsh", "tee",
-    "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname", "unzip", "useradd",
-    "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami", "wish", "wmic",
-    "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
+    "ex", "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc", "gdb", "gem", "getent",
+    "grep", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression", "invoke-webrequest",
+    "ipconfig", "iptables", "irb", "iwr", "java", "jjs", "jrunscript", "kill", "ksh", "kubectl", "less", "ln",
+    "ls", "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta", "msiexec", "mv", "nc",
+    "ncat", "net", "net1", "netcat", "netstat", "node", "nohup", "npm", "nslookup", "od", "openssl", "perf",
+    "perl", "php", "ping", "pip", "pip3", "pipx", "powershell", "printenv", "printf", "ps", "pwd", "python",
+    "python2", "python3", "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump",
+    "rmt-tar", "rsync", "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set",
+    "sftp", "sh", "shred", "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start-process", "strace",
+    "strings", "su", "sudo", "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh",
+    "tcpdump", "tcsh", "tee", "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname",
+    "unzip", "useradd", "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami",
+    "wish", "wmic", "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
 };
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
 constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "perl", "ruby", "php", "bash", "ssh",
@@ -44,7 +44,7 @@ constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "p
                                               "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
                                               "sleep", "tail", "timeout", "touch", "type", "ver", "id",
-                                              "date", "top", "trap"};
+                                              "date", "top", "trap", "perf", "pipx", "ex"};
 
 // Programs that run the next word as a command: "time ifconfig", "sudo -u x id".
 constexpr std::string_view kPrefixPrograms[] = {"time", "nice", "nohup", "sudo", "env", "timeout", "xargs",
