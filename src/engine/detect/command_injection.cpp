@@ -100,7 +100,8 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
   return i;
 }
 
-// Blank as the shell sees it, including the ${IFS} trick and brace/paren grouping.
+// Blank as the shell sees it, including the ${IFS} trick, brace/paren grouping and a "$name "
+// before the command word ("; $a cat x"): an unset variable expands to nothing.
 std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
   while (i < s.size()) {
     if (is_space(s[i]) || s[i] == '{' || s[i] == '(' || s[i] == '\t') {
@@ -109,6 +110,11 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
       i += 6;
     } else if (s.compare(i, 4, "$IFS") == 0) {
       i += 4;
+    } else if (s[i] == '$' && i + 1 < s.size() && is_alpha(s[i + 1])) {
+      std::size_t end = i + 1;
+      while (end < s.size() && text::is_word(s[end])) ++end;
+      if (end >= s.size() || !is_space(s[end])) break;
+      i = end;
     } else {
       break;
     }
