@@ -21,11 +21,19 @@ constexpr ByteSet make_plain_bytes() {
 }
 constexpr ByteSet kPlainBytes = make_plain_bytes();
 
-// "__" stays visible: dunder names ("__proto__", "__class__") are template-injection and
-// prototype-pollution payloads made only of plain bytes.
+// A '.' before a letter means a member access ("window.location", "process.env",
+// "constructor.prototype") and "__" a dunder name ("__proto__"): script, template and
+// prototype-pollution payloads made only of plain bytes, so those values stay visible.
+bool member_access(std::string_view value) {
+  for (std::size_t dot = value.find('.'); dot != std::string_view::npos; dot = value.find('.', dot + 1)) {
+    if (dot + 1 < value.size() && std::isalpha(static_cast<unsigned char>(value[dot + 1]))) return true;
+  }
+  return false;
+}
+
 bool plain(std::string_view value, const ByteSet& bytes) {
   return bytes.subset_of(kPlainBytes) && value.find("..") == std::string_view::npos &&
-         value.find("__") == std::string_view::npos;
+         value.find("__") == std::string_view::npos && !member_access(value);
 }
 
 constexpr KindMask kArgumentKinds = kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) |
