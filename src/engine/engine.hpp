@@ -4,8 +4,9 @@
 //
 // Steps: effective mode for the path (policy "paths"), IP lists, values collected by the parsers
 // within the policy's limits, each value decoded to its fixpoint, a prefilter that lets plain
-// values (letters, digits, '_', '-', '.') skip the detectors, every enabled detector on the rest
-// (they see raw and decoded), score threshold and exceptions, custom rules, and the action.
+// values (letters, digits, '_', '-', '.'; not "..", "__" or a '.' before a letter) skip the
+// detectors, every enabled detector on the rest (they see raw and decoded), score threshold and
+// exceptions, custom rules, and the action.
 #include "engine/policy/compiled_policy.hpp"
 #include "engine/request.hpp"
 #include "engine/verdict.hpp"
