@@ -2,9 +2,11 @@
 application port of a Pod, forwarding each connection to the port the client dialled
 (SO_ORIGINAL_DST), with the client's real address in X-Forwarded-For."""
 import json
-import select
+import queue
 import subprocess
 import sys
+import threading
+import time
 import urllib.parse
 
 import pytest
@@ -45,15 +47,26 @@ except urllib.error.HTTPError as e:
 """
 
 
-def wait_line(proc, predicate, timeout=15):
+def wait_line(proc, stream, predicate, timeout=15):
+    """Reads `stream` of `proc` line by line on a thread (select() cannot see lines Python has
+    already buffered) until `predicate` holds; fails after `timeout` or when the process exits."""
+    lines = queue.Queue()
+
+    def pump():
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + timeout
     while True:
-        ready, _, _ = select.select([proc.stderr, proc.stdout], [], [], timeout)
-        assert ready, "timed out waiting for the process to become ready"
-        for stream in ready:
-            line = stream.readline()
-            assert line, f"process exited: {proc.stderr.read()}"
-            if predicate(line):
-                return line
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError("timed out waiting for the process to become ready")
+        assert line is not None, f"process exited ({proc.poll()})"
+        if predicate(line):
+            return line
 
 
 @pytest.fixture
@@ -67,7 +80,7 @@ def pod(waf_bin):
         apps = subprocess.Popen(["ip", "netns", "exec", net.pod, sys.executable, "-c", APPS] + [str(p) for p in APP_PORTS],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         procs.append(apps)
-        wait_line(apps, lambda l: l.strip() == "ready")
+        wait_line(apps, apps.stdout, lambda l: l.strip() == "ready")
         net.run(net.pod, waf_bin, "init-iptables", "--proxy-port", str(PROXY_PORT), "--admin-port", str(ADMIN_PORT),
                 "--application-ports", ",".join(map(str, APP_PORTS)))
         proxy = subprocess.Popen(["ip", "netns", "exec", net.pod, waf_bin, "proxy", "--listen", f"0.0.0.0:{PROXY_PORT}",
@@ -75,7 +88,7 @@ def pod(waf_bin):
                                   "--mode", "block", "--workers", "1", "--log-format", "json"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         procs.append(proxy)
-        wait_line(proxy, lambda l: '"listener":"admin"' in l)
+        wait_line(proxy, proxy.stderr, lambda l: '"listener":"admin"' in l)
         yield net
     finally:
         for p in procs:
