@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../kinds.hpp"
 #include "engine/detect/registry.hpp"
 
 namespace {
@@ -19,27 +20,6 @@ struct Case {
   std::string value;
   std::string location;
   LocationKind kind;
-};
-
-struct KindName {
-  std::string_view name;
-  LocationKind kind;
-};
-constexpr KindName kKinds[] = {
-    {"method", LocationKind::method},
-    {"path", LocationKind::path},
-    {"query_name", LocationKind::query_name},
-    {"query_value", LocationKind::query_value},
-    {"header", LocationKind::header},
-    {"cookie", LocationKind::cookie},
-    {"form_value", LocationKind::form_value},
-    {"multipart_value", LocationKind::multipart_value},
-    {"multipart_filename", LocationKind::multipart_filename},
-    {"json_key", LocationKind::json_key},
-    {"json_value", LocationKind::json_value},
-    {"xml_text", LocationKind::xml_text},
-    {"xml_doctype", LocationKind::xml_doctype},
-    {"body_text", LocationKind::body_text},
 };
 
 // The location a detector's lines use unless they say otherwise.
@@ -91,14 +71,9 @@ std::vector<Case> load(std::string_view key, std::string_view suffix) {
       const auto colon = spec.find(':');
       const std::string kind_name = spec.substr(0, colon);
       c.location = colon == std::string::npos ? kind_name + ".test" : spec.substr(colon + 1);
-      bool known = false;
-      for (const auto& k : kKinds) {
-        if (k.name == kind_name) {
-          c.kind = k.kind;
-          known = true;
-        }
-      }
-      REQUIRE_MESSAGE(known, path << ":" << n << ": unknown kind " << kind_name);
+      const auto known = waf::engine::test::kind_from_name(kind_name);
+      REQUIRE_MESSAGE(known.has_value(), path << ":" << n << ": unknown kind " << kind_name);
+      c.kind = *known;
     }
     c.value = unescape(c.value);
     cases.push_back(std::move(c));
