@@ -37,21 +37,9 @@ proxy_cpu=0
 load_cpu=1
 ticks=$(getconf CLK_TCK)
 
-work=$(mktemp -d /tmp/waf-inspection-bench.XXXXXX)
-chmod 755 "$work"  # nginx workers drop to an unprivileged user when started as root
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+BENCH_NAME=waf-inspection-bench
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- the two requests, as wrk Lua scripts, and the same requests for curl -------------------------
 python3 - "$work" <<'EOF'

@@ -31,21 +31,9 @@ load_cpu=0
 proxy_cpu=1
 
 load_before=$(cut -d' ' -f1 /proc/loadavg)  # reported: other work on the machine skews every number
-work=$(mktemp -d /tmp/waf-bench.XXXXXX)
-chmod 755 "$work"  # nginx workers drop to an unprivileged user when started as root
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+BENCH_NAME=waf-bench
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Status code of GET / on 127.0.0.1:PORT, or nothing if the connection fails (bash /dev/tcp: no curl needed).
 http_status() {
