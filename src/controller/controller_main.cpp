@@ -10,7 +10,7 @@
 #include "common/options.hpp"
 #include "controller/cert_reloader.hpp"
 #include "controller/controller_metrics.hpp"
-#include "controller/http_server.hpp"
+#include "http/http_server.hpp"
 #include "controller/injector_config.hpp"
 #include "controller/webhook.hpp"
 #include "roles.hpp"
@@ -46,8 +46,8 @@ Result<asio::ip::tcp::endpoint> endpoint_for(const std::string& flag, const std:
   return asio::ip::tcp::endpoint(address, hp->port);
 }
 
-HttpResponse text_response(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
-  HttpResponse r;
+http::HttpResponse text_response(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
+  http::HttpResponse r;
   r.status = status;
   r.body = std::move(body);
   r.content_type = std::move(content_type);
@@ -153,14 +153,14 @@ int run(int argc, const char* const* argv) {
   std::shared_ptr<asio::ssl::context> tls_context = std::move(*tls);
   bool draining = false;
 
-  HttpListener webhook_listener(
+  http::HttpListener webhook_listener(
       io,
-      {[&webhook](const HttpRequest& r) { return webhook.handle(r); },
+      {[&webhook](const http::HttpRequest& r) { return webhook.handle(r); },
        [&webhook](int status, std::string_view message) { return webhook.error(status, message); }},
       [&tls_context] { return tls_context; });
-  HttpListener admin_listener(
+  http::HttpListener admin_listener(
       io,
-      {[&registry, &draining](const HttpRequest& r) {
+      {[&registry, &draining](const http::HttpRequest& r) {
          if (r.method != "GET") return text_response(405, "GET only\n");
          if (r.target == "/healthz") return text_response(200, "ok\n");
          if (r.target == "/readyz") return draining ? text_response(503, "draining\n") : text_response(200, "ok\n");

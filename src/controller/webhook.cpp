@@ -8,9 +8,9 @@
 
 namespace waf::controller {
 
-HttpResponse Webhook::handle(const HttpRequest& request) noexcept {
+http::HttpResponse Webhook::handle(const http::HttpRequest& request) noexcept {
   const auto start = std::chrono::steady_clock::now();
-  HttpResponse http;
+  http::HttpResponse http;
   if (request.method != "POST") {
     http.status = 405;
     http.body = encode_admission_review(errored(405, "POST an admission.k8s.io/v1 AdmissionReview"));
@@ -49,10 +49,10 @@ HttpResponse Webhook::handle(const HttpRequest& request) noexcept {
   return http;
 }
 
-HttpResponse Webhook::error(int status, std::string_view message) noexcept {
+http::HttpResponse Webhook::error(int status, std::string_view message) noexcept {
   metrics_.errored.inc();
   log::warn("admission_request_unreadable", {{"status", status}, {"error", message}});
-  HttpResponse http;
+  http::HttpResponse http;
   http.status = status;
   http.body = encode_admission_review(errored(status, std::string(message)));
   return http;

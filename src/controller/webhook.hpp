@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "controller/controller_metrics.hpp"
-#include "controller/http_message.hpp"
 #include "controller/injector_config.hpp"
+#include "http/http_message.hpp"
 
 namespace waf::controller {
 
@@ -18,9 +18,9 @@ class Webhook {
   // Swapped by the config reloader; reviews after the swap use the new config.
   void set_config(std::shared_ptr<const InjectorConfig> config) { config_ = std::move(config); }
 
-  HttpResponse handle(const HttpRequest& request) noexcept;
+  http::HttpResponse handle(const http::HttpRequest& request) noexcept;
   // The answer to a request that could not be read (the UID is unknown then).
-  HttpResponse error(int status, std::string_view message) noexcept;
+  http::HttpResponse error(int status, std::string_view message) noexcept;
 
  private:
   std::shared_ptr<const InjectorConfig> config_;

@@ -1,4 +1,4 @@
-#include "controller/http_message.hpp"
+#include "http/http_message.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace waf::controller {
+namespace waf::http {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -110,4 +110,4 @@ std::string render_response(const HttpResponse& response) {
                      response.close ? "close" : "keep-alive", response.body);
 }
 
-}  // namespace waf::controller
+}  // namespace waf::http

@@ -1,4 +1,4 @@
-#include "controller/http_server.hpp"
+#include "http/http_server.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "common/log.hpp"
 
-namespace waf::controller {
+namespace waf::http {
 
 using asio::ip::tcp;
 using TlsStream = asio::ssl::stream<tcp::socket>;
@@ -184,4 +184,4 @@ void HttpListener::do_accept() {
   });
 }
 
-}  // namespace waf::controller
+}  // namespace waf::http

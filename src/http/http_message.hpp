@@ -1,13 +1,13 @@
 #pragma once
-// The little HTTP/1.1 the controller speaks: the API server POSTs one AdmissionReview per request
+// The little HTTP/1.1 the control plane speaks (webhook, admin ports, postanalytics): clients POST one body per request
 // with a Content-Length on a keep-alive connection, and probes GET the admin port. Parsing the head
-// is pure so tests feed it bytes; the sessions in webhook_server.cpp do the I/O.
+// is pure so tests feed it bytes; the sessions in http_server.cpp do the I/O.
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace waf::controller {
+namespace waf::http {
 
 struct HttpRequest {
   std::string method, target;
@@ -39,4 +39,4 @@ ParsedHead parse_request_head(std::string_view data, std::size_t max_head_bytes)
 
 std::string render_response(const HttpResponse& response);
 
-}  // namespace waf::controller
+}  // namespace waf::http

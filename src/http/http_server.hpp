@@ -13,9 +13,9 @@
 #include <string_view>
 
 #include "common/result.hpp"
-#include "controller/http_message.hpp"
+#include "http/http_message.hpp"
 
-namespace waf::controller {
+namespace waf::http {
 
 struct ServerLimits {
   // An AdmissionReview of a large Pod is tens of KiB; the API server itself caps requests at 3 MiB.
@@ -57,4 +57,4 @@ class HttpListener {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace waf::controller
+}  // namespace waf::http

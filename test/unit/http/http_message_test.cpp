@@ -1,8 +1,8 @@
-#include "controller/http_message.hpp"
+#include "http/http_message.hpp"
 
 #include <doctest/doctest.h>
 
-using namespace waf::controller;
+using namespace waf::http;
 
 TEST_CASE("http head: a complete POST with Content-Length") {
   const std::string data = "POST /mutate?timeout=10s HTTP/1.1\r\nHost: x\r\ncontent-length: 12\r\n\r\n{\"a\":1}";
