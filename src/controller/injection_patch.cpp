@@ -133,6 +133,23 @@ JsonValue proxy_container(const PodSettings& s, const InjectorConfig& config) {
     ports.push(std::move(port));
   }
 
+  // Who the events and statistics sent to postanalytics come from.
+  auto env = JsonValue::array();
+  for (auto [name, field] : {std::pair{"WAF_POD_NAMESPACE", "metadata.namespace"}, std::pair{"WAF_POD_NAME", "metadata.name"}}) {
+    auto field_ref = JsonValue::object();
+    field_ref.set("fieldPath", field);
+    auto source = JsonValue::object();
+    source.set("fieldRef", std::move(field_ref));
+    auto var = JsonValue::object();
+    var.set("name", name).set("valueFrom", std::move(source));
+    env.push(std::move(var));
+  }
+  if (!s.app.empty()) {
+    auto var = JsonValue::object();
+    var.set("name", "WAF_APP").set("value", s.app);
+    env.push(std::move(var));
+  }
+
   auto capabilities = JsonValue::object();
   capabilities.set("drop", string_array({"ALL"}));
   auto seccomp = JsonValue::object();
@@ -150,6 +167,7 @@ JsonValue proxy_container(const PodSettings& s, const InjectorConfig& config) {
   auto c = JsonValue::object();
   c.set("name", kProxyContainerName).set("image", p.image).set("imagePullPolicy", p.image_pull_policy);
   c.set("args", std::move(args));
+  c.set("env", std::move(env));
   c.set("ports", std::move(ports));
   c.set("resources", resources(s.cpu, s.memory, s.cpu_limit, s.memory_limit));
   c.set("securityContext", std::move(security));
@@ -287,8 +305,22 @@ Result<PodSettings> resolve_settings(const Pod& pod, const InjectorConfig& confi
     if (!status) return status.error();
   }
   if (!ports_from_annotation) s.application_ports = default_application_ports(pod, config);
+  s.app = app_name(pod);
   if (auto clash = check_port_clashes(pod, s, config); !clash) return clash.error();
   return s;
+}
+
+std::string app_name(const Pod& pod) {
+  for (const std::string_view key : {"app.kubernetes.io/name", "app", "k8s-app"}) {
+    if (const auto* value = pod.label(key); value != nullptr && !value->empty()) return *value;
+  }
+  // "shop-7d9f8c6b5d-" (Deployment) -> "shop"; "worker-" (Job, StatefulSet-less) -> "worker".
+  std::string_view name = pod.generate_name.empty() ? pod.name : pod.generate_name;
+  while (name.ends_with('-')) name.remove_suffix(1);
+  if (const auto* hash = pod.label("pod-template-hash"); hash != nullptr && name.ends_with("-" + *hash)) {
+    name.remove_suffix(hash->size() + 1);
+  }
+  return std::string(name);
 }
 
 std::string skip_reason(const AdmissionRequest& request, const InjectorConfig& config) {

@@ -29,7 +29,12 @@ struct PodSettings {
   std::string cpu, memory, cpu_limit, memory_limit, log_level;
   std::string policy;  // ConfigMap name, empty for none
   bool native_sidecar = true;
+  std::string app;  // how postanalytics groups this Pod's events (see app_name)
 };
+
+// The application a Pod belongs to, for the sidecar's events: its app.kubernetes.io/name or app
+// label, else its name or generateName without the ReplicaSet/Pod hash suffixes.
+std::string app_name(const Pod& pod);
 
 // Resolves the settings for a Pod, or an error whose message starts with the offending annotation
 // ("sidecar.waf.io/mode: 'blok' is not one of ...").

@@ -127,6 +127,20 @@ TEST_CASE("injection: application ports resolve annotation > port named http > f
   CHECK(resolve_settings(pod, config)->application_ports == std::vector<std::uint16_t>{8081, 8080});
 }
 
+TEST_CASE("injection: the app a Pod reports as comes from its labels, else its name without hashes") {
+  Pod pod;
+  pod.generate_name = "shop-7d9f8c6b5d-";
+  pod.labels = {{"pod-template-hash", "7d9f8c6b5d"}};
+  CHECK(app_name(pod) == "shop");
+  pod.generate_name.clear();
+  pod.name = "batch-import";
+  CHECK(app_name(pod) == "batch-import");
+  pod.labels.emplace_back("app", "legacy");
+  CHECK(app_name(pod) == "legacy");
+  pod.labels.emplace_back("app.kubernetes.io/name", "checkout");
+  CHECK(app_name(pod) == "checkout");
+}
+
 TEST_CASE("injection: every annotation rejects a bad value and names itself") {
   const std::pair<const char*, const char*> bad[] = {
       {"mode", "blok"},          {"application-port", "0"},  {"application-port", "80,x"},
