@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config file git
   libasio-dev node-llhttp libssl-dev libsimdjson-dev libcli11-dev libfmt-dev doctest-dev
   libmimalloc-dev libpcre2-dev libvectorscan-dev libc-ares-dev dpkg-dev)
 # Sanitizer builds use clang's runtime; the tests drive the binary from Python.
-test_pkgs=(clang libclang-rt-14-dev python3 python3-pytest curl iproute2 iptables procps podman runc catatonit ca-certificates openssl)
+test_pkgs=(clang libclang-rt-14-dev python3 python3-pytest curl iproute2 iptables procps podman runc catatonit ca-certificates openssl chromium)
 bench_pkgs=(nginx-light wrk util-linux libnginx-mod-http-modsecurity modsecurity-crs curl)
 
 pkgs=("${build_pkgs[@]}")
@@ -55,5 +55,21 @@ if [ ${#need_src[@]} -gt 0 ]; then
     echo "deps: extracted $(basename "$orig") into third_party/src/$pkg"
   done
   rm -rf "$tmp"
+fi
+# --- test: the console's browser test (test/console) drives Debian's chromium with npm's
+# playwright-core, pinned in test/console/package.json and package-lock.json. npm runs only when the
+# installed version differs from the pin, so a second run needs no network.
+if [ "$what" = test ] || [ "$what" = all ]; then
+  console_dir="$here/test/console"
+  want=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$console_dir/package.json")
+  have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$console_dir/node_modules/playwright-core/package.json" 2>/dev/null | head -n1 || true)
+  if [ "$want" != "$have" ]; then
+    if command -v npm >/dev/null; then
+      echo "deps: npm ci in test/console (playwright-core $want)"
+      (cd "$console_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    else
+      echo "deps: no npm here: the console's browser test (test/console) will skip" >&2
+    fi
+  fi
 fi
 echo "deps: ready ($what)"
