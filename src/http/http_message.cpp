@@ -7,13 +7,13 @@
 #include <charconv>
 
 namespace waf::http {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
+bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
+
+namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -31,7 +31,12 @@ ParsedHead bad(std::string error) {
 std::string_view reason(int status) {
   switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
@@ -85,6 +90,7 @@ ParsedHead parse_request_head(std::string_view data, std::size_t max_head_bytes)
     }
     const auto name = line.substr(0, colon);
     const auto value = trim(line.substr(colon + 1));
+    head.request.headers.emplace_back(name, value);
     if (iequals(name, "content-length")) {
       std::size_t n = 0;
       const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -105,9 +111,66 @@ ParsedHead parse_request_head(std::string_view data, std::size_t max_head_bytes)
 }
 
 std::string render_response(const HttpResponse& response) {
-  return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n\r\n{}",
-                     response.status, reason(response.status), response.content_type, response.body.size(),
+  std::string extra;
+  for (const auto& [name, value] : response.headers) extra += fmt::format("{}: {}\r\n", name, value);
+  if (response.status == 204 || response.status == 304) {
+    return fmt::format("HTTP/1.1 {} {}\r\n{}Connection: {}\r\n\r\n", response.status, reason(response.status), extra,
+                       response.close ? "close" : "keep-alive");
+  }
+  return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: {}\r\n\r\n{}",
+                     response.status, reason(response.status), response.content_type, response.body.size(), extra,
                      response.close ? "close" : "keep-alive", response.body);
+}
+
+std::string_view HttpRequest::header(std::string_view name) const noexcept {
+  for (const auto& [n, v] : headers) {
+    if (iequals(n, name)) return v;
+  }
+  return {};
+}
+
+std::string_view HttpRequest::path() const noexcept {
+  const std::string_view t = target;
+  return t.substr(0, t.find('?'));
+}
+
+std::string_view HttpRequest::query() const noexcept {
+  const std::string_view t = target;
+  const auto q = t.find('?');
+  return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
+}
+
+std::optional<std::string> decode_query_component(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%') {
+      unsigned value = 0;
+      if (i + 2 >= text.size()) return std::nullopt;
+      const auto [ptr, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+      if (ec != std::errc() || ptr != text.data() + i + 3) return std::nullopt;
+      out.push_back(static_cast<char>(value));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    return decode_query_component(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+  }
+  return std::nullopt;
 }
 
 }  // namespace waf::http

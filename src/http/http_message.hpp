@@ -6,14 +6,25 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace waf::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
   std::string method, target;
   std::size_t content_length = 0;
   bool keep_alive = true;
   std::string body;
+  Headers headers;  // as received, in order (framing headers included)
+
+  // The first header of that name (case-insensitive), empty when absent.
+  std::string_view header(std::string_view name) const noexcept;
+  // The target without its query, and the query without its '?'.
+  std::string_view path() const noexcept;
+  std::string_view query() const noexcept;
 };
 
 struct HttpResponse {
@@ -21,7 +32,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   bool close = false;  // send Connection: close and close after writing
+  Headers headers;     // extra headers (ETag, WWW-Authenticate, Cache-Control, ...)
 };
+
+bool iequals(std::string_view a, std::string_view b) noexcept;
 
 enum class HeadStatus { incomplete, complete, bad, too_large };
 
@@ -37,6 +51,12 @@ struct ParsedHead {
 // request smuggling.
 ParsedHead parse_request_head(std::string_view data, std::size_t max_head_bytes);
 
+// 204 and 304 carry no body and no Content-Length (RFC 9110, 8.6).
 std::string render_response(const HttpResponse& response);
+
+// Decodes %XX and '+' of one query parameter value; nullopt when a %-escape is malformed.
+std::optional<std::string> decode_query_component(std::string_view text);
+// The decoded value of the first parameter `name` of a query string; nullopt when absent or malformed.
+std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
 }  // namespace waf::http

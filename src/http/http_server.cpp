@@ -4,6 +4,7 @@
 
 #include <array>
 #include <type_traits>
+#include <unordered_set>
 
 #include "common/log.hpp"
 
@@ -12,25 +13,48 @@ namespace waf::http {
 using asio::ip::tcp;
 using TlsStream = asio::ssl::stream<tcp::socket>;
 
+namespace {
+
+// What drain() needs of a session, whatever its stream type.
+class Drainable {
+ public:
+  virtual void drain() = 0;
+
+ protected:
+  ~Drainable() = default;
+};
+
+}  // namespace
+
 struct HttpListener::State {
-  HttpHandlers handlers;
+  AsyncHttpHandlers handlers;
   TlsContextProvider tls;
   ServerLimits limits;
-  std::size_t connections = 0;
+  std::unordered_set<Drainable*> sessions;  // touched on the io_context thread only
+  bool draining = false;
 };
 
 namespace {
 
 template <typename Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session final : public std::enable_shared_from_this<Session<Stream>>, public Drainable {
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
  public:
   Session(Stream stream, std::shared_ptr<HttpListener::State> state, std::shared_ptr<asio::ssl::context> tls)
       : stream_(std::move(stream)), timer_(socket().get_executor()), state_(std::move(state)), tls_(std::move(tls)) {
-    ++state_->connections;
+    state_->sessions.insert(this);
   }
-  ~Session() { --state_->connections; }
+  ~Session() { state_->sessions.erase(this); }
+
+  // Between requests the session only waits for bytes: closing the socket ends it. Otherwise the
+  // answer in progress is written with Connection: close (do_write reads state_->draining).
+  void drain() override {
+    if (!busy_ && buffer_.empty() && !in_body_) {
+      std::error_code ignored;
+      socket().close(ignored);
+    }
+  }
 
   void start() {
     if constexpr (kTls) {
@@ -100,22 +124,29 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request_.body = buffer_.substr(0, request_.content_length);
     buffer_.erase(0, request_.content_length);
     in_body_ = false;
-    auto response = state_->handlers.handle(request_);
-    response.close = response.close || !request_.keep_alive;
-    do_write(std::move(response));
+    busy_ = true;
+    timer_.cancel();  // the handler may take its time (an fsync); the write step re-arms
+    const bool keep_alive = request_.keep_alive;
+    state_->handlers.handle(std::move(request_), [self = this->shared_from_this(), keep_alive](HttpResponse response) {
+      response.close = response.close || !keep_alive;
+      self->do_write(std::move(response));
+    });
   }
 
   void fail(int status, std::string_view message) {
+    busy_ = true;
     auto response = state_->handlers.error(status, message);
     response.close = true;
     do_write(std::move(response));
   }
 
   void do_write(HttpResponse response) {
+    response.close = response.close || state_->draining;
     close_after_write_ = response.close;
     out_ = render_response(response);
     arm(state_->limits.read_timeout);
     asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+      self->busy_ = false;
       if (ec || self->close_after_write_) return self->do_close();
       self->process();
     });
@@ -136,6 +167,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string buffer_;
   HttpRequest request_;
   bool in_body_ = false;
+  bool busy_ = false;  // a request is with the handler or its answer is being written
   bool close_after_write_ = false;
   std::string out_;
 };
@@ -143,7 +175,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 HttpListener::HttpListener(asio::io_context& io, HttpHandlers handlers, TlsContextProvider tls, ServerLimits limits)
-    : acceptor_(io), state_(std::make_shared<State>(State{std::move(handlers), std::move(tls), limits})) {}
+    : HttpListener(io,
+                   AsyncHttpHandlers{[handle = std::move(handlers.handle)](HttpRequest&& request,
+                                                                          Respond respond) { respond(handle(request)); },
+                                     std::move(handlers.error)},
+                   std::move(tls), limits) {}
+
+HttpListener::HttpListener(asio::io_context& io, AsyncHttpHandlers handlers, TlsContextProvider tls,
+                           ServerLimits limits)
+    : acceptor_(io), state_(std::make_shared<State>()) {
+  state_->handlers = std::move(handlers);
+  state_->tls = std::move(tls);
+  state_->limits = limits;
+}
 
 HttpListener::~HttpListener() { stop(); }
 
@@ -166,12 +210,20 @@ void HttpListener::stop() {
   acceptor_.close(ignored);
 }
 
+void HttpListener::drain() {
+  stop();
+  state_->draining = true;
+  // drain() may close a socket, whose session then ends later on this thread: copy first.
+  const std::vector<Drainable*> sessions(state_->sessions.begin(), state_->sessions.end());
+  for (Drainable* session : sessions) session->drain();
+}
+
 void HttpListener::do_accept() {
   acceptor_.async_accept([this, state = state_](std::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (ec) {
       log::warn("accept_failed", {{"error", ec.message()}});
-    } else if (state->connections >= state->limits.max_connections) {
+    } else if (state->sessions.size() >= state->limits.max_connections) {
       log::warn("connection_refused", {{"reason", "too_many_connections"}});
     } else if (state->tls) {
       auto context = state->tls();

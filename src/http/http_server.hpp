@@ -33,6 +33,16 @@ struct HttpHandlers {
   std::function<HttpResponse(int status, std::string_view message)> error;
 };
 
+// Sends the answer of one request; call it exactly once, on the listener's io_context thread.
+using Respond = std::function<void(HttpResponse)>;
+
+// For handlers that answer later (postanalytics acknowledges a batch after its fsync): the
+// connection reads nothing more until `respond` is called.
+struct AsyncHttpHandlers {
+  std::function<void(HttpRequest&&, Respond respond)> handle;
+  std::function<HttpResponse(int status, std::string_view message)> error;
+};
+
 // The current TLS context: called for each new connection, so a reloaded certificate is used by
 // the next handshake while open connections keep theirs. Null for a plain listener.
 using TlsContextProvider = std::function<std::shared_ptr<asio::ssl::context>()>;
@@ -40,6 +50,7 @@ using TlsContextProvider = std::function<std::shared_ptr<asio::ssl::context>()>;
 class HttpListener {
  public:
   HttpListener(asio::io_context& io, HttpHandlers handlers, TlsContextProvider tls, ServerLimits limits = {});
+  HttpListener(asio::io_context& io, AsyncHttpHandlers handlers, TlsContextProvider tls, ServerLimits limits = {});
   ~HttpListener();
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;
@@ -47,7 +58,11 @@ class HttpListener {
   // Binds (port 0 allowed) and returns the bound address.
   Result<asio::ip::tcp::endpoint> open(const asio::ip::tcp::endpoint& at);
   void start();
+  // Stops accepting; open connections go on.
   void stop();
+  // Stops accepting and ends every connection gracefully: an idle one closes now, one with a
+  // request in progress closes after writing its answer (with Connection: close).
+  void drain();
 
   struct State;  // shared with the sessions, which may outlive a stopped listener
 
