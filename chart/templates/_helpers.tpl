@@ -21,6 +21,29 @@
 {{- printf "%s-controller" (include "waf.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{- define "waf.postanalytics.fullname" -}}
+{{- printf "%s-postanalytics" (include "waf.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "waf.postanalytics.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "waf.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: postanalytics
+{{- end }}
+
+{{- define "waf.postanalytics.tokenSecret" -}}
+{{- default (printf "%s-token" (include "waf.postanalytics.fullname" .)) .Values.postanalytics.token.existingSecret }}
+{{- end }}
+
+{{/* Where the sidecars report: proxy.postanalytics, else this release's postanalytics Service. */}}
+{{- define "waf.postanalytics.address" -}}
+{{- if .Values.proxy.postanalytics }}
+{{- .Values.proxy.postanalytics }}
+{{- else if .Values.postanalytics.enabled }}
+{{- printf "%s.%s.svc:%d" (include "waf.postanalytics.fullname" .) .Release.Namespace (int .Values.postanalytics.ingestPort) }}
+{{- end }}
+{{- end }}
+
 {{- define "waf.webhook.secretName" -}}
 {{- if eq .Values.webhook.tls.source "secret" }}
 {{- required "webhook.tls.secret.name is required when webhook.tls.source is secret" .Values.webhook.tls.secret.name }}

@@ -52,6 +52,7 @@ class Env:
         for name, path in (("tls.crt", self.cert), ("tls.key", self.key), ("ca.crt", self.ca)):
             with open(path, "wb") as f:
                 f.write(base64.b64decode(secret[name]))
+        self.postanalytics_token = self.cluster.get("/api/v1/namespaces/waf/secrets/waf-postanalytics-token")["data"]["token"]
         config = self.cluster.get("/api/v1/namespaces/waf/configmaps/waf-controller")["data"]["config.json"]
         self.config = os.path.join(tmp, "config.json")
         with open(self.config, "w") as f:
@@ -280,6 +281,20 @@ def test_failure_policy_with_the_controller_stopped(env):
     finally:
         env.start_controller()
     wait_for(lambda: injected(env.dry_run_pod()), 60, "injection after the controller restarted")
+
+
+def test_postanalytics_is_installed_and_upgrades_keep_its_token(env):
+    deployment = env.cluster.get("/apis/apps/v1/namespaces/waf/deployments/waf-postanalytics")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"][0] == "postanalytics" and "--token-file=/etc/waf/token/token" in container["args"]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    service = env.cluster.get("/api/v1/namespaces/waf/services/waf-postanalytics")
+    assert {p["name"]: p["port"] for p in service["spec"]["ports"]} == {"ingest": 7000, "http": 8080}
+    assert json.load(open(env.config))["proxy"]["postanalytics"] == "waf-postanalytics.waf.svc:7000"
+    assert len(base64.b64decode(env.postanalytics_token)) == 40
+    env.helm_cmd("upgrade", "--reuse-values")  # a fresh render would draw a new token: lookup keeps it
+    token = env.cluster.get("/api/v1/namespaces/waf/secrets/waf-postanalytics-token")["data"]["token"]
+    assert token == env.postanalytics_token
 
 
 def test_certificate_rotation_keeps_answers_coming(env):
