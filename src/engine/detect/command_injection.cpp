@@ -126,8 +126,13 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
     }
     if (s.compare(i, 2, "``") == 0 || s.compare(i, 3, "$()") == 0 || s.compare(i, 3, "<()") == 0 ||
         s.compare(i, 3, ">()") == 0) {
-      pending = pending || n > 0;
+      // An empty substitution glued to a name ("ping``", "pi$()ng") is never an accident.
+      hidden = hidden || n > 0;
       i += s[i] == '`' ? std::size_t{2} : std::size_t{3};
+      continue;
+    }
+    if (c == '$' && i + 1 < s.size() && (s[i + 1] == '\'' || s[i + 1] == '"')) {  // $'...' quoting
+      ++i;
       continue;
     }
     if (c == '$' && i + 1 < s.size() &&
@@ -227,6 +232,24 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   std::size_t j = i;
   while (j < s.size() && (text::is_word(s[j]) || s[j] == '-')) ++j;
   if (!word_program && j < s.size() && s[j] == '.' && j + 1 < s.size() && is_alpha(s[j + 1])) return true;
+  return false;
+}
+
+// "$c $a$b" after "a=/etc&&b=/passwd&&c=cat": the command word is a variable the value itself
+// assigned at a command boundary, a way to spell a program no filter sees.
+bool variable_command(std::string_view s, std::size_t i) noexcept {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  if (i + 1 >= s.size() || s[i] != '$') return false;
+  std::size_t b = i + 1 + (s[i + 1] == '{' ? 1 : 0);
+  std::size_t e = b;
+  while (e < s.size() && text::is_word(s[e])) ++e;
+  if (e == b || e - b > kMaxWord) return false;
+  const std::string_view name = s.substr(b, e - b);
+  for (std::size_t at = s.find(name); at != std::string_view::npos && at < i; at = s.find(name, at + 1)) {
+    const bool boundary = at == 0 || s[at - 1] == ';' || s[at - 1] == '&' || s[at - 1] == '|' ||
+                          s[at - 1] == '\n' || s[at - 1] == ' ';
+    if (boundary && at + name.size() < s.size() && s[at + name.size()] == '=') return true;
+  }
   return false;
 }
 
@@ -619,7 +642,19 @@ class CommandInjectionDetector final : public Detector {
   static void check(std::string_view s, std::size_t i, int score, std::string_view rule, Hit& best,
                     bool substitution = false) noexcept {
     if (score <= best.score) return;
+    if (variable_command(s, i)) {
+      best = {i == 0 ? 0 : i - 1, score, "command from a variable"};
+      return;
+    }
     const std::size_t start = skip_blank(s, i);
+    // SQLite's shell runs commands with ".shell" and ".system" ("1;.shell whoami").
+    for (std::string_view dot : {".shell", ".system"}) {
+      const std::size_t after = start + dot.size();
+      if (text::istarts_with(s.substr(start), dot) && (after >= s.size() || is_space(s[after]))) {
+        best = {i == 0 ? 0 : i - 1, score, "sqlite shell command"};
+        return;
+      }
+    }
     std::array<char, kMaxWord> buf{};
     std::size_t n = 0;
     bool obfuscated = false;

@@ -95,7 +95,8 @@ constexpr Shape kShapes[] = {
     {"^s&1)", 80, 0}, {"^s&f(", 85, 0}, {"^s&F", 95, 0}, {"^s&(", 80, 0},
     {"^s&n(", 80, 0}, {"^s&1;", 85, 0}, {"^sUo", 80, kQuoteOnly},   {"^sUc", 85, kQuoteOnly},
     {"^s&v", 80, 0},  {"^s&no", 80, 0}, {"^s&nl", 75, 0}, {"^s&nc", 80, 0},
-    {"^s&E", 85, 0},   {"^s&kk", 85, 0}, {"^1&kk", 80, 0}, {"^Ekk", 80, 0},  {"^sc", 80, kQuoteOnly},    {"^s;E", 90, 0},  {"^s;c", 80, 0},
+    {"^s&E", 85, 0},   {"^s&kk", 85, 0}, {"^s&c", 80, kQuoteOnly}, {"^s&l(", 80, kQuoteOnly}, {";kvo", 85, 0},
+    {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^1&kk", 80, 0}, {"^Ekk", 80, 0}, {"(Ekk", 85, 0},  {"^sc", 80, kQuoteOnly},    {"^s;E", 90, 0},  {"^s;c", 80, 0},
     {"^s;$", 65, kQuoteOnly},   {"^s)&", 85, 0},   {"^s);", 85, 0},
     {"^s)c", 80, kQuoteOnly},   {"^s)o", 75, kQuoteOnly},   {"^soF", 95, 0},
     {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly},   {"^so(", 75, kQuoteOnly},   {"^sonc", 80, 0},
@@ -115,7 +116,7 @@ constexpr Shape kShapes[] = {
     // A value that starts with a logic operator: the application already wrote "WHERE x = 1".
     {"^&so", 85, 0},  {"^&1o", 85, 0},  {"^&1c", 80, 0},  {"^&(1o", 85, 0},
     {"^&(so", 85, 0}, {"^&(no", 80, 0}, {"^&nos", 80, 0}, {"^&no1", 80, 0},
-    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
+    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"nX", 75, 0},  {"^sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
     // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
     {"^sF", 90, 0},   {"^s)E", 85, 0},  {"Fs", 90, 0},
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
@@ -124,7 +125,7 @@ constexpr Shape kShapes[] = {
     {"^;E", 80, 0},   {"^;En", 80, 0},   {";Ekk", 85, 0},  {";Ek(", 85, 0},  {"UE$", 70, 0},
     // A whole statement as the value.
     {"^Eok", 90, 0},  {"^E1,", 80, 0},  {"^E1k", 85, 0},  {"^EF", 95, 0},
-    {"^Ef(", 80, 0},  {"^E(", 75, 0},   {"^Ev", 80, 0},   {"^Enkn$", 75, 0},
+    {"^Ef(", 80, 0},  {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},   {"^Ev", 80, 0},   {"^Enkn$", 75, 0},
     {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
     {"^Ekn$", 75, 0}, {"^Ekn(", 80, 0}, {"^Ekn;", 85, 0}, {"^Eknc", 85, 0},
     {"^En;c", 70, 0}, {"^En,nknk", 80, 0}, {"^En,nkn$", 75, 0},
@@ -200,8 +201,9 @@ class Fingerprinter {
   const Token& token(std::size_t k) const noexcept { return tokens_[k]; }
   std::string_view token_text(const Token& t) const noexcept { return s_.substr(t.pos, t.len); }
 
-  // The value used vocabulary only SQL has: a statement, UNION, a dangerous or SQL-only function,
-  // a system table, an @variable, a hex literal or a comment. Arithmetic and prose have none.
+  // The value used vocabulary only SQL has: UNION, a dangerous or SQL-only function, a system
+  // table, an @variable, a hex literal, a cast or a comment. Arithmetic and prose have none (and
+  // "select", "delete" or "update" are English words too).
   bool sql_only() const noexcept { return sql_only_; }
 
   // The value ends in an unterminated literal of a few blank-free bytes: "x' or 'a", which the
@@ -258,12 +260,17 @@ class Fingerprinter {
     }
     // "((" and "))" are one shape.
     if ((t.type == '(' || t.type == ')') && prev == t.type) return;
+    // "not like", "is not", "sounds like": one comparison.
+    if (t.type == 'l' && prev == 'l') {
+      tokens_[n_ - 1].len = t.pos + t.len - tokens_[n_ - 1].pos;
+      return;
+    }
     // UNION ALL / UNION DISTINCT.
     if (prev == 'U' && t.type == 'n') {
       const auto w = s_.substr(t.pos, t.len);
       if (text::iequals(w, "all") || text::iequals(w, "distinct")) return;
     }
-    if (t.type == 'E' || t.type == 'U' || t.type == 'F' || t.type == 't' || t.type == 'v' || t.type == 'c')
+    if (t.type == 'U' || t.type == 'F' || t.type == 't' || t.type == 'v' || t.type == 'c' || t.type == 'X')
       sql_only_ = true;
     tokens_[n_] = t;
     fp_[n_] = t.type;
@@ -309,14 +316,31 @@ class Fingerprinter {
     }
     if (c == '.' || c == ':') {
       ++i_;
-      if (c == ':' && i_ < s_.size() && s_[i_] == ':') {
-        ++i_;
-        sql_only_ = true;
-        return emit({'o', start, 2, false});  // PostgreSQL cast
-      }
+      if (c == ':' && i_ < s_.size() && s_[i_] == ':') return cast(start);
       return emit({c, start, 1, false});
     }
     return op();
+  }
+
+  // PostgreSQL's "::type": casting a column or a query to int or json is how error-based
+  // injections make the database print data ("password::int", "(select ...)::jsonb"). Only SQL
+  // type names count: "std::string" and "fe80::1" are C++ and IPv6.
+  void cast(std::size_t start) noexcept {
+    static constexpr std::string_view kTypes[] = {"bigint", "bool", "boolean", "bytea", "char", "date", "decimal",
+                                                  "double", "float", "inet", "int", "int4", "int8", "integer",
+                                                  "interval", "json", "jsonb", "money", "numeric", "oid", "real",
+                                                  "regclass", "smallint", "text", "timestamp", "uuid", "varchar", "xml"};
+    ++i_;
+    std::size_t end = i_;
+    while (end < s_.size() && is_word(s_[end])) ++end;
+    const std::string_view type = s_.substr(i_, end - i_);
+    for (const std::string_view t : kTypes) {
+      if (text::iequals(type, t)) {
+        i_ = end;
+        return emit({'X', start, i_ - start, false});
+      }
+    }
+    emit({'o', start, 2, false});
   }
 
   void string(char q) noexcept {
