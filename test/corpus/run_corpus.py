@@ -9,6 +9,10 @@ regression tests by tools/build_from_crs.py) or "own" (hand-written), and label 
             so they are reported but not counted as benign traffic.
 A request counts as flagged when its verdict names at least one attack class.
 
+CRS attacks also count per paranoia level (crs/labels.tsv): "PL1" attacks are those a default CRS
+install (paranoia level 1) blocks, "PL2+" those only a stricter install flags; the PL1 column is
+the number comparable with CRS as deployed.
+
 Usage: run_corpus.py WAF_BIN [--policy FILE] [--source crs|own] [--misses]
 Exit status: 0 on success, 2 when WAF_BIN cannot inspect (not built yet).
 """
@@ -21,6 +25,27 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LABELS = ("attack", "benign", "negative")
+# Extra cells splitting CRS attacks by paranoia level.
+PARANOIA_CELLS = ("attack_pl1", "attack_pl2")
+CELLS = LABELS + PARANOIA_CELLS
+
+
+def paranoia_levels():
+    """{relative path under crs/: paranoia level} from crs/labels.tsv (empty when absent)."""
+    levels = {}
+    path = os.path.join(HERE, "crs", "labels.tsv")
+    if not os.path.exists(path):
+        return levels
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().lstrip("# ").rstrip("\n").split("\t")
+        if "paranoia" not in header:
+            return levels
+        col = header.index("paranoia")
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) > col and fields[col].isdigit():
+                levels[fields[0]] = int(fields[col])
+    return levels
 
 
 def corpus_files(sources=None):
@@ -84,27 +109,32 @@ def measure(waf_bin, policy=None, sources=None):
     missing = [e[0] for e in entries if os.path.abspath(e[0]) not in verdicts]
     if len(missing) == len(entries):
         raise InspectUnavailable(f"{waf_bin} inspect printed no verdict for the corpus")
-    stats = collections.defaultdict(lambda: {label: [0, 0] for label in LABELS})
+    stats = collections.defaultdict(lambda: {cell: [0, 0] for cell in CELLS})
+    levels = paranoia_levels()
     misses = []
     for path, source, cls, label in entries:
         v = verdicts.get(os.path.abspath(path))
         hit = flagged(v)
-        cell = stats[(source, cls)][label]
-        cell[0] += hit
-        cell[1] += 1
-        if (label == "attack" and not hit) or (label == "benign" and hit):
-            misses.append((label, path, (v or {}).get("classes")))
+        cells = [label]
+        level = levels.get(os.path.relpath(path, os.path.join(HERE, "crs"))) if source == "crs" else None
+        if label == "attack" and level is not None:
+            cells.append("attack_pl1" if level <= 1 else "attack_pl2")
+        for name in cells:
+            stats[(source, cls)][name][0] += hit
+            stats[(source, cls)][name][1] += 1
+        if (label == "attack" and not hit) or (label in ("benign", "negative") and hit):
+            misses.append((label, path, (v or {}).get("classes"), level))
     return stats, misses
 
 
 def totals(stats, source=None):
-    t = {label: [0, 0] for label in LABELS}
+    t = {cell: [0, 0] for cell in CELLS}
     for (src, _), cells in stats.items():
         if source and src != source:
             continue
-        for label in LABELS:
-            t[label][0] += cells[label][0]
-            t[label][1] += cells[label][1]
+        for cell in CELLS:
+            t[cell][0] += cells[cell][0]
+            t[cell][1] += cells[cell][1]
     return t
 
 
@@ -112,19 +142,21 @@ def pct(num, den):
     return f"{100.0 * num / den:.1f}% ({num}/{den})" if den else "-"
 
 
+def row(source, cls, c, bold=False):
+    cols = [source, cls, pct(*c["attack"]), pct(*c["attack_pl1"]), pct(*c["attack_pl2"]),
+            pct(c["benign"][1] - c["benign"][0], c["benign"][1]),
+            pct(c["negative"][1] - c["negative"][0], c["negative"][1])]
+    return "| " + " | ".join(f"**{x}**" if bold else x for x in cols) + " |"
+
+
 def table(stats):
-    rows = ["| source | class | attacks detected | benign passed | CRS negative tests passed |",
-            "|---|---|---|---|---|"]
+    rows = ["| source | class | attacks detected | CRS PL1 attacks | CRS PL2+ attacks | benign passed "
+            "| CRS negative tests passed |",
+            "|---|---|---|---|---|---|---|"]
     for (source, cls) in sorted(stats):
-        c = stats[(source, cls)]
-        rows.append(f"| {source} | {cls} | {pct(*c['attack'])} | "
-                    f"{pct(c['benign'][1] - c['benign'][0], c['benign'][1])} | "
-                    f"{pct(c['negative'][1] - c['negative'][0], c['negative'][1])} |")
+        rows.append(row(source, cls, stats[(source, cls)]))
     for source in sorted({s for s, _ in stats}) + [None]:
-        t = totals(stats, source)
-        rows.append(f"| **{source or 'all'}** | **all** | **{pct(*t['attack'])}** | "
-                    f"**{pct(t['benign'][1] - t['benign'][0], t['benign'][1])}** | "
-                    f"**{pct(t['negative'][1] - t['negative'][0], t['negative'][1])}** |")
+        rows.append(row(source or "all", "all", totals(stats, source), bold=True))
     return "\n".join(rows)
 
 
@@ -134,6 +166,7 @@ def main():
     ap.add_argument("--policy")
     ap.add_argument("--source", action="append", help="only this corpus source (repeatable)")
     ap.add_argument("--misses", action="store_true", help="list missed attacks and flagged benign requests")
+    ap.add_argument("--flagged-negatives", action="store_true", help="also list flagged CRS negative tests")
     args = ap.parse_args()
     try:
         stats, misses = measure(args.waf_bin, args.policy, args.source)
@@ -142,8 +175,12 @@ def main():
         return 2
     print(table(stats))
     if args.misses:
-        for label, path, classes in misses:
-            print(f"{'MISSED' if label == 'attack' else 'FLAGGED'} {os.path.relpath(path, HERE)} {classes or ''}")
+        for label, path, classes, level in misses:
+            if label == "negative" and not args.flagged_negatives:
+                continue
+            pl = f"PL{level} " if level else ""
+            tag = {"attack": "MISSED", "benign": "FLAGGED", "negative": "NEGATIVE-FLAGGED"}[label]
+            print(f"{tag} {pl}{os.path.relpath(path, HERE)} {classes or ''}")
     return 0
 
 

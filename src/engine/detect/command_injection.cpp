@@ -17,23 +17,23 @@ using text::lower;
 // reverse shells, Windows equivalents. Kept to names that are rarely English words on their own
 // after a shell separator.
 constexpr std::string_view kPrograms[] = {
-    "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aria2c", "at",
+    "adduser", "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aptitude", "aria2c", "at",
     "awk", "axel", "base32", "base64", "bash", "bcdboot", "bcdedit", "bitsadmin", "bsdtar", "busybox",
     "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run", "chef-shell",
     "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit", "crontab",
     "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env", "eval",
     "ex", "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc", "gdb", "gem", "getent",
-    "grep", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression", "invoke-webrequest",
-    "ipconfig", "iptables", "irb", "iwr", "java", "jjs", "jrunscript", "kill", "ksh", "kubectl", "less", "ln",
+    "grep", "gwmi", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression", "invoke-webrequest",
+    "ip", "ipconfig", "iptables", "irb", "iwmi", "iwr", "java", "jjs", "jrunscript", "kill", "ksh", "kubectl", "less", "ln",
     "ls", "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta", "msiexec", "mv", "nc",
-    "ncat", "net", "net1", "netcat", "netstat", "node", "nohup", "npm", "nslookup", "od", "openssl", "perf",
+    "ncat", "net", "net1", "netcat", "netstat", "nmap", "node", "nohup", "npm", "nslookup", "od", "openssl", "perf",
     "perl", "php", "ping", "pip", "pip3", "pipx", "powershell", "printenv", "printf", "ps", "pwd", "python",
     "python2", "python3", "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump",
     "rmt-tar", "rsync", "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set",
     "sftp", "sh", "shred", "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start-process", "strace",
     "strings", "su", "sudo", "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh",
     "tcpdump", "tcsh", "tee", "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname",
-    "unzip", "useradd", "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami",
+    "unzip", "useradd", "usermod", "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami",
     "wish", "wmic", "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
 };
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
@@ -44,7 +44,7 @@ constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "p
                                               "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
                                               "sleep", "tail", "timeout", "touch", "type", "ver", "id",
-                                              "date", "top", "trap", "perf", "pipx", "ex"};
+                                              "date", "top", "trap", "perf", "pipx", "ex", "ip", "hostname"};
 
 // Programs that run the next word as a command: "time ifconfig", "sudo -u x id".
 constexpr std::string_view kPrefixPrograms[] = {"time", "nice", "nohup", "sudo", "env", "timeout", "xargs",
@@ -59,20 +59,79 @@ bool in(const std::string_view (&list)[N], std::string_view w) noexcept {
 }
 
 static_assert(std::is_sorted(std::begin(kPrograms), std::end(kPrograms)), "kPrograms must stay sorted");
-bool program(std::string_view w) noexcept {
-  return std::binary_search(std::begin(kPrograms), std::end(kPrograms), w) || w.starts_with("ansible-");
+bool listed(std::string_view w) noexcept {
+  return std::binary_search(std::begin(kPrograms), std::end(kPrograms), w) || w.starts_with("ansible-") ||
+         w.starts_with("chef-");
+}
+
+// The program a word names, without a version suffix: "python3.10" and "gcc10.1" run python and
+// gcc. A suffix needs a dot, so "top10" stays a word.
+std::string_view program_name(std::string_view w) noexcept {
+  if (listed(w)) return w;
+  std::size_t end = w.size();
+  while (end > 0 && (is_digit(w[end - 1]) || w[end - 1] == '.')) --end;
+  const std::string_view suffix = w.substr(end);
+  if (end == 0 || end == w.size() || suffix.find('.') == std::string_view::npos || !is_digit(suffix.back()))
+    return {};
+  return listed(w.substr(0, end)) ? w.substr(0, end) : std::string_view{};
+}
+
+bool program(std::string_view w) noexcept { return !program_name(w).empty(); }
+
+// A hyphenated program name no sentence uses as a word ("ansible-vault", "apt-get"); a plain
+// one like "ifconfig" also opens sentences ("ifconfig shows nothing").
+bool distinctive(std::string_view w, bool word_program) noexcept {
+  return !word_program && w.find('-') != std::string_view::npos;
+}
+
+// An option within the next two words of a command: "ansible all -m ping", "pip install -r x".
+// Single-dash options are one or two letters, so "top -rated" in prose is none.
+bool option_soon(std::string_view s, std::size_t i) noexcept {
+  for (int words = 0; words <= 2 && i < s.size(); ++words) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i >= s.size()) return false;
+    const std::size_t begin = i;
+    while (i < s.size() && !is_space(s[i]) && s[i] != ';' && s[i] != '|' && s[i] != '&') ++i;
+    const std::string_view tok = s.substr(begin, i - begin);
+    if (tok.size() >= 4 && tok.starts_with("--") && is_alpha(tok[2])) return true;
+    if (tok.size() >= 2 && tok.size() <= 3 && tok[0] == '-' && is_alpha(tok[1]) &&
+        (tok.size() == 2 || is_alpha(tok[2])))
+      return true;
+    if (i < s.size() && !is_space(s[i])) return false;  // the command ends
+  }
+  return false;
 }
 
 constexpr std::size_t kMaxWord = 32;
 
 // Reads the command word at `i` as the shell would after quote removal; returns its end.
 // "${IFS}", "$IFS", "$@", "$*" and "$9" disappear; "c'a't", "c\at", "\"cat\"" become "cat";
-// a path "/usr/bin/cat" becomes "cat".
-std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWord>& w, std::size_t& n) noexcept {
+// a path "/usr/bin/cat" becomes "cat"; empty substitutions vanish ("pi$()ng", "ping``").
+// `obfuscated` says whether anything vanished between two letters of the word: no one types
+// "w'h'oami" or "pi``ng" by accident.
+std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWord>& w, std::size_t& n,
+                      bool* obfuscated = nullptr) noexcept {
   n = 0;
+  bool pending = false;  // something vanished after the first letter
+  bool hidden = false;   // ... and a letter followed it
+  std::size_t single = 0, dbl = 0;
   while (i < s.size()) {
     const char c = s[i];
     if (c == '\'' || c == '"' || c == '\\') {
+      pending = pending || n > 0;
+      single += c == '\'';
+      dbl += c == '"';
+      ++i;
+      continue;
+    }
+    if (s.compare(i, 2, "``") == 0 || s.compare(i, 3, "$()") == 0 || s.compare(i, 3, "<()") == 0 ||
+        s.compare(i, 3, ">()") == 0) {
+      // An empty substitution glued to a name ("ping``", "pi$()ng") is never an accident.
+      hidden = hidden || n > 0;
+      i += s[i] == '`' ? std::size_t{2} : std::size_t{3};
+      continue;
+    }
+    if (c == '$' && i + 1 < s.size() && (s[i + 1] == '\'' || s[i + 1] == '"')) {  // $'...' quoting
       ++i;
       continue;
     }
@@ -82,8 +141,11 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       i += 2;
       continue;
     }
+    // "cat$IFS/etc/passwd": the field separator ends the word.
+    if (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 6, "${IFS}") == 0) break;
     // "c$u\at", "cat$u": an unset variable inside a word expands to nothing.
     if (c == '$' && n > 0 && i + 1 < s.size() && is_alpha(s[i + 1])) {
+      pending = true;
       i += 2;
       while (i < s.size() && text::is_word(s[i])) ++i;
       continue;
@@ -95,8 +157,12 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
     }
     if (!(is_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '.')) break;
     if (n < w.size()) w[n++] = lower(c);
+    hidden = hidden || pending;
     ++i;
   }
+  // Only a letter after the trick makes it one: "'cat'" and "cat\" are just quoted. Shell quotes
+  // pair up; a lone apostrophe is English ("I'd").
+  if (obfuscated != nullptr) *obfuscated = hidden && single % 2 == 0 && dbl % 2 == 0;
   return i;
 }
 
@@ -136,8 +202,14 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
     return i > start || !is_alpha(c);
   if (i == start) return false;  // "cats", "identity": the word continues
   // An option is "-x"/"--long"/"+x"; "perl - Larry Wall's" is a dash in prose.
-  if ((c == '-' || c == '+') && i + 1 < s.size() && (text::is_word(s[i + 1]) || s[i + 1] == '-')) return true;
+  if ((c == '-' || c == '+') && i + 1 < s.size() &&
+      (text::is_word(s[i + 1]) || (s[i + 1] == '-' && i + 2 < s.size() && text::is_word(s[i + 2]))))
+    return true;
+  // "type %SYSTEMROOT%\win.ini": a cmd.exe variable.
+  if (c == '%' && i + 1 < s.size() && is_alpha(s[i + 1]) && s.find('%', i + 1) != std::string_view::npos) return true;
   if (c == '/' || c == '~' || c == '$' || c == '\\' || c == '\'' || c == '"') return true;
+  // "iex (iwr http://x/a.ps1)": a subexpression as the argument of a name that is no English word.
+  if (c == '(' && !word_program) return true;
   if (c == '.' && i + 1 < s.size() && (s[i + 1] == '/' || s[i + 1] == '.')) return true;
   if (is_alpha(c) && i + 2 < s.size() && s[i + 1] == ':' && (s[i + 2] == '\\' || s[i + 2] == '/'))
     return true;  // "c:\windows"
@@ -163,6 +235,37 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   return false;
 }
 
+// "$c $a$b" after "a=/etc&&b=/passwd&&c=cat": the command word is a variable the value itself
+// assigned at a command boundary, a way to spell a program no filter sees.
+bool variable_command(std::string_view s, std::size_t i) noexcept {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  if (i + 1 >= s.size() || s[i] != '$') return false;
+  std::size_t b = i + 1 + (s[i + 1] == '{' ? 1 : 0);
+  std::size_t e = b;
+  while (e < s.size() && text::is_word(s[e])) ++e;
+  if (e == b || e - b > kMaxWord) return false;
+  const std::string_view name = s.substr(b, e - b);
+  for (std::size_t at = s.find(name); at != std::string_view::npos && at < i; at = s.find(name, at + 1)) {
+    const bool boundary = at == 0 || s[at - 1] == ';' || s[at - 1] == '&' || s[at - 1] == '|' ||
+                          s[at - 1] == '\n' || s[at - 1] == ' ';
+    if (boundary && at + name.size() < s.size() && s[at + name.size()] == '=') return true;
+  }
+  return false;
+}
+
+// "alias x=y", "alias -p a=b", "alias +g+ a=b": a definition follows the options.
+bool alias_definition(std::string_view s, std::size_t i) noexcept {
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    const std::size_t begin = i;
+    while (i < s.size() && !is_space(s[i]) && s[i] != '=') ++i;
+    if (i == begin) return false;
+    if (s[begin] == '-' || s[begin] == '+') continue;  // an option
+    return i < s.size() && s[i] == '=' && i - begin <= kMaxWord;
+  }
+  return false;
+}
+
 // A Markdown table row ("| id | name |") is not a pipeline: the line starts and ends with '|'.
 bool table_row(std::string_view s, std::size_t at) noexcept {
   const std::size_t nl = s.rfind('\n', at);
@@ -175,8 +278,6 @@ bool table_row(std::string_view s, std::size_t at) noexcept {
          text::find_any(line, ";&`$") == std::string_view::npos;
 }
 
-// cmd.exe control flow: "for /f %%G in ('dir') do echo %%G", "if exist x.txt echo yes",
-// "if %ERRORLEVEL% gtr 2 cmd". Prose has "for ... in ... do" but not with %variables or /switches.
 // A fork bomb: a shell function whose body pipes or backgrounds a call to itself
 // (":(){ :|:& };:", "f(){ f & f; }", "test() { test | test & }"). Where the value defines a
 // function, "name() {" must be followed by the name and '|' or '&' before the closing brace.
@@ -203,38 +304,98 @@ std::size_t fork_bomb(std::string_view s) noexcept {
   return std::string_view::npos;
 }
 
+// cmd.exe words are case-insensitive and end at a blank (or, for IF's comparisons, at "==").
+std::size_t skip_blanks(std::string_view v, std::size_t i) noexcept {
+  while (i < v.size() && (v[i] == ' ' || v[i] == '\t')) ++i;
+  return i;
+}
+
+std::size_t batch_word(std::string_view v, std::size_t i, std::string_view word) noexcept {
+  if (!text::istarts_with(v.substr(i), word)) return std::string_view::npos;
+  const std::size_t end = i + word.size();
+  return end < v.size() && text::is_word(v[end]) ? std::string_view::npos : end;
+}
+
+// One IF operand: "%1", "\"%~1\"", "[%1]", "(AA)", "{}". A bracket must close within the operand,
+// so "(a" of "if (a==b) return" is code, not cmd.exe.
+std::size_t batch_operand(std::string_view v, std::size_t i) noexcept {
+  const std::size_t begin = i;
+  if (i < v.size() && v[i] == '"') {
+    const std::size_t close = v.find('"', i + 1);
+    if (close == std::string_view::npos) return std::string_view::npos;
+    i = close + 1;
+  }
+  while (i < v.size() && !is_space(v[i]) && v.compare(i, 2, "==") != 0) ++i;
+  if (i == begin) return std::string_view::npos;
+  const char open = v[begin];
+  const char want = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' : 0;
+  if (want != 0 && v[i - 1] != want) return std::string_view::npos;
+  if (v[i - 1] == ':') return std::string_view::npos;  // "if a==b:" is Python
+  return i;
+}
+
+// cmd.exe control flow opening the value: "for /f %%G in ('dir') do echo %%G",
+// "if exist x.txt echo yes", "if /i not "%1"=="/?" goto help", "if %ERRORLEVEL% gtr 2 cmd".
+// Prose has "for ... in ... do" but not with %variables; code has "if (a == b)" and "if a == b:".
 bool batch_control(std::string_view s) noexcept {
-  const std::size_t first = s.find_first_not_of(" \t&|;");
+  const std::size_t first = s.find_first_not_of(" \t&|;@");
   if (first == std::string_view::npos) return false;
   const std::string_view v = s.substr(first);
-  if (text::istarts_with(v, "for ") || text::istarts_with(v, "for\t")) {
-    const bool vars = v.find('%') != std::string_view::npos;
-    const std::size_t in_at = text::ifind(v, " in ");
-    const std::size_t do_at = text::ifind(v, " do ");
-    const bool shape = in_at != std::string_view::npos && do_at != std::string_view::npos && in_at < do_at &&
-                       v.find('(', in_at) != std::string_view::npos;
-    return vars && shape;
+  if (std::size_t i = batch_word(v, 0, "for"); i != std::string_view::npos && i < v.size() && is_space(v[i])) {
+    const std::size_t in_at = text::ifind(v, " in", i);
+    if (in_at == std::string_view::npos) return false;
+    // The loop variable is a word of its own that starts with '%' ("%G", "%%G", "%@"); "10%" is a share.
+    const std::string_view head = v.substr(i, in_at - i);
+    bool variable = false;
+    for (std::size_t p = head.find('%'); p != std::string_view::npos && !variable; p = head.find('%', p + 1))
+      variable = (p == 0 || is_space(head[p - 1])) && p + 1 < head.size() && !is_space(head[p + 1]);
+    if (!variable) return false;
+    std::size_t k = skip_blanks(v, in_at + 3);
+    if (k >= v.size() || v[k] != '(') return false;
+    const std::size_t close = v.find(')', k);
+    if (close == std::string_view::npos) return false;
+    const std::size_t body = batch_word(v, skip_blanks(v, close + 1), "do");
+    return body != std::string_view::npos && skip_blanks(v, body) < v.size();
   }
-  if (text::istarts_with(v, "if ") || text::istarts_with(v, "if\t")) {
-    // The word after "if [not]" is a cmd.exe condition keyword or a %variable%; Python's
-    // "if x == 'y':" has neither.
-    std::string_view cond = v.substr(3);
-    while (!cond.empty() && is_space(cond.front())) cond.remove_prefix(1);
-    if (text::istarts_with(cond, "not ")) cond.remove_prefix(4);
-    while (!cond.empty() && is_space(cond.front())) cond.remove_prefix(1);
-    const bool keyword = text::istarts_with(cond, "exist") || text::istarts_with(cond, "defined") ||
-                         text::istarts_with(cond, "errorlevel") || text::istarts_with(cond, "/i") ||
-                         text::istarts_with(cond, "%") || text::istarts_with(cond, "\"%");
-    if (!keyword) return false;
-    static constexpr std::string_view kConditions[] = {" exist ", " defined ", " errorlevel ", " /i ",
-                                                       "==", " gtr ", " leq ", " lss ", " geq ", " neq ", " equ "};
-    static constexpr std::string_view kActions[] = {"echo", "set ", "cmd", "call ", "goto ", "exit", "del "};
-    bool condition = false, action = false;
-    for (auto c : kConditions) condition = condition || text::ifind(v, c) != std::string_view::npos;
-    for (auto a : kActions) action = action || text::ifind(v, a) != std::string_view::npos;
-    return condition && action;
+  std::size_t i = batch_word(v, 0, "if");
+  if (i == std::string_view::npos) return false;
+  i = skip_blanks(v, i);
+  if (const std::size_t e = batch_word(v, i, "/i"); e != std::string_view::npos) i = skip_blanks(v, e);
+  if (const std::size_t e = batch_word(v, i, "not"); e != std::string_view::npos) i = skip_blanks(v, e);
+  std::size_t after = std::string_view::npos;
+  for (std::string_view test : {"exist", "defined", "errorlevel", "cmdextversion"}) {
+    if (const std::size_t e = batch_word(v, i, test); e != std::string_view::npos && e < v.size() && is_space(v[e])) {
+      after = batch_operand(v, skip_blanks(v, e));
+      break;
+    }
   }
-  return false;
+  if (after == std::string_view::npos) {
+    const std::size_t lhs = batch_operand(v, i);
+    if (lhs == std::string_view::npos) return false;
+    std::size_t op = skip_blanks(v, lhs);
+    if (v.compare(op, 2, "==") == 0) {
+      op += 2;
+    } else {
+      bool found = false;
+      for (std::string_view cmp : {"equ", "neq", "lss", "leq", "gtr", "geq"}) {
+        if (const std::size_t e = batch_word(v, op, cmp); e != std::string_view::npos) {
+          op = e;
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    after = batch_operand(v, skip_blanks(v, op));
+  }
+  if (after == std::string_view::npos || after >= v.size() || !is_space(v[after])) return false;
+  // The command it runs: anything but the "then"/"and"/"or" of an English or Lua condition.
+  const std::size_t action = skip_blanks(v, after);
+  if (action >= v.size()) return false;
+  for (std::string_view word : {"then", "and", "or"}) {
+    if (batch_word(v, action, word) != std::string_view::npos) return false;
+  }
+  return true;
 }
 
 // Shell glob matching (?, *, [a-z], [!x]) so "/bin/ca? /et*/pas[s]wd" is recognised as the
@@ -279,6 +440,68 @@ bool glob_match(std::string_view pattern, std::string_view name) noexcept {
   return p == pattern.size();
 }
 
+// A glob path whose every directory matches a system directory and whose last component matches
+// a program or a file attackers read: "/???/c?t", "/usr/[a-z]in/bash", "/usr/bin/[u]name".
+bool glob_program_path(std::string_view token) noexcept {
+  static constexpr std::string_view kDirs[] = {"bin", "usr", "sbin", "etc", "local", "dev", "proc", "self", "tmp", "var", "lib"};
+  static constexpr std::string_view kFiles[] = {"passwd", "shadow", "hosts", "group", "environ", "sudoers", "issue"};
+  std::size_t components = 0;
+  std::string_view last;
+  for (std::size_t at = 1; at <= token.size();) {
+    const std::size_t slash = std::min(token.find('/', at), token.size());
+    const std::string_view part = token.substr(at, slash - at);
+    at = slash + 1;
+    if (part.empty()) return false;
+    ++components;
+    if (slash == token.size()) {
+      last = part;
+      break;
+    }
+    if (std::none_of(std::begin(kDirs), std::end(kDirs), [&](std::string_view d) { return glob_match(part, d); }))
+      return false;
+  }
+  if (components < 2 || std::none_of(last.begin(), last.end(), [](char ch) { return is_alpha(ch); })) return false;
+  const auto matches = [&](std::string_view name) { return name.size() >= 2 && glob_match(last, name); };
+  return std::any_of(std::begin(kFiles), std::end(kFiles), matches) ||
+         std::any_of(std::begin(kPrograms), std::end(kPrograms), matches);
+}
+
+// Bash brace expansion building a command word: "{,ifconfig}", "{id,}", "c{a,oun}t", "{l,-lh}s".
+// An empty alternative or letters glued outside the braces mark it; "{id,name}" (a field list)
+// has neither.
+std::size_t brace_command(std::string_view s) noexcept {
+  for (std::size_t open = s.find('{'); open != std::string_view::npos; open = s.find('{', open + 1)) {
+    const std::size_t close = s.find('}', open);
+    if (close == std::string_view::npos || close - open > 64) return std::string_view::npos;
+    const std::string_view body = s.substr(open + 1, close - open - 1);
+    if (body.find(',') == std::string_view::npos || text::find_any(body, " \t\n{") != std::string_view::npos) continue;
+    std::size_t prefix = open;
+    while (prefix > 0 && is_alpha(s[prefix - 1])) --prefix;
+    std::size_t suffix = close + 1;
+    while (suffix < s.size() && is_alpha(s[suffix])) ++suffix;
+    const bool glued = prefix < open || suffix > close + 1;
+    const bool empty_alternative = body.front() == ',' || body.back() == ',' || body.find(",,") != std::string_view::npos;
+    if (!glued && !empty_alternative) continue;
+    for (std::size_t a = 0; a <= body.size();) {
+      const std::size_t comma = std::min(body.find(',', a), body.size());
+      std::array<char, kMaxWord * 2> joined{};
+      std::size_t n = 0;
+      for (const std::string_view piece : {s.substr(prefix, open - prefix), body.substr(a, comma - a),
+                                           s.substr(close + 1, suffix - close - 1)}) {
+        for (const char c : piece) {
+          if (n < joined.size()) joined[n++] = c;
+        }
+      }
+      a = comma + 1;
+      std::array<char, kMaxWord> w{};
+      std::size_t len = 0;
+      read_word(std::string_view(joined.data(), n), 0, w, len);
+      if (len > 0 && program(std::string_view(w.data(), len))) return prefix;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // A path token with glob characters that expands to a file attackers read or run.
 std::size_t glob_path(std::string_view s) noexcept {
   static constexpr std::string_view kTargets[] = {"/etc/passwd", "/etc/shadow", "/etc/hosts", "/etc/group",
@@ -287,20 +510,22 @@ std::size_t glob_path(std::string_view s) noexcept {
                                                   "/proc/self/environ"};
   for (std::size_t at = s.find('/'); at != std::string_view::npos; at = s.find('/', at + 1)) {
     if (at > 0 && s[at - 1] != ' ' && s[at - 1] != ';' && s[at - 1] != '|' && s[at - 1] != '&' &&
-        s[at - 1] != '=' && s[at - 1] != '(' && s[at - 1] != '`' && s[at - 1] != '+')
+        s[at - 1] != '=' && s[at - 1] != '(' && s[at - 1] != '`' && s[at - 1] != '+' && s[at - 1] != '{' &&
+        s[at - 1] != ',')
       continue;
     std::size_t end = at;
     while (end < s.size() && !is_space(s[end]) && s[end] != ';' && s[end] != '|' && s[end] != '&' && s[end] != '+' &&
-           s[end] != '\'' && s[end] != '"' && s[end] != ')' && s[end] != '`' && end - at < 64)
+           s[end] != '\'' && s[end] != '"' && s[end] != ')' && s[end] != '`' && s[end] != ',' && s[end] != '}' &&
+           end - at < 64)
       ++end;
     const std::string_view token = s.substr(at, end - at);
     // A real path pattern: two components and some literal letters ("/et*/passwd"), not "/* x */".
     const auto letters = std::count_if(token.begin(), token.end(), [](char ch) { return is_alpha(ch); });
-    if (text::find_any(token, "?*[") == std::string_view::npos || std::count(token.begin(), token.end(), '/') < 2 ||
-        letters < 4)
+    if (text::find_any(token, "?*[") == std::string_view::npos || std::count(token.begin(), token.end(), '/') < 2)
       continue;
+    if (glob_program_path(token)) return at;
     for (auto target : kTargets) {
-      if (glob_match(token, target)) return at;
+      if (letters >= 4 && glob_match(token, target)) return at;
     }
     at = end > at ? end - 1 : at;
   }
@@ -390,6 +615,9 @@ class CommandInjectionDetector final : public Detector {
     }
     // Shellshock's function definition opening the value, $SHELL as the program, alias definitions.
     if (best.score < 80 && (s.starts_with("() {") || s.starts_with("(){"))) best = {0, 80, "shell function definition"};
+    if (best.score < 80 && s.find('{') != std::string_view::npos) {
+      if (const std::size_t at = brace_command(s); at != std::string_view::npos) best = {at, 80, "brace expansion"};
+    }
     if (best.score < 85 && s.find("()") != std::string_view::npos) {
       if (const std::size_t at = fork_bomb(s); at != std::string_view::npos) best = {at, 85, "fork bomb"};
     }
@@ -414,14 +642,27 @@ class CommandInjectionDetector final : public Detector {
   static void check(std::string_view s, std::size_t i, int score, std::string_view rule, Hit& best,
                     bool substitution = false) noexcept {
     if (score <= best.score) return;
+    if (variable_command(s, i)) {
+      best = {i == 0 ? 0 : i - 1, score, "command from a variable"};
+      return;
+    }
     const std::size_t start = skip_blank(s, i);
+    // SQLite's shell runs commands with ".shell" and ".system" ("1;.shell whoami").
+    for (std::string_view dot : {".shell", ".system"}) {
+      const std::size_t after = start + dot.size();
+      if (text::istarts_with(s.substr(start), dot) && (after >= s.size() || is_space(s[after]))) {
+        best = {i == 0 ? 0 : i - 1, score, "sqlite shell command"};
+        return;
+      }
+    }
     std::array<char, kMaxWord> buf{};
     std::size_t n = 0;
-    std::size_t end = read_word(s, start, buf, n);
+    bool obfuscated = false;
+    std::size_t end = read_word(s, start, buf, n, &obfuscated);
     if (n == 0 || n > 24) return;
-    std::string_view w(buf.data(), n);
+    const std::string_view word(buf.data(), n);
     // "time ifconfig", "sudo id": judge the command the prefix runs.
-    if (in(kPrefixPrograms, w)) {
+    if (in(kPrefixPrograms, word)) {
       std::array<char, kMaxWord> next{};
       std::size_t m = 0;
       const std::size_t after = read_word(s, skip_blank(s, end), next, m);
@@ -430,8 +671,15 @@ class CommandInjectionDetector final : public Detector {
         return;
       }
     }
-    if (!program(w)) return;
-    if (substitution) {
+    if (word == "alias" && alias_definition(s, end)) {
+      best = {i == 0 ? 0 : i - 1, score, "alias definition"};
+      return;
+    }
+    const std::string_view w = program_name(word);
+    if (w.empty()) return;
+    // Quotes, escapes or empty substitutions inside a program name ("w'h'oami", "pi$()ng") hide
+    // it from filters; nothing else writes a name that way.
+    if (substitution || obfuscated) {
       if (end < s.size() && text::is_word(s[end])) return;
       best = {i == 0 ? 0 : i - 1, score, rule};
       return;
@@ -447,12 +695,16 @@ class CommandInjectionDetector final : public Detector {
       const std::size_t arg = s.find_first_not_of(" \t", end);
       const bool pathish = arg != std::string_view::npos && arg > end && arg + 1 < s.size() &&
                            std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos &&
-                           !is_space(s[arg + 1]);
-      if (word_program && !pathish) return;
+                           !is_space(s[arg + 1]) && !(s[arg] == '-' && s[arg + 1] == '-' &&
+                                                      (arg + 2 >= s.size() || !text::is_word(s[arg + 2])));
+      if (word_program && !pathish && !option_soon(s, end)) return;
     }
     // "{cat,/etc/passwd}": brace expansion separates arguments with commas.
     const bool braced = start > 0 && s[start - 1] == '{' && end < s.size() && s[end] == ',';
-    if (!braced && !shell_argument(s, end, word_program, w, tight)) return;
+    // A name like "ansible-vault" or "systeminfo" takes any word as its argument.
+    const std::size_t arg = s.find_first_not_of(" \t", end);
+    const bool named = distinctive(w, word_program) && arg != std::string_view::npos && arg > end && is_alpha(s[arg]);
+    if (!braced && !named && !option_soon(s, end) && !shell_argument(s, end, word_program, w, tight)) return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }
 };

@@ -22,46 +22,48 @@ struct Word {
   char type;
 };
 // Sorted by word (checked by a unit test through lookup of every entry). Functions ('f', 'F') only
-// count as functions when a '(' follows; otherwise they are barewords.
+// count as functions when a '(' follows; otherwise they are barewords. 'g' is a function only SQL
+// has (ascii, concat, version ...): it reads as 'f' and marks the value as SQL (kSqlOnly shapes);
+// "max(3, 5)" and "log(100) = 2" are arithmetic anyone types.
 constexpr Word kWords[] = {
-    {"abs", 'f'}, {"all_tables", 't'}, {"alter", 'E'}, {"and", '&'}, {"as", 'k'}, {"ascii", 'f'}, {"avg", 'f'},
-    {"benchmark", 'F'}, {"between", 'l'}, {"bin", 'f'}, {"case", 'k'}, {"cast", 'f'}, {"ceil", 'f'},
-    {"ceiling", 'f'}, {"char", 'f'}, {"char_length", 'f'}, {"chr", 'f'}, {"coalesce", 'f'}, {"collate", 'l'},
-    {"compress", 'f'}, {"concat", 'f'}, {"concat_ws", 'f'}, {"conv", 'f'}, {"convert", 'f'}, {"cos", 'f'},
+    {"abs", 'f'}, {"all_tables", 't'}, {"alter", 'E'}, {"and", '&'}, {"as", 'k'}, {"ascii", 'g'}, {"avg", 'f'},
+    {"benchmark", 'F'}, {"between", 'l'}, {"bin", 'f'}, {"case", 'k'}, {"cast", 'g'}, {"ceil", 'f'},
+    {"ceiling", 'f'}, {"char", 'g'}, {"char_length", 'g'}, {"chr", 'g'}, {"coalesce", 'g'}, {"collate", 'l'},
+    {"compress", 'g'}, {"concat", 'g'}, {"concat_ws", 'g'}, {"conv", 'g'}, {"convert", 'g'}, {"cos", 'f'},
     {"cot", 'f'}, {"count", 'f'}, {"crc32", 'f'}, {"create", 'E'}, {"ctxsys.drithsx.sn", 'F'},
-    {"current_database", 'f'}, {"current_timestamp", 'f'}, {"current_user", 'f'}, {"database", 'f'},
-    {"date", 'f'}, {"date_format", 'f'}, {"datediff", 'f'}, {"day", 'f'}, {"db_name", 'f'},
+    {"current_database", 'g'}, {"current_timestamp", 'g'}, {"current_user", 'g'}, {"database", 'g'},
+    {"date", 'f'}, {"date_format", 'g'}, {"datediff", 'f'}, {"day", 'f'}, {"db_name", 'g'},
     {"dbms_lock.sleep", 'F'}, {"dbms_pipe.receive_message", 'F'}, {"declare", 'E'}, {"default", 'f'},
     {"degrees", 'f'}, {"delete", 'E'}, {"div", 'l'}, {"drop", 'E'}, {"dual", 't'}, {"dumpfile", 'k'},
-    {"else", 'k'}, {"elt", 'f'}, {"encode", 'f'}, {"end", 'k'}, {"exec", 'E'}, {"execute", 'E'},
+    {"else", 'k'}, {"elt", 'g'}, {"encode", 'f'}, {"end", 'k'}, {"exec", 'E'}, {"execute", 'E'},
     {"exists", 'f'}, {"exp", 'f'}, {"extract", 'f'}, {"extractvalue", 'F'}, {"false", '1'}, {"field", 'f'},
-    {"find_in_set", 'f'}, {"floor", 'f'}, {"format", 'f'}, {"from", 'k'}, {"generate_series", 'f'},
-    {"glob", 'l'}, {"group_concat", 'f'}, {"having", 'B'}, {"hex", 'f'}, {"host_name", 'f'}, {"if", 'f'},
-    {"ifnull", 'f'}, {"iif", 'f'}, {"ilike", 'l'}, {"in", 'l'}, {"information_schema", 't'}, {"insert", 'E'},
-    {"instr", 'f'}, {"intersect", 'U'}, {"into", 'k'}, {"is", 'l'}, {"is_srvrolemember", 'f'}, {"isnull", 'f'},
-    {"json_array", 'f'}, {"json_build_object", 'f'}, {"json_extract", 'f'}, {"json_keys", 'f'},
-    {"json_search", 'f'}, {"jsonb_pretty", 'f'}, {"last_insert_id", 'f'}, {"left", 'f'}, {"length", 'f'},
+    {"find_in_set", 'g'}, {"floor", 'f'}, {"format", 'f'}, {"from", 'k'}, {"function", 'k'}, {"generate_series", 'g'},
+    {"glob", 'l'}, {"group_concat", 'g'}, {"having", 'B'}, {"hex", 'g'}, {"host_name", 'g'}, {"if", 'f'},
+    {"ifnull", 'g'}, {"iif", 'g'}, {"ilike", 'l'}, {"in", 'l'}, {"information_schema", 't'}, {"insert", 'E'},
+    {"instr", 'g'}, {"intersect", 'U'}, {"into", 'k'}, {"is", 'l'}, {"is_srvrolemember", 'g'}, {"isnull", 'g'},
+    {"json_array", 'g'}, {"json_build_object", 'g'}, {"json_extract", 'g'}, {"json_keys", 'g'},
+    {"json_search", 'g'}, {"jsonb_pretty", 'g'}, {"last_insert_id", 'g'}, {"left", 'f'}, {"length", 'f'},
     {"like", 'l'}, {"likely", 'f'}, {"limit", 'B'}, {"ln", 'f'}, {"lo_export", 'F'}, {"lo_get", 'F'},
-    {"lo_import", 'F'}, {"load_extension", 'F'}, {"load_file", 'F'}, {"locate", 'f'}, {"log", 'f'},
-    {"lower", 'f'}, {"lpad", 'f'}, {"ltrim", 'f'}, {"make_date", 'f'}, {"make_set", 'f'}, {"master", 't'},
-    {"max", 'f'}, {"md5", 'f'}, {"mid", 'f'}, {"min", 'f'}, {"mod", 'l'}, {"month", 'f'},
-    {"msysaccessobjects", 't'}, {"mysql", 't'}, {"name_const", 'f'}, {"not", 'l'}, {"now", 'f'}, {"null", '1'},
-    {"nullif", 'f'}, {"object_id", 'f'}, {"oct", 'f'}, {"or", '&'}, {"ord", 'f'}, {"outfile", 'k'},
+    {"lo_import", 'F'}, {"load_extension", 'F'}, {"load_file", 'F'}, {"locate", 'g'}, {"log", 'f'},
+    {"lower", 'f'}, {"lpad", 'f'}, {"ltrim", 'f'}, {"make_date", 'f'}, {"make_set", 'g'}, {"master", 't'},
+    {"max", 'f'}, {"md5", 'g'}, {"mid", 'g'}, {"min", 'f'}, {"mod", 'l'}, {"month", 'f'},
+    {"msysaccessobjects", 't'}, {"mysql", 't'}, {"name_const", 'g'}, {"not", 'l'}, {"notnull", 'l'}, {"now", 'f'}, {"null", '1'},
+    {"nullif", 'g'}, {"object_id", 'g'}, {"oct", 'f'}, {"or", '&'}, {"ord", 'g'}, {"outfile", 'k'},
     {"overlay", 'f'}, {"pg_catalog", 't'}, {"pg_read_file", 'F'}, {"pg_shadow", 't'}, {"pg_sleep", 'F'},
     {"pg_user", 't'}, {"pi", 'f'}, {"position", 'f'}, {"pow", 'f'}, {"power", 'f'}, {"procedure", 'k'},
     {"quote", 'f'}, {"radians", 'f'}, {"rand", 'f'}, {"randomblob", 'F'}, {"regexp", 'l'}, {"repeat", 'f'},
-    {"replace", 'f'}, {"reverse", 'f'}, {"right", 'f'}, {"rlike", 'l'}, {"round", 'f'}, {"row_count", 'f'},
-    {"rpad", 'f'}, {"rtrim", 'f'}, {"select", 'E'}, {"session_user", 'f'}, {"set", 'k'}, {"sha1", 'f'},
-    {"shutdown", 'E'}, {"sign", 'f'}, {"sin", 'f'}, {"sleep", 'F'}, {"soundex", 'f'}, {"sounds", 'l'},
-    {"sp_executesql", 'F'}, {"sp_password", 'F'}, {"space", 'f'}, {"sqlite_compileoption_get", 'f'},
-    {"sqlite_master", 't'}, {"sqrt", 'f'}, {"starts_with", 'f'}, {"str_to_date", 'f'}, {"strcmp", 'f'},
-    {"string_agg", 'f'}, {"substr", 'f'}, {"substring", 'f'}, {"sum", 'f'}, {"sys", 't'}, {"sys_eval", 'F'},
-    {"sys_exec", 'F'}, {"syscolumns", 't'}, {"sysdate", 'f'}, {"sysobjects", 't'}, {"system_user", 'f'},
-    {"table", 'k'}, {"tan", 'f'}, {"then", 'k'}, {"to_char", 'f'}, {"to_number", 'f'}, {"trim", 'f'},
-    {"true", '1'}, {"truncate", 'E'}, {"uncompress", 'f'}, {"unhex", 'f'}, {"union", 'U'}, {"unistr", 'f'},
-    {"update", 'E'}, {"updatexml", 'F'}, {"upper", 'f'}, {"user", 'f'}, {"user_name", 'f'},
+    {"replace", 'f'}, {"reverse", 'f'}, {"right", 'f'}, {"rlike", 'l'}, {"round", 'f'}, {"row_count", 'g'},
+    {"rpad", 'f'}, {"rtrim", 'f'}, {"select", 'E'}, {"session_user", 'g'}, {"set", 'k'}, {"sha1", 'g'},
+    {"shutdown", 'E'}, {"sign", 'f'}, {"sin", 'f'}, {"sleep", 'F'}, {"soundex", 'g'}, {"sounds", 'l'},
+    {"sp_executesql", 'F'}, {"sp_password", 'F'}, {"space", 'f'}, {"sqlite_compileoption_get", 'g'},
+    {"sqlite_master", 't'}, {"sqrt", 'f'}, {"starts_with", 'g'}, {"str_to_date", 'g'}, {"strcmp", 'g'},
+    {"string_agg", 'g'}, {"substr", 'g'}, {"substring", 'g'}, {"sum", 'f'}, {"sys", 't'}, {"sys_eval", 'F'},
+    {"sys_exec", 'F'}, {"syscolumns", 't'}, {"sysdate", 'g'}, {"sysobjects", 't'}, {"system_user", 'g'},
+    {"table", 'k'}, {"tan", 'f'}, {"then", 'k'}, {"to_char", 'g'}, {"to_number", 'g'}, {"trigger", 'k'}, {"trim", 'f'},
+    {"true", '1'}, {"truncate", 'E'}, {"uncompress", 'g'}, {"unhex", 'g'}, {"union", 'U'}, {"unistr", 'g'},
+    {"update", 'E'}, {"updatexml", 'F'}, {"upper", 'f'}, {"user", 'g'}, {"user_name", 'g'},
     {"user_tables", 't'}, {"utl_http.request", 'F'}, {"utl_inaddr.get_host_address", 'F'}, {"uuid", 'f'},
-    {"values", 'k'}, {"version", 'f'}, {"waitfor", 'E'}, {"when", 'k'}, {"where", 'k'}, {"xmltype", 'f'},
+    {"values", 'k'}, {"version", 'g'}, {"waitfor", 'E'}, {"when", 'k'}, {"where", 'k'}, {"xmltype", 'g'},
     {"xor", '&'}, {"xp_cmdshell", 'F'}, {"xp_dirtree", 'F'}, {"xp_regread", 'F'}, {"year", 'f'},
 };
 static_assert(std::is_sorted(std::begin(kWords), std::end(kWords),
@@ -72,62 +74,72 @@ static_assert(std::is_sorted(std::begin(kWords), std::end(kWords),
 // '^' anchors at the start of the value (the injection begins where the application's literal
 // ended), '$' at its end, '.' is any token. Scores: 90+ a query is certainly being rewritten (UNION SELECT, stacked
 // statement, time delay); 75-89 a tautology or comment-out after a literal; below 75 plausible.
+// Conditions a shape adds to its token pattern, for shapes that ordinary text can also take.
+enum ShapeFlag : unsigned {
+  kQuoteOnly = 1U,     // only means something after breaking out of a literal
+  kSqlOnly = 2U,       // the value must also use SQL-only vocabulary (see Fingerprinter::sql_only)
+  kShortTail = 4U,     // the value ends in a short, blank-free unterminated literal ("' or 'a")
+  kSameOperands = 8U,  // the two values are the same text ("1 or 1", not "1 or 2"), or SQL-only
+                       // vocabulary surrounds them ("9999 or /* hint */ true")
+  kNoWordAfter = 16U,  // no bareword follows: "sleep(5) vs time.sleep" is a sentence about a call
+};
 struct Shape {
   std::string_view pattern;
   int score;
-  bool quote_context_only;  // the shape only means something after breaking out of a literal
+  unsigned flags;  // ShapeFlag bits
 };
 constexpr Shape kShapes[] = {
     // Breaking out of a '...' literal, then a condition, a comment or a new clause.
-    {"^s&so", 90, false}, {"^s&sl", 80, false}, {"^s&sc", 85, false}, {"^s&s$", 70, true},
-    {"^s&1o", 90, false}, {"^s&1l", 80, false}, {"^s&1c", 85, false}, {"^s&1$", 75, true},
-    {"^s&1)", 80, false}, {"^s&f(", 85, false}, {"^s&F", 95, false}, {"^s&(", 80, false},
-    {"^s&n(", 80, false}, {"^s&1;", 85, false}, {"^sUo", 80, true},   {"^sUc", 85, true},
-    {"^s&v", 80, false},  {"^s&no", 80, false}, {"^s&nl", 75, false}, {"^s&nc", 80, false},
-    {"^s&E", 85, false},  {"^sc", 80, true},    {"^s;E", 90, false},  {"^s;c", 80, false},
-    {"^s;$", 65, true},   {"^s)&", 85, false},   {"^s);", 85, false},
-    {"^s)c", 80, true},   {"^s)o", 75, true},   {"^soF", 95, false},
-    {"^sof(", 80, false}, {"^sos", 75, true},   {"^so(", 75, true},   {"^sonc", 80, false},
-    {"^soc", 80, true},   {"^sov", 70, true},   {"^so1c", 80, false}, {"^sB1c", 85, false}, {"^sB1$", 75, true}, {"^sB1o", 85, false}, {"^sBnB", 85, false},
-    {"^sBnc", 80, true},  {"^sB1,", 80, false}, {"^skks", 80, true},
-    {"^sks", 80, true},   {"^sk1", 80, true},   {"^sk(", 80, true},   {"^skc", 80, true},
-    {"^sl1", 75, true},   {"^sls", 75, true},   {"^sl(", 75, true},   {"^slnc", 80, true},
+    {"^s&so", 90, 0}, {"^s&sl", 80, 0}, {"^s&sc", 85, 0}, {"^s&s$", 70, kQuoteOnly | kShortTail},
+    {"^s&1o", 90, 0}, {"^s&1l", 80, 0}, {"^s&1c", 85, 0}, {"^s&1$", 75, kQuoteOnly},
+    {"^s&1)", 80, 0}, {"^s&f(", 85, 0}, {"^s&F", 95, 0}, {"^s&(", 80, 0},
+    {"^s&n(", 80, 0}, {"^s&1;", 85, 0}, {"^sUo", 80, kQuoteOnly},   {"^sUc", 85, kQuoteOnly},
+    {"^s&v", 80, 0},  {"^s&no", 80, 0}, {"^s&nl", 75, 0}, {"^s&nc", 80, 0},
+    {"^s&E", 85, 0},   {"^s&kk", 85, 0}, {"^s&c", 80, kQuoteOnly}, {"^s&l(", 80, kQuoteOnly}, {";kvo", 85, 0},
+    {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^1&kk", 80, 0}, {"^Ekk", 80, 0}, {"(Ekk", 85, 0},  {"^sc", 80, kQuoteOnly},    {"^s;E", 90, 0},  {"^s;c", 80, 0},
+    {"^s;$", 65, kQuoteOnly},   {"^s)&", 85, 0},   {"^s);", 85, 0},
+    {"^s)c", 80, kQuoteOnly},   {"^s)o", 75, kQuoteOnly},   {"^soF", 95, 0},
+    {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly},   {"^so(", 75, kQuoteOnly},   {"^sonc", 80, 0},
+    {"^soc", 80, kQuoteOnly},   {"^sov", 70, kQuoteOnly},   {"^so1c", 80, 0}, {"^sB1c", 85, 0}, {"^sB1$", 75, kQuoteOnly}, {"^sB1o", 85, 0}, {"^sBnB", 85, 0},
+    {"^sBnc", 80, kQuoteOnly},  {"^sB1,", 80, 0}, {"^skks", 80, kQuoteOnly},
+    {"^sks", 80, kQuoteOnly},   {"^sk1", 80, kQuoteOnly},   {"^sk(", 80, kQuoteOnly},   {"^skc", 80, kQuoteOnly},
+    {"^sl1", 75, kQuoteOnly},   {"^sls", 75, kQuoteOnly},   {"^sl(", 75, kQuoteOnly},   {"^slnc", 80, kQuoteOnly},
     // A numeric parameter followed by a condition, a union or a second statement.
-    {"^1&1o", 85, false}, {"^1&1c", 80, false}, {"^1&1l", 75, false}, {"^1&so", 85, false},
-    {"^1&f(", 80, false}, {"^1&F", 95, false},  {"^1&(", 75, false},  {"^1&v", 75, false},
-    {"^1&no", 75, false}, {"^1&E", 85, false},  {"^1)&", 80, false},  
-    {"^1);", 80, false},  {"^1)c", 80, false},  {"^1;E", 90, false},
-    {"^1;c", 75, false},  {"^1B1", 80, false},  {"^1Bn", 75, false},  {"^1ks", 80, false},
-    {"^1l(E", 90, false}, {"^1oF", 95, false},
-    {"^n&1o", 80, false}, {"^n&so", 80, false}, {"^n&F", 95, false},  {"^n)&", 75, false},
+    {"^1&1o", 85, 0}, {"^1&1c", 80, 0}, {"^1&1l", 75, 0}, {"^1&so", 85, 0},
+    {"^1&f(", 80, 0}, {"^1&F", 95, 0},  {"^1&(", 75, 0},  {"^1&v", 75, 0},
+    {"^1&no", 75, 0}, {"^1&E", 85, 0},  {"^1)&", 80, 0},  
+    {"^1);", 80, 0},  {"^1)c", 80, 0},  {"^1;E", 90, 0},
+    {"^1;c", 75, 0},  {"^1B1", 80, 0},  {"^1Bn", 75, 0},  {"^1ks", 80, 0},
+    {"^1l(E", 90, 0}, {"^1oF", 95, 0},
+    {"^n&1o", 80, 0}, {"^n&so", 80, 0}, {"^n&F", 95, 0},  {"^n)&", 75, 0},
 
     // A value that starts with a logic operator: the application already wrote "WHERE x = 1".
-    {"^&so", 85, false},  {"^&1o", 85, false},  {"^&1c", 80, false},  {"^&(1o", 85, false},
-    {"^&(so", 85, false}, {"^&(no", 80, false}, {"^&nos", 80, false}, {"^&no1", 80, false},
-    {"^&no(", 80, false}, {"^&F", 95, false},   {"^1&1$", 70, false},
+    {"^&so", 85, 0},  {"^&1o", 85, 0},  {"^&1c", 80, 0},  {"^&(1o", 85, 0},
+    {"^&(so", 85, 0}, {"^&(no", 80, 0}, {"^&nos", 80, 0}, {"^&no1", 80, 0},
+    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"nX", 75, 0},  {"^sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
     // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
-    {"^sF", 90, false},   {"^s)E", 85, false},  {"Fs", 90, false},
+    {"^sF", 90, 0},   {"^s)E", 85, 0},  {"Fs", 90, 0},
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
-    {"^f($", 65, false},  {"^f(1", 70, false},  {"^f(s", 70, false},  {"^f(E", 90, false},
-    {"^f(f", 75, false},  {"^f(v", 75, false},  {"^f(n,", 70, false},  {"^F$", 70, false},   {"^)knk", 75, false},
-    {"^;E", 80, false},   {"^;En", 80, false},   {";Ekk", 85, false},  {";Ek(", 85, false},  {"UE$", 70, false},
+    {"^f($", 65, 0},  {"^f(1", 70, kSqlOnly},  {"^f(s", 70, kSqlOnly},  {"^f(E", 90, 0},
+    {"^f(f", 75, kSqlOnly},  {"^f(v", 75, 0},  {"^f(n,", 70, kSqlOnly},  {"^F$", 70, 0},   {"^)knk", 75, 0},
+    {"^;E", 80, 0},   {"^;En", 80, 0},   {";Ekk", 85, 0},  {";Ek(", 85, 0},  {"UE$", 70, 0},
     // A whole statement as the value.
-    {"^Eok", 90, false},  {"^E1,", 80, false},  {"^E1k", 85, false},  {"^EF", 95, false},
-    {"^Ef(", 80, false},  {"^E(", 75, false},   {"^Ev", 80, false},   {"^Enkn$", 75, false},
-    {"^EnknB", 80, false}, {"^Enkn;", 80, false}, {"^Enknk", 80, false}, {"^Eknk", 85, false},
-    {"^Ekn$", 75, false}, {"^Ekn(", 80, false}, {"^Ekn;", 85, false}, {"^Eknc", 85, false},
-    {"^En;c", 70, false}, {"^En,nknk", 80, false}, {"^En,nkn$", 75, false},
+    {"^Eok", 90, 0},  {"^E1,", 80, 0},  {"^E1k", 85, 0},  {"^EF", 95, 0},
+    {"^Ef(", 80, 0},  {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},   {"^Ev", 80, 0},   {"^Enkn$", 75, 0},
+    {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
+    {"^Ekn$", 75, 0}, {"^Ekn(", 80, 0}, {"^Ekn;", 85, 0}, {"^Eknc", 85, 0},
+    {"^En;c", 70, 0}, {"^En,nknk", 80, 0}, {"^En,nkn$", 75, 0},
     // Anywhere in the value.
-    {"UE.", 95, false},   {"U(E", 95, false},   {";Ekn$", 85, false}, {";Eknk", 85, false},
-    {";Ekn;", 85, false}, {";Eknc", 85, false}, {";Ekn(", 85, false}, {";Ekt", 90, false},
-    {";Eo", 85, false},   {";Ev", 85, false},   {";EF", 95, false},   {";E1,", 85, false},
-    {";E1k", 85, false},  {";Ef(", 85, false},  {"F(1)", 85, false},  {"F(1,", 85, false},
-    {"F(s", 80, false},   {"F((", 85, false},   {"F(E", 95, false},   {"F(f", 85, false},
-    {"F(F", 90, false},   {"F(v", 85, false},   {"F(1o", 80, false},  {"F($", 70, false},
-    {"os&c", 80, false},  {"kt", 85, false},    {"s&sos", 85, false}, {"s&1o1", 85, false}, {"1&1o1", 80, false},
-    {"s&so1", 80, false},   {"(Eo", 85, false},   {"(E1", 80, false},
-    {"(Ev", 85, false},   {"(EF", 95, false},   {"(Ef(", 85, false},  {"(E(", 85, false},
-    {"(Et", 85, false},   {"f(E", 90, false},
+    {"UE.", 95, 0},   {"U(E", 95, 0},   {";Ekn$", 85, 0}, {";Eknk", 85, 0},
+    {";Ekn;", 85, 0}, {";Eknc", 85, 0}, {";Ekn(", 85, 0}, {";Ekt", 90, 0},
+    {";Eo", 85, 0},   {";Ev", 85, 0},   {";EF", 95, 0},   {";E1,", 85, 0},
+    {";E1k", 85, 0},  {";Ef(", 85, 0},  {"F(1)", 85, kNoWordAfter},  {"F(1,", 85, 0},
+    {"F(s", 80, 0},   {"F((", 85, 0},   {"F(E", 95, 0},   {"F(f", 85, 0},
+    {"F(F", 90, 0},   {"F(v", 85, 0},   {"F(1o", 80, 0},  {"F($", 70, 0},
+    {"os&c", 80, 0},  {"kt", 85, 0},    {"s&sos", 85, 0}, {"s&1o1", 85, 0}, {"1&1o1", 80, 0},
+    {"s&so1", 80, 0},   {"(Eok", 85, 0},   {"(E1", 80, 0},
+    {"(Ev", 85, 0},   {"(EF", 95, 0},   {"(Ef(", 85, 0},  {"(E(", 85, 0},
+    {"(Et", 85, 0},   {"f(E", 90, 0},
 };
 
 char lookup(std::string_view word) noexcept {
@@ -152,7 +164,10 @@ struct Token {
 // Tokenizes and folds in one pass, keeping at most kMaxFingerprint tokens.
 class Fingerprinter {
  public:
-  Fingerprinter(std::string_view text, Context context) noexcept : s_(text) {
+  // `plus_is_blank`: the value comes from a body of unknown encoding, where '+' is most likely a
+  // form-encoded blank the decoder could not know to turn into one ("'+waitfor+delay+'0:0:5'").
+  Fingerprinter(std::string_view text, Context context, bool plus_is_blank = false) noexcept
+      : s_(text), plus_is_blank_(plus_is_blank) {
     if (context == Context::none) return;
     const char q = context == Context::single_quote ? '\'' : '"';
     // An injected value breaks out of the literal early (after a name, an id, an email); a quote
@@ -184,6 +199,21 @@ class Fingerprinter {
 
   std::string_view fingerprint() const noexcept { return {fp_.data(), n_}; }
   const Token& token(std::size_t k) const noexcept { return tokens_[k]; }
+  std::string_view token_text(const Token& t) const noexcept { return s_.substr(t.pos, t.len); }
+
+  // The value used vocabulary only SQL has: UNION, a dangerous or SQL-only function, a system
+  // table, an @variable, a hex literal, a cast or a comment. Arithmetic and prose have none (and
+  // "select", "delete" or "update" are English words too).
+  bool sql_only() const noexcept { return sql_only_; }
+
+  // The value ends in an unterminated literal of a few blank-free bytes: "x' or 'a", which the
+  // application's own closing quote completes; prose ends in "... 'OR' operator returns true".
+  bool short_tail() const noexcept {
+    if (n_ == 0 || fp_[n_ - 1] != 's') return false;
+    const std::string_view t = token_text(tokens_[n_ - 1]);
+    const bool closed = t.size() >= 2 && t.back() == t.front();
+    return !closed && t.size() <= 16 && text::find_any(t, " \t\r\n") == std::string_view::npos;
+  }
 
  private:
   bool only_space_from(std::size_t at) const noexcept {
@@ -196,7 +226,7 @@ class Fingerprinter {
   // Position after whitespace and inline comments, used to see whether a '(' follows a word.
   std::size_t skip_blank(std::size_t at) const noexcept {
     while (at < s_.size()) {
-      if (is_space(s_[at])) {
+      if (is_space(s_[at]) || (plus_is_blank_ && s_[at] == '+')) {
         ++at;
       } else if (s_.compare(at, 2, "/*") == 0) {
         const std::size_t end = s_.find("*/", at + 2);
@@ -230,11 +260,18 @@ class Fingerprinter {
     }
     // "((" and "))" are one shape.
     if ((t.type == '(' || t.type == ')') && prev == t.type) return;
+    // "not like", "is not", "sounds like": one comparison.
+    if (t.type == 'l' && prev == 'l') {
+      tokens_[n_ - 1].len = t.pos + t.len - tokens_[n_ - 1].pos;
+      return;
+    }
     // UNION ALL / UNION DISTINCT.
     if (prev == 'U' && t.type == 'n') {
       const auto w = s_.substr(t.pos, t.len);
       if (text::iequals(w, "all") || text::iequals(w, "distinct")) return;
     }
+    if (t.type == 'U' || t.type == 'F' || t.type == 't' || t.type == 'v' || t.type == 'c' || t.type == 'X')
+      sql_only_ = true;
     tokens_[n_] = t;
     fp_[n_] = t.type;
     ++n_;
@@ -243,16 +280,17 @@ class Fingerprinter {
   void step() noexcept {
     const char c = s_[i_];
     const std::size_t start = i_;
-    if (is_space(c) || c == '{' || c == '}' || c == '[' || c == ']' || c == '\\' ||
+    if (is_space(c) || (plus_is_blank_ && c == '+') || c == '{' || c == '}' || c == '[' || c == ']' || c == '\\' ||
         static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) {
       ++i_;
       return;
     }
     if (c == '\'' || c == '"') return string(c);
-    if (c == '`') {
+    if (c == '`') {  // a MySQL quoted identifier: `information_schema` is still the system schema
       const std::size_t end = s_.find('`', i_ + 1);
       i_ = end == std::string_view::npos ? s_.size() : end + 1;
-      return emit({'n', start, i_ - start, false});
+      const std::size_t inner = end == std::string_view::npos ? s_.size() - start - 1 : end - start - 1;
+      return emit({lookup(s_.substr(start + 1, inner)) == 't' ? 't' : 'n', start, i_ - start, false});
     }
     if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1]))) return number();
     if (c == '@') {
@@ -265,7 +303,9 @@ class Fingerprinter {
     if (c == '-' && i_ + 1 < s_.size() && s_[i_ + 1] == '-') return line_comment();
     if (c == '#') return line_comment();
     if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') return block_comment();
-    if (c == '*' && in_exec_comment_ && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
+    // The end of a /*!...*/ comment, or a stray "*/" left by a comment the value opened earlier
+    // ("SeLect*/ 1,2"): a blank either way.
+    if (c == '*' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
       in_exec_comment_ = false;
       i_ += 2;
       return;
@@ -276,13 +316,31 @@ class Fingerprinter {
     }
     if (c == '.' || c == ':') {
       ++i_;
-      if (c == ':' && i_ < s_.size() && s_[i_] == ':') {
-        ++i_;
-        return emit({'o', start, 2, false});  // PostgreSQL cast
-      }
+      if (c == ':' && i_ < s_.size() && s_[i_] == ':') return cast(start);
       return emit({c, start, 1, false});
     }
     return op();
+  }
+
+  // PostgreSQL's "::type": casting a column or a query to int or json is how error-based
+  // injections make the database print data ("password::int", "(select ...)::jsonb"). Only SQL
+  // type names count: "std::string" and "fe80::1" are C++ and IPv6.
+  void cast(std::size_t start) noexcept {
+    static constexpr std::string_view kTypes[] = {"bigint", "bool", "boolean", "bytea", "char", "date", "decimal",
+                                                  "double", "float", "inet", "int", "int4", "int8", "integer",
+                                                  "interval", "json", "jsonb", "money", "numeric", "oid", "real",
+                                                  "regclass", "smallint", "text", "timestamp", "uuid", "varchar", "xml"};
+    ++i_;
+    std::size_t end = i_;
+    while (end < s_.size() && is_word(s_[end])) ++end;
+    const std::string_view type = s_.substr(i_, end - i_);
+    for (const std::string_view t : kTypes) {
+      if (text::iequals(type, t)) {
+        i_ = end;
+        return emit({'X', start, i_ - start, false});
+      }
+    }
+    emit({'o', start, 2, false});
   }
 
   void string(char q) noexcept {
@@ -311,6 +369,7 @@ class Fingerprinter {
     if (s_[i_] == '0' && i_ + 1 < s_.size() && (s_[i_ + 1] == 'x' || s_[i_ + 1] == 'X' || s_[i_ + 1] == 'b')) {
       i_ += 2;
       while (i_ < s_.size() && is_hex(s_[i_])) ++i_;
+      sql_only_ = sql_only_ || i_ - start > 3;  // 0x7e: how injections spell strings without quotes
     } else {
       while (i_ < s_.size() && (is_digit(s_[i_]) || s_[i_] == '.')) ++i_;
       if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E') && i_ + 1 < s_.size() &&
@@ -334,27 +393,41 @@ class Fingerprinter {
             (s_[i_] == '.' && i_ + 1 < s_.size() && (is_word(s_[i_ + 1]) || s_[i_ + 1] == '.'))))
       ++i_;
     const std::string_view w = s_.substr(start, i_ - start);
+    const std::size_t last_dot = w.rfind('.');
+    const std::string_view last = last_dot == std::string_view::npos ? w : w.substr(last_dot + 1);
     // "time.sleep(5)" is a method call in some other language, not SQL.
     const bool member = start > 0 && s_[start - 1] == '.';
     char type = lookup(w);
     if (type == 0) {
       const std::size_t dot = w.find('.');
-      const std::size_t last_dot = w.rfind('.');
-      const std::string_view last = last_dot == std::string_view::npos ? w : w.substr(last_dot + 1);
-      if (dot != std::string_view::npos && lookup(w.substr(0, dot)) == 't') {
-        type = 't';
-      } else if (text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_")) {
+      // "master.dbo.xp_dirtree" is the procedure, not the schema it lives in.
+      if (text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_")) {
         type = 'F';
+      } else if (dot != std::string_view::npos && lookup(w.substr(0, dot)) == 't') {
+        type = 't';
       } else {
         type = 'n';
       }
     }
-    if (type == 'f' || type == 'F') {
+    if (type == 'f' || type == 'g' || type == 'F') {
       const std::size_t next = skip_blank(i_);
       const bool call = !member && next < s_.size() && s_[next] == '(';
       // MSSQL procedures are called without parentheses: "exec xp_cmdshell 'dir'".
-      const bool procedure = text::istarts_with(w, "xp_") || text::istarts_with(w, "sp_");
+      const bool procedure = text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_");
+      if (type == 'g' && call) sql_only_ = true;
+      if (type == 'g') type = 'f';
       if (!call && !procedure) type = 'n';
+    }
+    // INTO OUTFILE / INTO DUMPFILE writes a file on the database host: as dangerous as a call.
+    if (type == 'k' && text::iequals(w, "into")) {
+      const std::size_t next = skip_blank(i_);
+      std::size_t end = next;
+      while (end < s_.size() && is_word(s_[end])) ++end;
+      const std::string_view target = s_.substr(next, end - next);
+      if (text::iequals(target, "outfile") || text::iequals(target, "dumpfile")) {
+        i_ = end;
+        return emit({'F', start, i_ - start, false});
+      }
     }
     if (type == 'E' && member) type = 'n';
     // WAITFOR DELAY '0:0:5' / WAITFOR TIME: the MSSQL time-based probe.
@@ -388,6 +461,7 @@ class Fingerprinter {
 
   void block_comment() noexcept {
     const std::size_t start = i_;
+    sql_only_ = true;
     if (i_ + 2 < s_.size() && s_[i_ + 2] == '!') {  // MySQL /*!50000 select */: the content is code
       i_ += 3;
       while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
@@ -411,14 +485,23 @@ class Fingerprinter {
       }
     }
     const char c = s_[i_++];
+    // A question mark ends a sentence; between two literals it is PostgreSQL's JSON key test
+    // ("'{\"a\":1}' ? 'a'").
+    if (c == '?') {
+      const std::size_t next = skip_blank(i_);
+      const bool json_key_test = n_ > 0 && fp_[n_ - 1] == 's' && next < s_.size() && (s_[next] == '\'' || s_[next] == '"');
+      if (!json_key_test) return;
+    }
     const bool arith = c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '^' || c == '|' || c == '&';
     emit({'o', start, 1, arith});
   }
 
   std::string_view s_;
+  bool plus_is_blank_;
   std::size_t i_ = 0;
   bool applies_ = true;
   bool in_exec_comment_ = false;
+  bool sql_only_ = false;
   // Left uninitialised: only [0, n_) is ever read, and clearing 1.5 KB three times per value
   // costs more than tokenizing a short one.
   std::array<Token, kMaxFingerprint> tokens_;
@@ -476,6 +559,56 @@ constexpr auto kShapeTypes = [] {
   return types;
 }();
 
+// Blanks and comments between SQL keywords, including the opener of a MySQL /*!50000 ...*/ comment.
+std::size_t skip_sql_blank(std::string_view s, std::size_t at) noexcept {
+  while (at < s.size()) {
+    if (is_space(s[at]) || s[at] == '(' || s[at] == '+') {
+      ++at;
+    } else if (s.compare(at, 3, "/*!") == 0) {
+      at += 3;
+      while (at < s.size() && is_digit(s[at])) ++at;
+    } else if (s.compare(at, 2, "/*") == 0) {
+      const std::size_t end = s.find("*/", at + 2);
+      if (end == std::string_view::npos) return s.size();
+      at = end + 2;
+    } else if (s.compare(at, 2, "*/") == 0) {
+      at += 2;
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
+std::size_t keyword_at(std::string_view s, std::size_t at, std::string_view word) noexcept {
+  if (!text::istarts_with(s.substr(at), word)) return std::string_view::npos;
+  const std::size_t end = at + word.size();
+  return end < s.size() && is_word(s[end]) ? std::string_view::npos : end;
+}
+
+// "UNION [ALL|DISTINCT] SELECT" as words, wherever the tokenizer put them: quotes the value opens
+// and never closes ("x\"}' and ... union select ...") can hide them inside a literal.
+std::size_t union_select(std::string_view s) noexcept {
+  for (std::size_t at = text::ifind(s, "union"); at != std::string_view::npos; at = text::ifind(s, "union", at + 5)) {
+    if (at > 0 && is_word(s[at - 1])) continue;
+    std::size_t next = skip_sql_blank(s, at + 5);
+    if (next == at + 5 && next < s.size() && is_word(s[next])) continue;
+    for (std::string_view quantifier : {"all", "distinct"}) {
+      if (const std::size_t end = keyword_at(s, next, quantifier); end != std::string_view::npos) {
+        next = skip_sql_blank(s, end);
+        break;
+      }
+    }
+    if (keyword_at(s, next, "select") != std::string_view::npos) return at;
+  }
+  return std::string_view::npos;
+}
+
+// A run of three barewords is prose ("sleep(5) is not a good way to wait"); there, a shape found
+// in the middle of the value counts only when it is certain of a rewritten query (score 90 and up).
+// Shapes anchored at the start have their own guards (the literal a break-out must follow).
+constexpr int kProseMinScore = 90;
+
 class SqliDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::sqli; }
@@ -488,19 +621,27 @@ class SqliDetector final : public Detector {
     std::array<char, kMaxFingerprint> best_fp{};
     std::size_t best_fp_len = 0;
     for (Context context : {Context::none, Context::single_quote, Context::double_quote}) {
-      Fingerprinter f(s, context);
+      Fingerprinter f(s, context, value.kind == LocationKind::body_text);
       if (!f.applies()) continue;
       f.run();
       const std::string_view fp = f.fingerprint();
       const TypeSet fp_types = fingerprint_types(fp);
+      const bool prose = fp.find("nnn") != std::string_view::npos;
       for (std::size_t k = 0; k < std::size(kShapes); ++k) {
         const Shape& shape = kShapes[k];
         if (!kShapeTypes[k].subset_of(fp_types)) continue;
-        if (shape.quote_context_only && context == Context::none) continue;
+        if ((shape.flags & kQuoteOnly) != 0 && context == Context::none) continue;
         if (best != nullptr && shape.score <= best->score) continue;
+        if (prose && shape.score < kProseMinScore && shape.pattern.front() != '^') continue;
+        if ((shape.flags & kSqlOnly) != 0 && !f.sql_only()) continue;
+        if ((shape.flags & kShortTail) != 0 && !f.short_tail()) continue;
         const std::size_t at = match(fp, shape.pattern);
         if (at == std::string_view::npos) continue;
-        std::size_t len = shape.pattern.size() - (shape.pattern.front() == '^') - (shape.pattern.back() == '$');
+        if ((shape.flags & kSameOperands) != 0 && !f.sql_only() &&
+            !text::iequals(f.token_text(f.token(at)), f.token_text(f.token(std::min(at + 2, fp.size() - 1)))))
+          continue;
+        const std::size_t len = shape.pattern.size() - (shape.pattern.front() == '^') - (shape.pattern.back() == '$');
+        if ((shape.flags & kNoWordAfter) != 0 && at + len < fp.size() && fp[at + len] == 'n') continue;
         const Token& first = f.token(at);
         const Token& last = f.token(std::min(at + len, fp.size()) - 1);
         best = &shape;
@@ -508,6 +649,12 @@ class SqliDetector final : public Detector {
         best_to = last.pos + last.len;
         best_fp_len = fp.size();
         std::copy(fp.begin(), fp.end(), best_fp.begin());
+      }
+    }
+    if (best == nullptr || best->score < 90) {
+      if (const std::size_t at = union_select(s); at != std::string_view::npos) {
+        text::report(out, AttackClass::sqli, value, s, at, 64, 90, "UNION SELECT");
+        return;
       }
     }
     if (best == nullptr) return;
