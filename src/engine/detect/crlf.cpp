@@ -162,7 +162,7 @@ class CrlfDetector final : public Detector {
     }
     // "$Version=1; session=...": RFC 2109 attributes no browser sends, which flip a back end's
     // cookie parser into quoted-value mode.
-    if (k == LocationKind::cookie && value.location.size() > 8 && value.location[7] == '$')
+    if ((k == LocationKind::cookie || k == LocationKind::query_name) && value.location.starts_with("cookie.$"))
       return found(value, out, 0, 65, "RFC 2109 cookie attribute");
     if (s.find('\n') == std::string_view::npos && s.find('\r') == std::string_view::npos) {
       // A whole request line as an argument ("GET http://x/ HTTP/1.1") is smuggling bait even after

@@ -219,6 +219,8 @@ class PathTraversalDetector final : public Detector {
       if (auto at = hidden_component(p); at != std::string_view::npos) return {at, 75, "hidden file or directory"};
       if (auto at = backup_file(p); at != std::string_view::npos) return {at, 70, "backup, dump or log file"};
     }
+    // "..\\pineapple": a Windows climb; web arguments write relative paths with '/'.
+    if (steps >= 1 && value.decoded.find("..\\") != std::string_view::npos) return {first_dots, 70, "backslash climb"};
     if (steps >= 1 && value.decoded.find('\0') != std::string_view::npos)
       return {first_dots, 80, "directory climb with NUL truncation"};
     if (steps >= 1 && value.kind == LocationKind::path) return {first_dots, 75, "directory climb in the path"};

@@ -310,6 +310,18 @@ bool truncating_query(std::string_view url) noexcept {
   return dot != std::string_view::npos && dot + 1 < file.size() && dot > 0;
 }
 
+// A URL whose path names server-side code or a shell script (".php", ".txt" shells, ".sh").
+bool script_file(std::string_view url) noexcept {
+  static constexpr std::string_view kScripts[] = {".php", ".txt", ".inc", ".sh", ".pl", ".py", ".cgi", ".asp",
+                                                  ".aspx", ".jsp", ".phtml"};
+  const std::size_t q = url.find_first_of("?#");
+  const std::string_view path = url.substr(0, q);
+  for (auto ext : kScripts) {
+    if (path.size() > ext.size() && text::iequals(path.substr(path.size() - ext.size()), ext)) return true;
+  }
+  return false;
+}
+
 // Documents a viewer loads by URL ("viewer.html?file=https://cdn.example/manual.pdf"), not code.
 bool document_url(std::string_view url) noexcept {
   static constexpr std::string_view kDocuments[] = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
@@ -324,11 +336,19 @@ bool document_url(std::string_view url) noexcept {
 
 // A data: URL an include() executes ("data://text/plain;base64,PD9waHA..."); images and other
 // media are what data: URLs in forms normally carry.
+// The payload must be markup or code ("<?php", "<script"): its first byte is '<', which base64
+// writes as 'P'. A bare "data:text/plain" is a probe for the wrapper.
 bool data_payload(std::string_view rest) noexcept {
-  if (rest.starts_with("//")) return true;
-  return text::istarts_with(rest, "text/plain") || text::istarts_with(rest, "text/x-") ||
-         text::istarts_with(rest, "application/x-httpd-php") || text::istarts_with(rest, "application/x-php") ||
-         text::istarts_with(rest, ";base64,PD9");
+  if (rest.starts_with("//")) rest.remove_prefix(2);
+  const std::size_t comma = rest.find(',');
+  const std::string_view type = rest.substr(0, comma);
+  if (!(type.empty() || type[0] == ';' || text::istarts_with(type, "text/plain") || text::istarts_with(type, "text/x-") ||
+        text::istarts_with(type, "application/x-httpd-php") || text::istarts_with(type, "application/x-php")))
+    return false;
+  if (comma == std::string_view::npos) return !type.empty();
+  const std::string_view payload = rest.substr(comma + 1);
+  if (text::ifind(type, ";base64") != std::string_view::npos) return payload.starts_with("P");
+  return payload.find('<') != std::string_view::npos;
 }
 
 class RfiSsrfDetector final : public Detector {
@@ -384,6 +404,9 @@ class RfiSsrfDetector final : public Detector {
         keep(best, b, 85, "URL to a loopback or private address");
       }
       if (header) continue;
+      // RFI: a script fetched from a bare address ("src=http://66.240.183.75/crash.php"); sites
+      // that publish code have names.
+      if (reach == Reach::public_ip && script_file(s.substr(b, url_end(s, b) - b))) keep(best, b, 75, "script from a raw IP address");
       // A host written as one decimal number beyond 32 bits still reaches an address on parsers
       // that wrap it ("7147006462" = 169.254.169.254 + 2^32).
       if (host.size() > 9 && host.find_first_not_of("0123456789") == std::string_view::npos) keep(best, b, 80, "URL to an integer host");

@@ -74,8 +74,8 @@ constexpr std::string_view kJsOpeners[] = {"process.", "process[", "require(", "
 
 // "console.log(x) prints undefined", "process.env vars in docker": a search or a sentence about
 // the API, where an eval()'d argument is code to its end ("console.info(1)", "process.exit()").
-bool prose_after_call(std::string_view code) noexcept {
-  std::size_t i = 0;
+bool prose_after_call(std::string_view code, std::size_t opener) noexcept {
+  std::size_t i = opener;
   while (i < code.size() && (text::is_word(code[i]) || code[i] == '.' || code[i] == '[' || code[i] == ']' ||
                              code[i] == '\'' || code[i] == '"'))
     ++i;
@@ -225,7 +225,7 @@ class SstiDetector final : public Detector {
     while (!code.empty() && is_space(code.front())) code.remove_prefix(1);
     if (best.score < 75) {
       for (auto opener : kJsOpeners) {
-        if (text::istarts_with(code, opener) && !prose_after_call(code))
+        if (text::istarts_with(code, opener) && !prose_after_call(code, opener.size()))
           best = {s.size() - code.size(), 75, "server-side JavaScript"};
       }
       if (constant_loop(code)) best = {s.size() - code.size(), 75, "constant infinite loop"};
