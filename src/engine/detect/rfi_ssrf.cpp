@@ -228,6 +228,10 @@ bool include_argument(std::string_view location) noexcept {
   // ("redirect_url" has no "dir" word, "mosConfig_absolute_path" has "Config" and "path").
   static constexpr std::string_view kHints[] = {"path", "file", "include", "inc", "dir", "root", "conf",
                                                 "template", "tpl", "module", "lib"};
+  // A name that also says it holds a link ("return_path", "root_url", "file_link") is navigation.
+  static constexpr std::string_view kLinks[] = {"url", "uri", "link", "href", "redirect", "return", "callback",
+                                                "next", "home", "site", "web"};
+  bool hinted = false;
   std::size_t i = 0;
   while (i < name.size()) {
     while (i < name.size() && !is_alpha(name[i])) ++i;
@@ -237,12 +241,20 @@ bool include_argument(std::string_view location) noexcept {
       ++end;
     if (i >= name.size()) break;
     const std::string_view word = name.substr(i, end - i);
-    for (auto hint : kHints) {
-      if (text::istarts_with(word, hint)) return true;
+    for (auto hint : kHints) hinted = hinted || text::istarts_with(word, hint);
+    for (auto link : kLinks) {
+      if (text::istarts_with(word, link)) return false;
     }
     i = end;
   }
-  return false;
+  return hinted;
+}
+
+// RFC 8252: native apps receive the OAuth code on a loopback redirect URI
+// ("redirect_uri=http://127.0.0.1:8085/callback"); the browser, not the server, follows it.
+bool loopback_redirect(std::string_view location) noexcept {
+  const std::size_t dot = location.find('.');
+  return dot != std::string_view::npos && text::iequals(location.substr(dot + 1), "redirect_uri");
 }
 
 // A URL the application will fetch is the argument itself ("url=http://10.0.0.1/"), not a link
@@ -400,7 +412,7 @@ class RfiSsrfDetector final : public Detector {
       }
       if (reach == Reach::metadata) {
         keep(best, b, 95, "cloud metadata endpoint");
-      } else if (reach == Reach::internal && !header && url_argument(s, b)) {
+      } else if (reach == Reach::internal && !header && url_argument(s, b) && !loopback_redirect(value.location)) {
         keep(best, b, 85, "URL to a loopback or private address");
       }
       if (header) continue;

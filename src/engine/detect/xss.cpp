@@ -204,6 +204,10 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
   return i;
 }
 
+bool script_follows(std::string_view v) noexcept {
+  return text::find_any(v, "(`=;.[") != std::string_view::npos || v.empty() || v.find_first_not_of(" ") == std::string_view::npos;
+}
+
 // A handler attribute injected into an existing tag: `" onfocus=alert(1) autofocus="`.
 void scan_handlers(std::string_view s, Hit& best) noexcept {
   for (std::size_t at = ifind(s, "on"); at != std::string_view::npos; at = ifind(s, "on", at + 2)) {
@@ -218,6 +222,9 @@ void scan_handlers(std::string_view s, Hit& best) noexcept {
     // Unknown handler names count right after a quote or '<' ('"onwebkitplaybacktargetavailabilitychanged=').
     const bool quoted = at > 0 && (s[at - 1] == '"' || s[at - 1] == '\'' || s[at - 1] == '<');
     if (!in(kHandlers, s.substr(at, end - at)) && !(quoted && end - at >= 6)) continue;
+    // "set onchange=true in the config": after a blank the handler must be given script (a call, an
+    // assignment, a statement), not a word.
+    if (!quoted && !script_follows(s.substr(eq + 1, 64))) continue;
     keep(best, at, eq + 1 - at + 16, 80, "event handler outside a tag");
   }
 }
