@@ -21,6 +21,14 @@ constexpr std::string_view kDangerousHeaders[] = {
     "x-forwarded-host", "cookie", "link", "connection", "upgrade", "authorization", "x-original-url",
     "x-rewrite-url", "remote-addr", "x-forwarded-proto", "expect"};
 
+// The next CR or LF from `from`: called once or twice per line, so without find_any's table.
+std::size_t next_break(std::string_view s, std::size_t from = 0) noexcept {
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (s[i] == '\r' || s[i] == '\n') return i;
+  }
+  return std::string_view::npos;
+}
+
 enum class Names { splitting, dangerous, any };
 
 template <std::size_t N>
@@ -70,7 +78,10 @@ bool start_line(std::string_view line) noexcept {
 // A whole smuggled request inside a value: "barGET /a.html HTTP/1.1\r\nHost: x" (an upper-case
 // method glued to anything, a target, the version, then a header line).
 std::size_t embedded_request(std::string_view s) noexcept {
-  for (std::size_t at = s.find(" HTTP/1."); at != std::string_view::npos; at = s.find(" HTTP/1.", at + 1)) {
+  // Searched from the 'H': prose has a blank every few bytes, which would make " HTTP/1." slow.
+  for (std::size_t h = s.find("HTTP/1."); h != std::string_view::npos; h = s.find("HTTP/1.", h + 1)) {
+    if (h == 0 || s[h - 1] != ' ') continue;
+    const std::size_t at = h - 1;
     const std::size_t eol = at + 9;
     if (eol + 1 >= s.size() || (s[eol] != '\r' && s[eol] != '\n')) continue;
     std::size_t t = at;
@@ -82,7 +93,7 @@ std::size_t embedded_request(std::string_view s) noexcept {
     if (len < 3) continue;
     std::size_t next = eol;
     while (next < s.size() && (s[next] == '\r' || s[next] == '\n')) ++next;
-    const std::size_t end = text::find_any(s, "\r\n", next);
+    const std::size_t end = next_break(s, next);
     if (header_line(s.substr(next, (end == std::string_view::npos ? s.size() : end) - next), Names::any)) return m;
   }
   return std::string_view::npos;
@@ -90,42 +101,35 @@ std::size_t embedded_request(std::string_view s) noexcept {
 
 // Line breaks a back end may produce from something else: "\\r\\n" escapes a template or JSON
 // layer decodes later, and characters whose low byte is CR or LF ("嘊嘍" = U+560A U+560D, "čĊ")
-// that a Latin-1 conversion truncates to "\r\n". Returns where the forged header line starts.
-// `escapes`: whether "\\r\\n" counts; code that builds requests ("Host: x\\r\\nConnection:") is pasted
-// into bodies as text.
-std::size_t disguised_break(std::string_view s, bool escapes) noexcept {
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-    std::size_t after = 0;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (escapes && s[i] == '\\' && (s[i + 1] == 'n' || s[i + 1] == 'r')) {
-      after = i + 2;
-    } else if (c >= 0xC0 && c < 0xE0) {
-      // Two-byte UTF-8: the code point's low byte is ((b0 & 3) << 6) | (b1 & 0x3F).
-      const auto low = static_cast<unsigned>(((c & 0x03u) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu));
-      if (low == 0x0A || low == 0x0D) after = i + 2;
-    } else if (c >= 0xE0 && c < 0xF0 && i + 2 < s.size()) {
-      const auto low = static_cast<unsigned>(((static_cast<unsigned char>(s[i + 1]) & 0x03u) << 6) |
-                                             (static_cast<unsigned char>(s[i + 2]) & 0x3Fu));
-      if (low == 0x0A || low == 0x0D) after = i + 3;
+// that a Latin-1 conversion truncates to "\r\n". Found from the forged header's ':' backwards, so
+// values without one cost a memchr. Returns where the break starts.
+// In a body an escape counts only right after a short token ("en\\r\\nSet-Cookie: x"): code that
+// builds requests ("Host: x\\r\\nConnection: close") is pasted into bodies as text.
+std::size_t disguised_break(std::string_view s, bool body) noexcept {
+  const auto byte = [s](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  for (std::size_t colon = s.find(':'); colon != std::string_view::npos; colon = s.find(':', colon + 1)) {
+    std::size_t name = colon;
+    while (name > 0 && (text::is_word(s[name - 1]) || s[name - 1] == '-')) --name;
+    // The walk also took the letter of an escape ("\\nSet-Cookie").
+    if (name > 0 && s[name - 1] == '\\' && (s[name] == 'n' || s[name] == 'r')) ++name;
+    if (name == colon || name == 0 || !header_line(s.substr(name), Names::dangerous)) continue;
+    if (name >= 2 && s[name - 2] == '\\' && (s[name - 1] == 'n' || s[name - 1] == 'r')) {
+      std::size_t start = name - 2;
+      while (start >= 2 && s[start - 2] == '\\' && (s[start - 1] == 'n' || s[start - 1] == 'r')) start -= 2;
+      if (!body || (start <= 64 && s.substr(0, start).find(' ') == std::string_view::npos)) return start;
+      continue;
     }
-    if (after == 0) continue;
-    // Skip further breaks of the same kind ("\\r\\n", "嘊嘍").
-    while (after + 1 < s.size() && (s.compare(after, 2, "\\n") == 0 || s.compare(after, 2, "\\r") == 0)) after += 2;
-    while (after + 2 < s.size() && static_cast<unsigned char>(s[after]) >= 0xC0) {
-      const bool three = static_cast<unsigned char>(s[after]) >= 0xE0;
-      after += three ? 3 : 2;
+    // The character just before the name, as two- or three-byte UTF-8, and its code point's low byte.
+    unsigned low = 0x100;
+    std::size_t start = name;
+    if (name >= 2 && byte(name - 2) >= 0xC0 && byte(name - 2) < 0xE0) {
+      low = ((byte(name - 2) & 0x03u) << 6) | (byte(name - 1) & 0x3Fu);
+      start = name - 2;
+    } else if (name >= 3 && byte(name - 3) >= 0xE0 && byte(name - 3) < 0xF0) {
+      low = ((byte(name - 2) & 0x03u) << 6) | (byte(name - 1) & 0x3Fu);
+      start = name - 3;
     }
-    const std::size_t eol = text::find_any(s, "\r\n", after);
-    const std::string_view line = s.substr(std::min(after, s.size()), (eol == std::string_view::npos ? s.size() : eol) - std::min(after, s.size()));
-    if (header_line(line, Names::dangerous)) return i;
-  }
-  return std::string_view::npos;
-}
-
-// Where disguised_break() could start: a backslash or a UTF-8 lead byte; plain ASCII has neither.
-std::size_t first_disguise_candidate(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' || static_cast<unsigned char>(s[i]) >= 0xC0) return i;
+    if (low == 0x0A || low == 0x0D) return start;
   }
   return std::string_view::npos;
 }
@@ -169,19 +173,14 @@ class CrlfDetector final : public Detector {
       // the decoder or the client dropped the line break.
       if ((k == LocationKind::query_value || k == LocationKind::cookie) && start_line(s))
         return found(value, out, 0, 75, "request line in an argument");
-      if (const std::size_t at = first_disguise_candidate(s);
-          at != std::string_view::npos) {
-        // In a body an escape counts only right after a short token ("en\\r\\nSet-Cookie: x").
-        const bool escapes = !body || (at <= 64 && s.substr(0, at).find(' ') == std::string_view::npos);
-        if (const std::size_t d = disguised_break(s.substr(at), escapes); d != std::string_view::npos)
-          return found(value, out, at + d, 75, "disguised line break before a header");
-      }
+      if (const std::size_t at = disguised_break(s, body); at != std::string_view::npos)
+        return found(value, out, at, 75, "disguised line break before a header");
       return;
     }
     // Names and paths never contain line breaks in legitimate traffic.
     if (k == LocationKind::query_name || k == LocationKind::path || k == LocationKind::method ||
         k == LocationKind::json_key) {
-      return found(value, out, text::find_any(s, "\r\n"), 80, "line break in a name or path");
+      return found(value, out, next_break(s), 80, "line break in a name or path");
     }
     if (body) {
       if (const std::size_t at = embedded_request(s); at != std::string_view::npos)
@@ -189,15 +188,15 @@ class CrlfDetector final : public Detector {
     }
     // Text typed into a textarea ("Name: Alice\nEmail: ...") reads like headers; a value that reaches
     // a header starts with a short token ("en", "/home") before its first line break.
-    const std::size_t first_break = text::find_any(s, "\r\n");
+    const std::size_t first_break = next_break(s);
     const bool token_first = first_break <= 64 && s.substr(0, first_break).find(' ') == std::string_view::npos;
     Names names = Names::any;
     if (body) names = token_first ? Names::dangerous : Names::splitting;
     else if (k == LocationKind::query_value && !token_first) names = Names::dangerous;
-    for (std::size_t nl = first_break; nl != std::string_view::npos; nl = text::find_any(s, "\r\n", nl + 1)) {
+    for (std::size_t nl = first_break; nl != std::string_view::npos; nl = next_break(s, nl + 1)) {
       std::size_t i = nl;
       while (i < s.size() && (s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '\t')) ++i;
-      const std::size_t eol = text::find_any(s, "\r\n", i);
+      const std::size_t eol = next_break(s, i);
       const std::string_view line = s.substr(i, (eol == std::string_view::npos ? s.size() : eol) - i);
       if (start_line(line)) return found(value, out, nl, body ? 75 : 90, "status or request line after a line break");
       if (header_line(line, names)) return found(value, out, nl, body && !token_first ? 70 : 85, "header line after a line break");
