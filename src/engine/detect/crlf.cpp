@@ -1,5 +1,7 @@
 #include "engine/detect/crlf.hpp"
 
+#include <algorithm>
+
 #include "engine/detect/text.hpp"
 
 namespace waf::engine {
@@ -19,26 +21,43 @@ constexpr std::string_view kDangerousHeaders[] = {
     "x-forwarded-host", "cookie", "link", "connection", "upgrade", "authorization", "x-original-url",
     "x-rewrite-url", "remote-addr", "x-forwarded-proto", "expect"};
 
-// "Name: value" per RFC 9110 field-name (token) rules.
-bool header_line(std::string_view line, bool dangerous_only) noexcept {
+// The next CR or LF from `from`: called once or twice per line, so without find_any's table.
+std::size_t next_break(std::string_view s, std::size_t from = 0) noexcept {
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (s[i] == '\r' || s[i] == '\n') return i;
+  }
+  return std::string_view::npos;
+}
+
+enum class Names { splitting, dangerous, any };
+
+template <std::size_t N>
+bool listed(const std::string_view (&list)[N], std::string_view name) noexcept {
+  for (auto h : list) {
+    if (text::iequals(h, name)) return true;
+  }
+  return false;
+}
+
+// "Name: value" per RFC 9110 field-name (token) rules, with a value ("location:" alone sets nothing).
+bool header_line(std::string_view line, Names names) noexcept {
   std::size_t i = 0;
   while (i < line.size() && (text::is_word(line[i]) || line[i] == '-')) ++i;
   if (i == 0 || i > 64) return false;
   std::size_t k = i;
   while (k < line.size() && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r')) ++k;
   if (k >= line.size() || line[k] != ':') return false;
+  std::size_t v = k + 1;
+  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+  if (v >= line.size()) return false;
   const std::string_view name = line.substr(0, i);
-  if (dangerous_only) {
-    for (auto h : kSplittingHeaders) {
-      if (text::iequals(h, name)) return true;
-    }
-    return false;
+  switch (names) {
+    case Names::splitting: return listed(kSplittingHeaders, name);
+    case Names::dangerous: return listed(kDangerousHeaders, name);
+    case Names::any: break;
   }
-  for (auto h : kDangerousHeaders) {
-    if (text::iequals(h, name)) return true;
-  }
-  // Where a line break is already foreign (queries, cookies, headers), any "Token: value" is a header.
-  return !dangerous_only && k + 1 < line.size() && (line[k + 1] == ' ' || line[k + 1] == '\t');
+  // Where a line break is already foreign (cookies, headers), any "Token: value" is a header.
+  return listed(kDangerousHeaders, name) || (line[k + 1] == ' ' || line[k + 1] == '\t');
 }
 
 bool start_line(std::string_view line) noexcept {
@@ -56,35 +75,131 @@ bool start_line(std::string_view line) noexcept {
   return false;
 }
 
+// A whole smuggled request inside a value: "barGET /a.html HTTP/1.1\r\nHost: x" (an upper-case
+// method glued to anything, a target, the version, then a header line).
+std::size_t embedded_request(std::string_view s) noexcept {
+  // Searched from the 'H': prose has a blank every few bytes, which would make " HTTP/1." slow.
+  for (std::size_t h = s.find("HTTP/1."); h != std::string_view::npos; h = s.find("HTTP/1.", h + 1)) {
+    if (h == 0 || s[h - 1] != ' ') continue;
+    const std::size_t at = h - 1;
+    const std::size_t eol = at + 9;
+    if (eol + 1 >= s.size() || (s[eol] != '\r' && s[eol] != '\n')) continue;
+    std::size_t t = at;
+    while (t > 0 && s[t - 1] != ' ' && s[t - 1] != '\n') --t;
+    if (t == 0 || s[t - 1] != ' ' || (s[t] != '/' && !istarts_with(s.substr(t), "http"))) continue;
+    std::size_t m = t - 1;
+    std::size_t len = 0;
+    while (m > 0 && s[m - 1] >= 'A' && s[m - 1] <= 'Z') --m, ++len;
+    if (len < 3) continue;
+    std::size_t next = eol;
+    while (next < s.size() && (s[next] == '\r' || s[next] == '\n')) ++next;
+    const std::size_t end = next_break(s, next);
+    if (header_line(s.substr(next, (end == std::string_view::npos ? s.size() : end) - next), Names::any)) return m;
+  }
+  return std::string_view::npos;
+}
+
+// Line breaks a back end may produce from something else: "\\r\\n" escapes a template or JSON
+// layer decodes later, and characters whose low byte is CR or LF ("嘊嘍" = U+560A U+560D, "čĊ")
+// that a Latin-1 conversion truncates to "\r\n". Found from the forged header's ':' backwards, so
+// values without one cost a memchr. Returns where the break starts.
+// In a body an escape counts only right after a short token ("en\\r\\nSet-Cookie: x"): code that
+// builds requests ("Host: x\\r\\nConnection: close") is pasted into bodies as text.
+std::size_t disguised_break(std::string_view s, bool body) noexcept {
+  const auto byte = [s](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  for (std::size_t colon = s.find(':'); colon != std::string_view::npos; colon = s.find(':', colon + 1)) {
+    std::size_t name = colon;
+    while (name > 0 && (text::is_word(s[name - 1]) || s[name - 1] == '-')) --name;
+    // The walk also took the letter of an escape ("\\nSet-Cookie").
+    if (name > 0 && s[name - 1] == '\\' && (s[name] == 'n' || s[name] == 'r')) ++name;
+    if (name == colon || name == 0 || !header_line(s.substr(name), Names::dangerous)) continue;
+    if (name >= 2 && s[name - 2] == '\\' && (s[name - 1] == 'n' || s[name - 1] == 'r')) {
+      std::size_t start = name - 2;
+      while (start >= 2 && s[start - 2] == '\\' && (s[start - 1] == 'n' || s[start - 1] == 'r')) start -= 2;
+      if (!body || (start <= 64 && s.substr(0, start).find(' ') == std::string_view::npos)) return start;
+      continue;
+    }
+    // The character just before the name, as two- or three-byte UTF-8, and its code point's low byte.
+    unsigned low = 0x100;
+    std::size_t start = name;
+    if (name >= 2 && byte(name - 2) >= 0xC0 && byte(name - 2) < 0xE0) {
+      low = ((byte(name - 2) & 0x03u) << 6) | (byte(name - 1) & 0x3Fu);
+      start = name - 2;
+    } else if (name >= 3 && byte(name - 3) >= 0xE0 && byte(name - 3) < 0xF0) {
+      low = ((byte(name - 2) & 0x03u) << 6) | (byte(name - 1) & 0x3Fu);
+      start = name - 3;
+    }
+    if (low == 0x0A || low == 0x0D) return start;
+  }
+  return std::string_view::npos;
+}
+
+// "application/x-www-form-urlencoded;boundary=\"application/json\"": a second media type hidden
+// in the parameters, so the WAF and the application parse the body differently.
+bool confused_content_type(const Value& value) noexcept {
+  if (!text::iequals(value.location, "header.content-type")) return false;
+  const std::string_view s = value.decoded;
+  const std::size_t semi = s.find(';');
+  if (semi == std::string_view::npos) return false;
+  const std::string_view type = s.substr(0, semi);
+  // multipart/related names its root part's type in a parameter (MTOM, RFC 2387).
+  if (text::ifind(type, "multipart/related") != std::string_view::npos) return false;
+  static constexpr std::string_view kTypes[] = {"application/", "text/", "multipart/"};
+  for (auto t : kTypes) {
+    if (text::ifind(s.substr(semi), t) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 class CrlfDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::crlf; }
 
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
-    if (s.find('\n') == std::string_view::npos && s.find('\r') == std::string_view::npos) {
-      // A whole request line as an argument ("GET http://x/ HTTP/1.1") is smuggling bait even after
-      // the decoder or the client dropped the line break.
-      if ((value.kind == LocationKind::query_value || value.kind == LocationKind::cookie) && start_line(s))
-        found(value, out, 0, 75, "request line in an argument");
-      return;
-    }
     const LocationKind k = value.kind;
     const bool body = k == LocationKind::body_text || k == LocationKind::json_value || k == LocationKind::xml_text ||
                       k == LocationKind::multipart_value || k == LocationKind::form_value ||
                       k == LocationKind::xml_doctype;
+    if (k == LocationKind::header) {
+      if (confused_content_type(value)) return found(value, out, 0, 75, "second media type in the content type");
+    }
+    // "$Version=1; session=...": RFC 2109 attributes no browser sends, which flip a back end's
+    // cookie parser into quoted-value mode.
+    if ((k == LocationKind::cookie || k == LocationKind::query_name) && value.location.starts_with("cookie.$"))
+      return found(value, out, 0, 65, "RFC 2109 cookie attribute");
+    if (s.find('\n') == std::string_view::npos && s.find('\r') == std::string_view::npos) {
+      // A whole request line as an argument ("GET http://x/ HTTP/1.1") is smuggling bait even after
+      // the decoder or the client dropped the line break.
+      if ((k == LocationKind::query_value || k == LocationKind::cookie) && start_line(s))
+        return found(value, out, 0, 75, "request line in an argument");
+      if (const std::size_t at = disguised_break(s, body); at != std::string_view::npos)
+        return found(value, out, at, 75, "disguised line break before a header");
+      return;
+    }
     // Names and paths never contain line breaks in legitimate traffic.
     if (k == LocationKind::query_name || k == LocationKind::path || k == LocationKind::method ||
         k == LocationKind::json_key) {
-      return found(value, out, text::find_any(s, "\r\n"), 80, "line break in a name or path");
+      return found(value, out, next_break(s), 80, "line break in a name or path");
     }
-    for (std::size_t nl = text::find_any(s, "\r\n"); nl != std::string_view::npos; nl = text::find_any(s, "\r\n", nl + 1)) {
+    if (body) {
+      if (const std::size_t at = embedded_request(s); at != std::string_view::npos)
+        return found(value, out, at, 75, "request smuggled in a body");
+    }
+    // Text typed into a textarea ("Name: Alice\nEmail: ...") reads like headers; a value that reaches
+    // a header starts with a short token ("en", "/home") before its first line break.
+    const std::size_t first_break = next_break(s);
+    const bool token_first = first_break <= 64 && s.substr(0, first_break).find(' ') == std::string_view::npos;
+    Names names = Names::any;
+    if (body) names = token_first ? Names::dangerous : Names::splitting;
+    else if (k == LocationKind::query_value && !token_first) names = Names::dangerous;
+    for (std::size_t nl = first_break; nl != std::string_view::npos; nl = next_break(s, nl + 1)) {
       std::size_t i = nl;
       while (i < s.size() && (s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '\t')) ++i;
-      const std::size_t eol = text::find_any(s, "\r\n", i);
+      const std::size_t eol = next_break(s, i);
       const std::string_view line = s.substr(i, (eol == std::string_view::npos ? s.size() : eol) - i);
       if (start_line(line)) return found(value, out, nl, body ? 75 : 90, "status or request line after a line break");
-      if (header_line(line, body)) return found(value, out, nl, body ? 70 : 85, "header line after a line break");
+      if (header_line(line, names)) return found(value, out, nl, body && !token_first ? 70 : 85, "header line after a line break");
       if (!body) {
         // "\r\n\r\n<html>" starts a forged response body; "\nnext=more" forges another parameter.
         const bool blank_line = s.compare(nl, 4, "\r\n\r\n") == 0 || s.compare(nl, 2, "\n\n") == 0;

@@ -23,25 +23,55 @@ constexpr std::string_view kSensitive[] = {
     "/.htpasswd", "/.git/", "/.svn/", "/.hg/", "/.env", "/.aws/", "/.docker/", "/.kube/",
     "/.npmrc", "/.netrc", "/.pgpass", "/.my.cnf", "/web.config", "/wp-config.php", "/win.ini",
     "/boot.ini", "/system.ini", "/windows/system32/", "/winnt/", "/inetpub/", "/system32/",
-    "/sam", "/autoexec.bat", "/config.inc.php", "/localsettings.php", "/web-inf/",
+    "/sam", "/autoexec.bat", "/config.inc.php", "/localsettings.php", "/web-inf/", "/sys/class",
+    "/sys/kernel", "/sys/devices", "/sys/firmware", "/sys/module", "/sys/power", "/sys/fs/cgroup",
 };
 // Sensitive targets reachable without any "../": absolute Unix paths and Windows drive paths.
-constexpr std::string_view kAbsoluteRoots[] = {"/etc/", "/proc/", "/root/", "/var/log/", "/var/run/secrets/",
+constexpr std::string_view kAbsoluteRoots[] = {"/etc/", "/proc/", "/sys/", "/root/", "/var/log/", "/var/run/secrets/",
                                                "c:/windows/", "c:/boot.ini", "c:/inetpub/", "c:/winnt/"};
 
 constexpr std::size_t kMaxPath = 512;
 // A file argument is short; a mention of /etc/issue deep in a longer text is documentation.
 constexpr std::size_t kMaxArgumentBytes = 128;
 
-// Unifies separators and drops what the OS ignores, so "..\\..\\", "..%00/" and "..;/" read as "../".
+// Separators and dots a server or OS reads as ASCII: the division and fullwidth slashes
+// ("..%u2215etc"), fullwidth backslash and full stop, and "0x2e"/"0x2f"/"0x5c" spelled out by
+// hex-decoding layers. Returns the bytes consumed (0: none here).
+std::size_t fold_separator(std::string_view in, std::size_t i, char& out) noexcept {
+  if (in[i] == '0' && i + 3 < in.size() && (in[i + 1] == 'x' || in[i + 1] == 'X')) {
+    const std::string_view hex = in.substr(i + 2, 2);
+    if (text::iequals(hex, "2e")) out = '.';
+    else if (text::iequals(hex, "2f") || text::iequals(hex, "5c")) out = '/';
+    else return 0;
+    return 4;
+  }
+  if (static_cast<unsigned char>(in[i]) < 0xE2 || i + 2 >= in.size()) return 0;
+  const std::string_view c = in.substr(i, 3);
+  if (c == "\xE2\x88\x95" || c == "\xE2\x81\x84" || c == "\xEF\xBC\x8F" || c == "\xEF\xBC\xBC" || c == "\xE2\x88\x96") out = '/';
+  else if (c == "\xEF\xBC\x8E") out = '.';
+  else return 0;
+  return 3;
+}
+
+// Unifies separators and drops what the OS ignores, so "..\\..\\", "..%00/" and "..;/" read as "../"
+// and "/./././etc" as "/etc".
 std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out) noexcept {
   std::size_t n = 0;
+  // ".ssh/id_rsa", ".aws/credentials": a relative path into a dot-directory reads like "/.ssh/...".
+  if (in.size() > 2 && in[0] == '.' && text::is_word(in[1]) && text::find_any(in, "/\\") != std::string_view::npos)
+    out[n++] = '/';
   for (std::size_t i = 0; i < in.size() && n < out.size(); ++i) {
     char c = text::lower(in[i]);
+    if (const std::size_t used = fold_separator(in, i, c); used > 0) i += used - 1;
     if (c == '\\') c = '/';
     if (c == '\0') continue;
     // Tomcat path parameters ("..;/") and Windows trailing dots/spaces.
     if (c == ';' && n > 0 && out[n - 1] == '.') continue;
+    // "/./" is "/": drop the '.' of a "./" that follows a separator and is not the end of "..".
+    if (c == '/' && n >= 2 && out[n - 1] == '.' && out[n - 2] == '/') {
+      --n;
+      continue;
+    }
     out[n++] = c;
   }
   return n;
@@ -87,9 +117,31 @@ std::size_t backup_file(std::string_view p) noexcept {
   return std::string_view::npos;
 }
 
-// "cat /etc/passwd", "more /proc/self/environ": a short command line, not a sentence.
-bool command_like(std::string_view p) noexcept {
-  return p.size() <= 64 && std::count(p.begin(), p.end(), ' ') <= 3;
+// "cat /etc/passwd", "more /proc/self/environ": a short command line whose verb reads a file,
+// not a sentence ("edit /etc/hosts and reload").
+bool command_like(std::string_view p, std::size_t path_at) noexcept {
+  if (p.size() > 64 || std::count(p.begin(), p.end(), ' ') > 3) return false;
+  static constexpr std::string_view kReaders[] = {
+      "cat", "more", "less", "head", "tail", "type", "nl", "tac", "strings", "od", "xxd", "base64", "curl", "wget",
+      "sort", "uniq", "grep", "awk", "sed", "cp", "ls", "dir", "file", "include", "require", "zcat", "gunzip",
+      "zstdcat", "xzcat", "bzcat", "unxz", "unzip", "tar", "vi", "vim", "nano", "diff", "source"};
+  const auto reader = [](std::string_view word) {
+    while (!word.empty() && !text::is_word(word[0]) && word[0] != '/') word.remove_prefix(1);  // "'zstdcat"
+    if (const std::size_t slash = word.rfind('/'); slash != std::string_view::npos) word.remove_prefix(slash + 1);
+    for (auto r : kReaders) {
+      if (word == r) return true;
+    }
+    return false;
+  };
+  std::size_t end = path_at;
+  while (end > 0 && p[end - 1] == ' ') --end;
+  std::size_t begin = end;
+  while (begin > 0 && p[begin - 1] != ' ') --begin;
+  const std::string_view before = p.substr(begin, end - begin);
+  // The word before the path is the command or one of its options ("gunzip -c /var/log/x.gz").
+  if (reader(before) || (!before.empty() && before[0] == '-')) return true;
+  const std::size_t first_end = p.find(' ');
+  return reader(p.substr(0, first_end));
 }
 
 class PathTraversalDetector final : public Detector {
@@ -147,7 +199,7 @@ class PathTraversalDetector final : public Detector {
         // not a mention in prose ("see /etc/issue, which ...") in a long text.
         const bool starts = at == 0 || p[at - 1] == '=' ||
                             (p.size() <= kMaxArgumentBytes && std::string_view(":\"'").find(p[at - 1]) != std::string_view::npos) ||
-                            (p[at - 1] == ' ' && command_like(p));
+                            (p[at - 1] == ' ' && command_like(p, at));
         if (starts) return {at, 85, "absolute path to a sensitive file"};
       }
       if (value.kind == LocationKind::path || (hit[1] == '.' && (hit_at == 0 || p.size() <= kMaxArgumentBytes)))
@@ -167,6 +219,8 @@ class PathTraversalDetector final : public Detector {
       if (auto at = hidden_component(p); at != std::string_view::npos) return {at, 75, "hidden file or directory"};
       if (auto at = backup_file(p); at != std::string_view::npos) return {at, 70, "backup, dump or log file"};
     }
+    // "..\\pineapple": a Windows climb; web arguments write relative paths with '/'.
+    if (steps >= 1 && value.decoded.find("..\\") != std::string_view::npos) return {first_dots, 70, "backslash climb"};
     if (steps >= 1 && value.decoded.find('\0') != std::string_view::npos)
       return {first_dots, 80, "directory climb with NUL truncation"};
     if (steps >= 1 && value.kind == LocationKind::path) return {first_dots, 75, "directory climb in the path"};

@@ -29,10 +29,15 @@ constexpr Scheme kOddSchemes[] = {
     {"ftps", 0},    {"ws", 0},      {"wss", 0},
 };
 // Host names of metadata services and internal aliases.
-constexpr std::string_view kInternalNames[] = {"metadata.google.internal", "metadata", "instance-data",
-                                               "metadata.azure.com", "localhost", "localhost.localdomain",
-                                               "ip6-localhost", "ip6-loopback", "kubernetes.default.svc",
-                                               "kubernetes.default"};
+constexpr std::string_view kMetadataNames[] = {"metadata.google.internal", "metadata", "instance-data",
+                                               "metadata.azure.com", "metadata.packet.net",
+                                               "metadata.platformequinix.com", "metadata.tencentyun.com"};
+constexpr std::string_view kInternalNames[] = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback",
+                                               "kubernetes.default.svc", "kubernetes.default", "localtest.me",
+                                               "lvh.me", "vcap.me"};
+// Public DNS names that resolve to loopback (or to any address spelled in the name) by design.
+constexpr std::string_view kLoopbackDomains[] = {".nip.io", ".sslip.io", ".xip.io", ".localtest.me", ".lvh.me",
+                                                 ".vcap.me", ".localhost", ".internal", ".local"};
 
 constexpr std::size_t kMaxHost = 128;
 
@@ -88,8 +93,10 @@ enum class Reach { none, public_ip, internal, metadata };
 
 Reach classify_ipv4(std::uint32_t ip) noexcept {
   const auto a = ip >> 24, b = (ip >> 16) & 0xFF;
-  if (ip == 0xA9FEA9FE || ip == 0x64646400 + 200 || ip == 0xA9FEAA02) return Reach::metadata;  // AWS/GCP/Azure, Alibaba, ECS
-  if (a == 127 || a == 10 || a == 0 || (a == 169 && b == 254) || (a == 192 && b == 168) ||
+  // AWS/GCP/Azure, Alibaba, ECS task credentials, Oracle Cloud.
+  if (ip == 0xA9FEA9FE || ip == 0x64646400 + 200 || ip == 0xA9FEAA02 || ip == 0xC00000C0) return Reach::metadata;
+  // 0.0.0.0 reaches the local host; the rest of 0/8 is unroutable ("http:0xABCDEF" is not a host).
+  if (a == 127 || a == 10 || ip == 0 || (a == 169 && b == 254) || (a == 192 && b == 168) ||
       (a == 172 && b >= 16 && b <= 31) || (a == 100 && b >= 64 && b <= 127))
     return Reach::internal;
   return Reach::public_ip;
@@ -114,14 +121,60 @@ Reach classify_ipv6(std::string_view h) noexcept {
   return Reach::public_ip;
 }
 
+// The ASCII character a resolver (IDNA mapping, NFKC) turns a look-alike into: fullwidth forms
+// ("１２７．０．０．１"), circled digits and letters ("①②⑦.⓪.⓪.①", "ⓛⓞⓒⓐⓛⓗⓞⓢⓣ") and the ideographic
+// full stop ("169。254。169。254"). Returns the bytes consumed (0: not a look-alike).
+std::size_t fold_lookalike(std::string_view s, std::size_t i, char& out) noexcept {
+  if (i + 2 >= s.size()) return 0;
+  const auto b0 = static_cast<unsigned char>(s[i]), b1 = static_cast<unsigned char>(s[i + 1]),
+             b2 = static_cast<unsigned char>(s[i + 2]);
+  if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return 0;
+  const unsigned cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+  if (cp == 0x3002 || cp == 0xFF0E || cp == 0xFF61) out = '.';
+  else if (cp >= 0xFF10 && cp <= 0xFF19) out = static_cast<char>('0' + (cp - 0xFF10));
+  else if (cp >= 0xFF21 && cp <= 0xFF3A) out = static_cast<char>('a' + (cp - 0xFF21));
+  else if (cp >= 0xFF41 && cp <= 0xFF5A) out = static_cast<char>('a' + (cp - 0xFF41));
+  else if (cp >= 0x2460 && cp <= 0x2468) out = static_cast<char>('1' + (cp - 0x2460));  // ① .. ⑨
+  else if (cp == 0x24EA || cp == 0x24FF) out = '0';                                      // ⓪, ⓿
+  else if (cp >= 0x24B6 && cp <= 0x24CF) out = static_cast<char>('a' + (cp - 0x24B6));  // Ⓐ .. Ⓩ
+  else if (cp >= 0x24D0 && cp <= 0x24E9) out = static_cast<char>('a' + (cp - 0x24D0));  // ⓐ .. ⓩ
+  else return 0;
+  return 3;
+}
+
+// A single number beyond 32 bits ("0x41414141A9FEA9FE", "7147006462"): parsers that keep the low
+// 32 bits reach that address, the rest reject it; either way no real link is written like that.
+std::optional<std::uint32_t> overflowing_integer(std::string_view h) noexcept {
+  unsigned base = 10;
+  if (h.size() > 2 && h[0] == '0' && h[1] == 'x') {
+    base = 16;
+    h.remove_prefix(2);
+  }
+  if (h.empty() || h.size() > 40) return std::nullopt;
+  std::uint64_t v = 0;
+  bool overflow = false;
+  for (char c : h) {
+    unsigned d;
+    if (is_digit(c)) d = static_cast<unsigned>(c - '0');
+    else if (base == 16 && text::is_hex(c)) d = static_cast<unsigned>(c - 'a' + 10);
+    else return std::nullopt;
+    overflow = overflow || v > 0xFFFFFFFFull;
+    v = (v * base + d) & 0xFFFFFFFFFFFFull;
+  }
+  overflow = overflow || v > 0xFFFFFFFFull;
+  if (!overflow) return std::nullopt;
+  return static_cast<std::uint32_t>(v & 0xFFFFFFFFull);
+}
+
 Reach classify_host(std::string_view host) noexcept {
-  // Lower-case, fold ideographic full stops ("169。254。169。254") and drop a trailing dot.
+  // Lower-case, fold look-alikes, drop backslashes (glibc's resolver ignores them) and a trailing dot.
   std::array<char, kMaxHost> buf{};
   std::size_t n = 0;
   for (std::size_t i = 0; i < host.size() && n < buf.size(); ++i) {
-    if (host.compare(i, 3, "\xE3\x80\x82") == 0) {
-      buf[n++] = '.';
-      i += 2;
+    char folded = 0;
+    if (const std::size_t used = fold_lookalike(host, i, folded); used > 0) {
+      buf[n++] = folded;
+      i += used - 1;
       continue;
     }
     if (host[i] == '\\') continue;
@@ -134,13 +187,17 @@ Reach classify_host(std::string_view host) noexcept {
     const std::size_t close = h.find(']');
     return classify_ipv6(h.substr(1, (close == std::string_view::npos ? h.size() : close) - 1));
   }
-  for (auto name : kInternalNames) {
-    if (h == name) return name.starts_with("metadata") || name == "instance-data" ? Reach::metadata : Reach::internal;
+  for (auto name : kMetadataNames) {
+    if (h == name) return Reach::metadata;
   }
-  if (h.ends_with(".localhost") || h.ends_with(".internal") || h.ends_with(".local")) return Reach::internal;
-  // DNS names that resolve to any IP by construction (127.0.0.1.nip.io).
-  if (h.ends_with(".nip.io") || h.ends_with(".sslip.io") || h.ends_with(".xip.io")) return Reach::internal;
+  for (auto name : kInternalNames) {
+    if (h == name) return Reach::internal;
+  }
+  for (auto domain : kLoopbackDomains) {
+    if (h.ends_with(domain)) return Reach::internal;
+  }
   if (auto v4 = parse_ipv4(h)) return classify_ipv4(*v4);
+  if (auto v4 = overflowing_integer(h)) return classify_ipv4(*v4) == Reach::metadata ? Reach::metadata : Reach::internal;
   return Reach::none;
 }
 
@@ -171,6 +228,10 @@ bool include_argument(std::string_view location) noexcept {
   // ("redirect_url" has no "dir" word, "mosConfig_absolute_path" has "Config" and "path").
   static constexpr std::string_view kHints[] = {"path", "file", "include", "inc", "dir", "root", "conf",
                                                 "template", "tpl", "module", "lib"};
+  // A name that also says it holds a link ("return_path", "root_url", "file_link") is navigation.
+  static constexpr std::string_view kLinks[] = {"url", "uri", "link", "href", "redirect", "return", "callback",
+                                                "next", "home", "site", "web"};
+  bool hinted = false;
   std::size_t i = 0;
   while (i < name.size()) {
     while (i < name.size() && !is_alpha(name[i])) ++i;
@@ -180,12 +241,20 @@ bool include_argument(std::string_view location) noexcept {
       ++end;
     if (i >= name.size()) break;
     const std::string_view word = name.substr(i, end - i);
-    for (auto hint : kHints) {
-      if (text::istarts_with(word, hint)) return true;
+    for (auto hint : kHints) hinted = hinted || text::istarts_with(word, hint);
+    for (auto link : kLinks) {
+      if (text::istarts_with(word, link)) return false;
     }
     i = end;
   }
-  return false;
+  return hinted;
+}
+
+// RFC 8252: native apps receive the OAuth code on a loopback redirect URI
+// ("redirect_uri=http://127.0.0.1:8085/callback"); the browser, not the server, follows it.
+bool loopback_redirect(std::string_view location) noexcept {
+  const std::size_t dot = location.find('.');
+  return dot != std::string_view::npos && text::iequals(location.substr(dot + 1), "redirect_uri");
 }
 
 // A URL the application will fetch is the argument itself ("url=http://10.0.0.1/"), not a link
@@ -201,6 +270,99 @@ struct Hit {
   std::string_view rule;
 };
 
+void keep(Hit& best, std::size_t at, int score, std::string_view rule) noexcept {
+  if (score > best.score) best = {at, score, rule};
+}
+
+// The end of the URL starting at `from`: URLs in arguments do not contain blanks or quotes.
+std::size_t url_end(std::string_view s, std::size_t from) noexcept {
+  const std::size_t limit = std::min(s.size(), from + 512);
+  std::size_t end = from;
+  while (end < limit && !text::is_space(s[end]) && s[end] != '"' && s[end] != '\'' && s[end] != '<' && s[end] != '>')
+    ++end;
+  return end;
+}
+
+// Parser-differential hosts: "http://evil.example%2f@127.0.0.1/" (a proxy takes the host after the
+// '@', a validator the one before), "http://127.0.0.1:80@evil.example/" (the reverse),
+// "http://a.example:80 &@127.0.0.1:22/#@b.example/" (blanks inside the authority).
+Reach hidden_host(std::string_view s, std::size_t authority) noexcept {
+  const std::size_t end = std::min(s.size(), authority + 512);
+  Reach worst = Reach::none;
+  const auto consider = [&worst](std::string_view host) {
+    const Reach r = classify_host(host);
+    if (r == Reach::metadata || (r == Reach::internal && worst != Reach::metadata)) worst = r;
+  };
+  std::size_t first_at = std::string_view::npos;
+  for (std::size_t at = s.find('@', authority); at < end; at = s.find('@', at + 1)) {
+    if (first_at == std::string_view::npos) first_at = at;
+    consider(authority_host(s, at + 1));
+  }
+  if (first_at != std::string_view::npos) {
+    // The userinfo read as a host: up to the first ':', '/' or '@'.
+    std::size_t i = authority;
+    while (i < first_at && (s[i] == '/' || s[i] == '\\')) ++i;
+    std::size_t e = i;
+    while (e < first_at && s[e] != ':' && s[e] != '/' && s[e] != '@') ++e;
+    consider(s.substr(i, e - i));
+  }
+  return worst;
+}
+
+// "http://evil.example/shell.txt?": the remote include's own suffix (".php") becomes a query.
+// A link may end in a bare '?' too, so the '?' must follow a file name or come doubled.
+bool truncating_query(std::string_view url) noexcept {
+  if (url.empty() || url.back() != '?') return false;
+  const std::size_t q = url.find('?');
+  if (q + 1 < url.size()) return url.find_first_not_of('?', q) == std::string_view::npos && url.size() - q >= 2;
+  if (q + 1 == url.size() && url.size() >= 2 && url[url.size() - 2] == '?') return true;
+  const std::size_t slash = url.rfind('/', q);
+  const std::string_view file = url.substr(slash == std::string_view::npos ? 0 : slash + 1, q - slash - 1);
+  const std::size_t dot = file.rfind('.');
+  return dot != std::string_view::npos && dot + 1 < file.size() && dot > 0;
+}
+
+// A URL whose path names server-side code or a shell script (".php", ".txt" shells, ".sh").
+bool script_file(std::string_view url) noexcept {
+  static constexpr std::string_view kScripts[] = {".php", ".txt", ".inc", ".sh", ".pl", ".py", ".cgi", ".asp",
+                                                  ".aspx", ".jsp", ".phtml"};
+  const std::size_t q = url.find_first_of("?#");
+  const std::string_view path = url.substr(0, q);
+  for (auto ext : kScripts) {
+    if (path.size() > ext.size() && text::iequals(path.substr(path.size() - ext.size()), ext)) return true;
+  }
+  return false;
+}
+
+// Documents a viewer loads by URL ("viewer.html?file=https://cdn.example/manual.pdf"), not code.
+bool document_url(std::string_view url) noexcept {
+  static constexpr std::string_view kDocuments[] = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
+                                                    ".mp4", ".mp3", ".csv", ".docx", ".xlsx", ".pptx", ".epub"};
+  const std::size_t q = url.find_first_of("?#");
+  const std::string_view path = url.substr(0, q);
+  for (auto ext : kDocuments) {
+    if (path.size() > ext.size() && text::iequals(path.substr(path.size() - ext.size()), ext)) return true;
+  }
+  return false;
+}
+
+// A data: URL an include() executes ("data://text/plain;base64,PD9waHA..."); images and other
+// media are what data: URLs in forms normally carry.
+// The payload must be markup or code ("<?php", "<script"): its first byte is '<', which base64
+// writes as 'P'. A bare "data:text/plain" is a probe for the wrapper.
+bool data_payload(std::string_view rest) noexcept {
+  if (rest.starts_with("//")) rest.remove_prefix(2);
+  const std::size_t comma = rest.find(',');
+  const std::string_view type = rest.substr(0, comma);
+  if (!(type.empty() || type[0] == ';' || text::istarts_with(type, "text/plain") || text::istarts_with(type, "text/x-") ||
+        text::istarts_with(type, "application/x-httpd-php") || text::istarts_with(type, "application/x-php")))
+    return false;
+  if (comma == std::string_view::npos) return !type.empty();
+  const std::string_view payload = rest.substr(comma + 1);
+  if (text::ifind(type, ";base64") != std::string_view::npos) return payload.starts_with("P");
+  return payload.find('<') != std::string_view::npos;
+}
+
 class RfiSsrfDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::rfi_ssrf; }
@@ -209,6 +371,7 @@ class RfiSsrfDetector final : public Detector {
     const std::string_view s = value.decoded;
     // Referer/Origin legitimately name intranet hosts; only odd schemes and metadata count there.
     const bool header = value.kind == LocationKind::header;
+    const std::size_t lead = s.find_first_not_of(" \t\r\n\"'");
     Hit best;
     for (std::size_t colon = s.find(':'); colon != std::string_view::npos; colon = s.find(':', colon + 1)) {
       std::size_t b = colon;
@@ -216,59 +379,76 @@ class RfiSsrfDetector final : public Detector {
                        s[b - 1] == '+' || s[b - 1] == '-'))
         --b;
       const std::string_view scheme = s.substr(b, colon - b);
-      if (scheme.empty() || !is_alpha(scheme[0])) continue;
+      if (scheme.empty() || !is_alpha(scheme[0]) || scheme.size() > 16) continue;
+      const bool url_start = b == 0 || !is_alpha(s[b - 1]);
+      if (!url_start) continue;
       const Scheme* known = nullptr;
       for (const auto& k : kOddSchemes) {
         if (iequals(k.name, scheme)) known = &k;
       }
-      if (known == nullptr) continue;
       const bool slashes = s.compare(colon + 1, 2, "//") == 0 || s.compare(colon + 1, 2, "\\\\") == 0;
-      const bool url_start = b == 0 || !is_alpha(s[b - 1]);
-      if (!url_start) continue;
+      const bool web = iequals(scheme, "http") || iequals(scheme, "https");
+      // "unix:/run/x.sock|http://...": mod_proxy's socket syntax reaching any back end (CVE-2021-40438).
+      if (iequals(scheme, "unix") && s.find('|', colon) != std::string_view::npos) keep(best, b, 90, "proxy to a UNIX socket");
+      // Other schemes only count with an authority ("imap://①②⑦.⓪.⓪.①", "ssh://0177.0.0.1"); "note: x" is prose.
+      if (known == nullptr && !slashes) continue;
       // "jar:http://...", "file:/etc/passwd", "file:c:/..." work without "//"; prose "file: x" does not.
       const char next = colon + 1 < s.size() ? s[colon + 1] : '\0';
       const bool jar = iequals(scheme, "jar") && is_alpha(next);
       const bool file = iequals(scheme, "file") && (next == '/' || next == '\\' ||
                                                       (is_alpha(next) && s.compare(colon + 2, 1, ":") == 0));
-      if (known->score > 0 && (slashes || jar || file)) {
-        if (known->score > best.score) best = {b, known->score, "fetch through an odd URL scheme"};
-      }
-      if (iequals(scheme, "data") && (text::istarts_with(s.substr(colon + 1), "text/plain;base64") ||
-                                      text::istarts_with(s.substr(colon + 1), "application/x-httpd-php")) &&
-          !header) {
-        if (80 > best.score) best = {b, 80, "data: URL payload"};
-      }
-      if (!slashes) {
-        // "http:2852039166", "http:/127.1": browsers and curl still take the host.
-        if (iequals(scheme, "mailto") || !(iequals(scheme, "http") || iequals(scheme, "https"))) continue;
-      }
+      if (known != nullptr && known->score > 0 && (slashes || jar || file)) keep(best, b, known->score, "fetch through an odd URL scheme");
+      // The URL is the argument, or a parameter of one ("url=http://...", "a=1&file=http://...").
+      const bool argument = b == lead || (b > 0 && s[b - 1] == '=');
+      if (iequals(scheme, "data") && !header && argument && data_payload(s.substr(colon + 1)))
+        keep(best, b, 80, "data: URL payload");
+      // "http:2852039166", "http:/127.1": browsers and curl still take the host.
+      if (!slashes && !web) continue;
       const std::string_view host = authority_host(s, colon + 1);
-      const Reach reach = classify_host(host);
-      if (reach == Reach::metadata) {
-        best = {b, 95, "cloud metadata endpoint"};
-      } else if (reach == Reach::internal && !header && 85 > best.score && url_argument(s, b)) {
-        best = {b, 85, "URL to a loopback or private address"};
-      } else if (reach == Reach::public_ip && !header && 65 > best.score) {
-        best = {b, 65, "URL to a raw IP address"};
+      Reach reach = classify_host(host);
+      if (reach != Reach::metadata && s.find('@', colon) != std::string_view::npos) {
+        const Reach hidden = hidden_host(s, colon + 1);
+        if (hidden != Reach::none) reach = hidden;
       }
+      if (reach == Reach::metadata) {
+        keep(best, b, 95, "cloud metadata endpoint");
+      } else if (reach == Reach::internal && !header && url_argument(s, b) && !loopback_redirect(value.location)) {
+        keep(best, b, 85, "URL to a loopback or private address");
+      }
+      if (header) continue;
+      // RFI: a script fetched from a bare address ("src=http://66.240.183.75/crash.php"); sites
+      // that publish code have names.
+      if (reach == Reach::public_ip && script_file(s.substr(b, url_end(s, b) - b))) keep(best, b, 75, "script from a raw IP address");
       // A host written as one decimal number beyond 32 bits still reaches an address on parsers
       // that wrap it ("7147006462" = 169.254.169.254 + 2^32).
-      if (!header && host.size() > 9 && host.find_first_not_of("0123456789") == std::string_view::npos && 80 > best.score)
-        best = {b, 80, "URL to an integer host"};
+      if (host.size() > 9 && host.find_first_not_of("0123456789") == std::string_view::npos) keep(best, b, 80, "URL to an integer host");
+      // "http://\\g\\o\\o\\g\\l\\e.\\c\\o\\m/": escapes inside a host name hide it from filters.
+      if (std::count(host.begin(), host.end(), '\\') >= 2) keep(best, b, 75, "escaped host name");
+      const std::string_view url = s.substr(b, url_end(s, b) - b);
       // RFI: an absolute URL in an argument whose name says it is a file or an include path.
-      if (!header && slashes && (iequals(scheme, "http") || iequals(scheme, "https") || iequals(scheme, "ftp") ||
-                                 iequals(scheme, "ftps")) &&
-          b == 0 && include_argument(value.location) && 75 > best.score)
-        best = {b, 75, "URL in an include-path argument"};
-      // RFI: an include target ending in '?' so the application's own suffix becomes a query.
-      if (!header && !host.empty() && s.back() == '?' && s.find('?') == s.size() - 1 && 75 > best.score)
-        best = {b, 75, "include URL with a truncating '?'"};
+      if (slashes && (web || iequals(scheme, "ftp") || iequals(scheme, "ftps")) && argument &&
+          include_argument(value.location) && !document_url(url))
+        keep(best, b, 75, "URL in an include-path argument");
+      // RFI: an include target ending in '?' (or a NUL) so the application's own suffix is cut off.
+      if (!host.empty() && argument && (truncating_query(url) || (url.size() == s.size() - b && s.back() == '\0')))
+        keep(best, b, 75, "include URL with a truncating suffix");
+    }
+    // "//127.0.0.1/admin": a scheme-relative URL as the whole argument.
+    if (lead != std::string_view::npos && s.compare(lead, 2, "//") == 0 && !header) {
+      const Reach reach = classify_host(authority_host(s, lead));
+      if (reach == Reach::metadata || reach == Reach::internal) keep(best, lead, 80, "scheme-relative URL to an internal host");
+    }
+    // "\\\\evil.example\\share\\shell.php": a UNC path in an include argument loads over SMB/WebDAV.
+    if (lead != std::string_view::npos && s.compare(lead, 2, "\\\\") == 0 && !header && include_argument(value.location)) {
+      const std::size_t host_end = s.find('\\', lead + 2);
+      const std::string_view host = s.substr(lead + 2, (host_end == std::string_view::npos ? s.size() : host_end) - lead - 2);
+      if (host.find('.') != std::string_view::npos && host_end != std::string_view::npos) keep(best, lead, 75, "UNC path in an include argument");
     }
     // Bare metadata addresses without a scheme ("169.254.169.254/latest/meta-data").
     if (best.score < 95) {
       const std::size_t at = s.find("169.254.169.254");
       if (at != std::string_view::npos || text::ifind(s, "metadata.google.internal") != std::string_view::npos)
-        best = {at == std::string_view::npos ? 0 : at, 90, "cloud metadata endpoint"};
+        keep(best, at == std::string_view::npos ? 0 : at, 90, "cloud metadata endpoint");
     }
     if (best.score == 0) return;
     text::report(out, AttackClass::rfi_ssrf, value, s, best.at, 96, best.score, best.rule);

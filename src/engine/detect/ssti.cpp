@@ -30,7 +30,8 @@ const GadgetGroup kCodeGadgets[] = {
     {"process", {"child_process", "process.mainmodule", "process.binding", "global.process"}},
     {"__", {"__import__('os')", "__import__(\"os\")", "__globals__", "__subclasses__()", "__builtins__"}},
     {"_$$", {"_$$nd_func$$_"}},
-    {"constructor", {"constructor.constructor"}},
+    // "$1:constructor:constructor": React Flight references walking to Function (CVE-2025-55182).
+    {"constructor", {"constructor.constructor", ":constructor:constructor", "[\"constructor\"][\"constructor\"]"}},
     {"java", {"freemarker.template.utility.execute", "java.lang.runtime", "new java.lang.processbuilder"}},
     {"runtime", {"getruntime().exec"}},
 };
@@ -47,7 +48,15 @@ bool has_expression(std::string_view body) noexcept {
           is_digit(body[r]))
         return true;
     }
-    if (c == '(' || c == '[' || c == '|') return true;
+    if (c == '(' || c == '[') return true;
+    // Filters format ("| upper", "| date"); the ones taking a callable or an attribute name reach code.
+    if (c == '|') {
+      std::size_t f = i + 1;
+      while (f < body.size() && is_space(body[f])) ++f;
+      for (auto filter : {"attr", "filter", "map", "reduce", "sort", "join", "system", "exec", "passthru"}) {
+        if (text::istarts_with(body.substr(f), filter)) return true;
+      }
+    }
   }
   for (auto g : kGadgets) {
     if (ifind(body, g) != std::string_view::npos) return true;
@@ -62,6 +71,28 @@ bool has_expression(std::string_view body) noexcept {
 constexpr std::string_view kJsOpeners[] = {"process.", "process[", "require(", "require[", "console.", "console[",
                                            "module.exports", "this.constructor", "new function", "global.process",
                                            "globalthis."};
+
+// "console.log(x) prints undefined", "process.env vars in docker": a search or a sentence about
+// the API, where an eval()'d argument is code to its end ("console.info(1)", "process.exit()").
+bool prose_after_call(std::string_view code, std::size_t opener) noexcept {
+  std::size_t i = opener;
+  while (i < code.size() && (text::is_word(code[i]) || code[i] == '.' || code[i] == '[' || code[i] == ']' ||
+                             code[i] == '\'' || code[i] == '"'))
+    ++i;
+  std::size_t close = i;
+  if (i < code.size() && code[i] == '(') {
+    int depth = 0;
+    for (; close < code.size(); ++close) {
+      if (code[close] == '(') ++depth;
+      if (code[close] == ')' && --depth == 0) break;
+    }
+    if (close >= code.size()) return false;
+    ++close;
+  }
+  std::size_t k = close;
+  while (k < code.size() && code[k] == ' ') ++k;
+  return k > close && k < code.size() && text::is_word(code[k]);
+}
 
 // Whether a constant JavaScript condition ("!!{}", "(true)", "!0", "''") is truthy: leading '!'s
 // flip the literal's own truthiness; anything unrecognised counts as truthy.
@@ -161,13 +192,18 @@ class SstiDetector final : public Detector {
       scan_delimited(s, "@{", "}", 75, best);
       const bool statements = s.find("{%") != std::string_view::npos || ifind(s, "{php}") != std::string_view::npos ||
                               ifind(s, "{system(") != std::string_view::npos || ifind(s, "{exec(") != std::string_view::npos;
-      for (auto kw : {"{% import", "{%import", "{% include", "{% set", "{%set", "{% for", "{% if", "{% debug",
-                      "{% load", "{% extends", "{php}", "{system(", "{exec("}) {
+      // Control flow ("{% if %}", "{% for %}") is every template's bread and butter: its expressions
+      // are judged like "{{ }}" instead.
+      scan_delimited(s, "{%", "%}", 80, best);
+      for (auto kw : {"{% import", "{%import", "{% include", "{% debug", "{% load", "{% extends", "{php}",
+                      "{system(", "{exec("}) {
         if (!statements) break;
         const std::size_t at = ifind(s, kw);
         if (at != std::string_view::npos && 80 > best.score) best = {at, 80, "template statement"};
       }
     }
+    // Razor: "@(7*7)".
+    if (s.find("@(") != std::string_view::npos) scan_delimited(s, "@(", ")", 75, best);
     if (s.find("<%") != std::string_view::npos) {
       scan_delimited(s, "<%=", "%>", 85, best);
       scan_delimited(s, "<%", "%>", 75, best);
@@ -189,7 +225,8 @@ class SstiDetector final : public Detector {
     while (!code.empty() && is_space(code.front())) code.remove_prefix(1);
     if (best.score < 75) {
       for (auto opener : kJsOpeners) {
-        if (text::istarts_with(code, opener)) best = {s.size() - code.size(), 75, "server-side JavaScript"};
+        if (text::istarts_with(code, opener) && !prose_after_call(code, opener.size()))
+          best = {s.size() - code.size(), 75, "server-side JavaScript"};
       }
       if (constant_loop(code)) best = {s.size() - code.size(), 75, "constant infinite loop"};
     }

@@ -1,7 +1,9 @@
 #include "engine/detect/xss.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
+#include <string_view>
 
 #include "engine/detect/text.hpp"
 
@@ -19,8 +21,10 @@ constexpr std::string_view kScriptTags[] = {"script", "iframe", "frame", "frames
                                             "applet", "base", "vmlframe", "import", "xss", "isindex"};
 // Elements that are harmless in rich text but dangerous from an argument.
 // (<meta> only counts with a refresh or cookie http-equiv, see scan_tag.)
-constexpr std::string_view kActiveTags[] = {"svg", "math", "link", "style", "form", "noscript",
-                                            "template", "xml", "bgsound", "layer", "ilayer", "portal"};
+// <svg>, <math>, <style>, <link> and <form> are page-builder and e-mail markup: they count through
+// their script vectors (handlers, script URLs, CSS expressions), <style> through "@import" and
+// <link> outside a pasted document.
+constexpr std::string_view kActiveTags[] = {"noscript", "template", "xml", "bgsound", "layer", "ilayer", "portal"};
 // Attributes whose value is a URL the browser may navigate to or execute.
 constexpr std::string_view kUrlAttributes[] = {"href", "src", "action", "formaction", "data", "xlink:href",
                                                "background", "lowsrc", "dynsrc", "poster", "codebase", "to",
@@ -28,7 +32,7 @@ constexpr std::string_view kUrlAttributes[] = {"href", "src", "action", "formact
 // Functions and properties an injected script calls: only counted after a context break.
 // ("open", "fetch", "import" and "function" are left out: they open every other code snippet.)
 constexpr std::string_view kSinks[] = {"alert", "prompt", "confirm", "eval", "settimeout", "setinterval",
-                                       "execscript", "msgbox"};
+                                       "execscript", "msgbox", "atob"};
 // Event handler names recognised without a surrounding tag (inside a tag any on* attribute counts).
 constexpr std::string_view kHandlers[] = {
     "onload", "onerror", "onclick", "onmouseover", "onmouseout", "onmouseenter", "onmousemove",
@@ -97,6 +101,39 @@ bool script_url(std::string_view v) noexcept {
   return false;
 }
 
+// CSS that runs script in old IE and Firefox: "expression(", "behavior:", "-moz-binding", a
+// script URL. Comments are dropped first, as the CSS parser does ("ex/**/pression(").
+bool style_runs_script(std::string_view css) noexcept {
+  std::array<char, 512> buf{};
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < css.size() && n < buf.size(); ++i) {
+    if (css.compare(i, 2, "/*") == 0) {
+      const std::size_t end = css.find("*/", i + 2);
+      if (end == std::string_view::npos) break;
+      i = end + 1;
+      continue;
+    }
+    if (css[i] != '\\') buf[n++] = css[i];
+  }
+  const std::string_view v(buf.data(), n);
+  return ifind(v, "expression") != std::string_view::npos || ifind(v, "javascript:") != std::string_view::npos ||
+         ifind(v, "behavior") != std::string_view::npos || ifind(v, "-moz-binding") != std::string_view::npos;
+}
+
+// "Use the <script> tag to ...": a bare tag named in prose. It has no attributes, no closing tag
+// follows, and the text after it reads as words, without the punctuation any script needs.
+bool tag_mentioned(std::string_view s, std::size_t name_end, std::string_view name) noexcept {
+  if (name_end >= s.size() || s[name_end] != '>') return false;
+  const std::size_t text_end = std::min(s.find('<', name_end), s.size());
+  const std::string_view after = s.substr(name_end + 1, text_end - name_end - 1);
+  if (after.find(' ') == std::string_view::npos || text::find_any(after, "();=`[]{}+\\\"'") != std::string_view::npos)
+    return false;
+  for (std::size_t at = s.find("</", name_end); at != std::string_view::npos; at = s.find("</", at + 2)) {
+    if (text::istarts_with(s.substr(at + 2), name)) return false;
+  }
+  return true;
+}
+
 // Scans one tag starting at `i` (just after '<'); records findings and returns where it ends.
 std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& best) noexcept {
   const std::size_t tag_start = i - open;
@@ -113,10 +150,12 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
   if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name = name.substr(colon + 1);
   // A tag name ends at whitespace, '/', '>' or the end of the value; "a<b" is not a tag.
   const bool ends = i >= s.size() || is_space(s[i]) || s[i] == '/' || s[i] == '>' ||
-                    s.compare(i, 3, "\xEF\xBC\x9E") == 0 || s[i] == '\xBE' || s.compare(i, 2, "\xC2\xBE") == 0;
+                    s.compare(i, 3, "\xEF\xBC\x9E") == 0 || s[i] == '\xBE' ||
+                    (static_cast<unsigned char>(s[i]) >= 0x80 && s.compare(i + 1, 1, "\xBE") == 0);
   if (!ends) return i;
   const bool closing = !processing && name_start > tag_start + open && s[name_start - 1] == '/';
-  if (!closing && in(kScriptTags, name)) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
+  if (!closing && in(kScriptTags, name) && !tag_mentioned(s, i, name))
+    keep(best, tag_start, i - tag_start, 90, "script-capable tag");
   if (processing && iequals(name, "import")) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
   bool active = !closing && in(kActiveTags, name);
   // Attributes.
@@ -148,18 +187,25 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
     if (attr.size() > 2 && text::istarts_with(attr, "on") && is_alpha(attr[2]))
       keep(best, tag_start, i - tag_start, 90, "event handler attribute");
     if (in(kUrlAttributes, attr) && script_url(value)) keep(best, tag_start, i - tag_start, 90, "script URL attribute");
-    if (iequals(attr, "style") && (ifind(value, "expression") != std::string_view::npos ||
-                                   ifind(value, "javascript:") != std::string_view::npos ||
-                                   ifind(value, "behavior") != std::string_view::npos ||
-                                   ifind(value, "-moz-binding") != std::string_view::npos))
-      keep(best, tag_start, i - tag_start, 85, "style expression");
+    if (iequals(attr, "style") && style_runs_script(value)) keep(best, tag_start, i - tag_start, 85, "style expression");
     if (iequals(attr, "srcdoc")) active = true;
     if (iequals(attr, "http-equiv") && (ifind(value, "refresh") != std::string_view::npos ||
                                         ifind(value, "set-cookie") != std::string_view::npos))
       active = true;
   }
+  // A stylesheet link is at home in a pasted document (several lines), not in a one-line argument.
+  if (!closing && iequals(name, "link") && s.find('\n') == std::string_view::npos) active = true;
+  if (!closing && iequals(name, "style") && i < s.size()) {
+    const std::size_t end = ifind(s, "</style", i);
+    if (ifind(s.substr(i, (end == std::string_view::npos ? s.size() : end) - i), "@import") != std::string_view::npos)
+      active = true;
+  }
   if (active) keep(best, tag_start, i - tag_start, 80, "active content tag");
   return i;
+}
+
+bool script_follows(std::string_view v) noexcept {
+  return text::find_any(v, "(`=;.[") != std::string_view::npos || v.empty() || v.find_first_not_of(" ") == std::string_view::npos;
 }
 
 // A handler attribute injected into an existing tag: `" onfocus=alert(1) autofocus="`.
@@ -176,6 +222,9 @@ void scan_handlers(std::string_view s, Hit& best) noexcept {
     // Unknown handler names count right after a quote or '<' ('"onwebkitplaybacktargetavailabilitychanged=').
     const bool quoted = at > 0 && (s[at - 1] == '"' || s[at - 1] == '\'' || s[at - 1] == '<');
     if (!in(kHandlers, s.substr(at, end - at)) && !(quoted && end - at >= 6)) continue;
+    // "set onchange=true in the config": after a blank the handler must be given script (a call, an
+    // assignment, a statement), not a word.
+    if (!quoted && !script_follows(s.substr(eq + 1, 64))) continue;
     keep(best, at, eq + 1 - at + 16, 80, "event handler outside a tag");
   }
 }
@@ -216,6 +265,19 @@ bool dom_member_follows(std::string_view s) noexcept {
   return false;
 }
 
+// "document.cookie samesite lax", "window.location vs document.location": an expression between
+// words is a search or a sentence about it; injected script sits between operators, brackets and
+// quotes or at the ends of the value.
+bool in_prose(std::string_view s, std::size_t begin, std::size_t end) noexcept {
+  std::size_t b = begin;
+  while (b > 0 && s[b - 1] == ' ') --b;
+  const bool word_before = b < begin && b > 0 && text::is_word(s[b - 1]);
+  std::size_t e = end;
+  while (e < s.size() && s[e] == ' ') ++e;
+  const bool word_after = e > end && e < s.size() && text::is_word(s[e]);
+  return word_before || word_after;
+}
+
 void scan_dom(std::string_view s, Hit& best) noexcept {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (!is_alpha(s[i]) || (i > 0 && (text::is_word(s[i - 1]) || s[i - 1] == '.'))) continue;
@@ -233,7 +295,15 @@ void scan_dom(std::string_view s, Hit& best) noexcept {
         k = skip_js_blank(s, k + 1);
         std::size_t m = k;
         while (m < s.size() && (text::is_word(s[m]) || s[m] == '$')) ++m;
-        if (m > k && in(kDomMembers, s.substr(k, m - k))) keep(best, i, m - i + 8, 75, "DOM access from injected script");
+        if (m > k && in(kDomMembers, s.substr(k, m - k)) && !in_prose(s, i, m))
+          keep(best, i, m - i + 8, 75, "DOM access from injected script");
+        // "top['al'+'ert']": a member name assembled from strings, the shape of filter evasion.
+        if (s[k - 1] == '\'' || s[k - 1] == '"' || s[k - 1] == '`') {
+          const std::size_t close = s.find(s[k - 1], k);
+          std::size_t plus = close == std::string_view::npos ? s.size() : close + 1;
+          while (plus < s.size() && is_space(s[plus])) ++plus;
+          if (plus < s.size() && s[plus] == '+') keep(best, i, plus + 1 - i + 8, 80, "member name built from strings");
+        }
       }
     }
     i = end;
@@ -257,6 +327,24 @@ bool sink_call(std::string_view s) noexcept {
   return false;
 }
 
+// "eval(expr) is considered harmful": a call whose closing parenthesis is followed by a word is a
+// function named in a sentence; injected calls end the value or go on with an operator or ';'.
+bool prose_call(std::string_view s, std::size_t open) noexcept {
+  if (s[open] != '(') return false;
+  int depth = 0;
+  const std::size_t limit = std::min(s.size(), open + 256);
+  for (std::size_t i = open; i < limit; ++i) {
+    if (s[i] == '(') ++depth;
+    if (s[i] != ')' || --depth > 0) continue;
+    std::size_t k = i + 1;
+    if (k < s.size() && (s[k] == '`' || s[k] == '"' || s[k] == '\'')) ++k;  // "`eval()` on input"
+    const std::size_t words = k;
+    while (k < s.size() && s[k] == ' ') ++k;
+    return k < s.size() && text::is_word(s[k]) && k > words;
+  }
+  return false;
+}
+
 // A script call after leaving a string or an attribute: `';alert(1)//`, `"-confirm``-"`.
 void scan_sinks(std::string_view s, Hit& best) noexcept {
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -268,7 +356,7 @@ void scan_sinks(std::string_view s, Hit& best) noexcept {
     if ((f == 'a' || f == 'p' || f == 'c' || f == 'e' || f == 's' || f == 'm') && in(kSinks, word)) {
       std::size_t k = end;
       while (k < s.size() && is_space(s[k])) ++k;
-      if (k < s.size() && (s[k] == '(' || s[k] == '`')) {
+      if (k < s.size() && (s[k] == '(' || s[k] == '`') && !prose_call(s, k)) {
         std::size_t b = i;
         while (b > 0 && is_space(s[b - 1])) --b;
         if (b == 0 || breaks_context(s[b - 1])) keep(best, b == 0 ? 0 : b - 1, k + 1 - (b == 0 ? 0 : b - 1) + 8, 75, "script call after a context break");
@@ -278,73 +366,176 @@ void scan_sinks(std::string_view s, Hit& best) noexcept {
   }
 }
 
+// Spellings a browser accepts that the decoding chain leaves alone: "&tab;" and "&newline;" in
+// any case inside a scheme ("ja&tab;vascript:"). Returns false (and leaves `out` alone) when the
+// value has none, which is almost always.
+bool fold_entities(std::string_view s, std::string& out) {
+  if (s.find('&') == std::string_view::npos) return false;
+  if (ifind(s, "&tab;") == std::string_view::npos && ifind(s, "&newline;") == std::string_view::npos) return false;
+  out.clear();
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '&' && text::istarts_with(s.substr(i), "&tab;")) {
+      i += 4;
+    } else if (s[i] == '&' && text::istarts_with(s.substr(i), "&newline;")) {
+      i += 8;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return true;
+}
+
+// Attributes that run or load script whatever the tag, injected after breaking out of a quoted
+// attribute value ("' formaction=javascript:...", "\" srcdoc=..."); handlers are scan_handlers'.
+constexpr std::string_view kScriptAttributes[] = {"formaction", "srcdoc"};
+
+// Smaller grammars: UTF-7 tags, data: URLs as the value, tagged-template calls, handler names in
+// argument names, script attributes after a quote.
+void scan_extras(std::string_view s, LocationKind kind, Hit& best) noexcept {
+  constexpr auto npos = std::string_view::npos;
+  // UTF-7 "+ADw-script+AD4-": '<' encoded for a page served (or sniffed) as UTF-7.
+  for (std::size_t at = s.find("ADw-"); at != npos; at = s.find("ADw-", at + 4)) {
+    if (at > 0 && (s[at - 1] == '+' || s[at - 1] == ' ') && at + 4 < s.size() && (is_alpha(s[at + 4]) || s[at + 4] == '/'))
+      keep(best, at - 1, 24, 85, "UTF-7 encoded tag");
+  }
+  // "data:text/html,..." as the whole value: a link field that becomes a document.
+  std::size_t lead = 0;
+  while (lead < s.size() && (is_space(s[lead]) || s[lead] == '"' || s[lead] == '\'')) ++lead;
+  if (text::istarts_with(s.substr(lead), "data:") && script_url(s.substr(lead)) &&
+      !text::istarts_with(s.substr(lead + 5), "image/svg"))
+    keep(best, lead, 32, 80, "script data: URL");
+  // "Reflect.sort.call``", "x.apply`...`": a tagged template call, syntax only JavaScript has.
+  for (std::size_t at = s.find('`'); at != npos; at = s.find('`', at + 1)) {
+    std::size_t b = at;
+    while (b > 0 && is_space(s[b - 1])) --b;
+    std::size_t w = b;
+    while (w > 0 && text::is_word(s[w - 1])) --w;
+    if (w == 0 || s[w - 1] != '.') continue;
+    const std::string_view member = s.substr(w, b - w);
+    if (iequals(member, "call") || iequals(member, "apply") || iequals(member, "bind"))
+      keep(best, w - 1, at + 1 - (w - 1) + 16, 80, "tagged template call");
+  }
+  // A quote that ends an attribute value, then a script attribute: "'formaction=", "\" srcdoc =".
+  for (std::size_t q = text::find_any(s, "\"'"); q != npos; q = text::find_any(s, "\"'", q + 1)) {
+    std::size_t a = q + 1;
+    while (a < s.size() && (is_space(s[a]) || s[a] == '/')) ++a;
+    std::size_t e = a;
+    while (e < s.size() && (is_alpha(s[e]) || s[e] == ':')) ++e;
+    std::size_t eq = e;
+    while (eq < s.size() && is_space(s[eq])) ++eq;
+    if (e > a && eq < s.size() && s[eq] == '=' && in(kScriptAttributes, s.substr(a, e - a)))
+      keep(best, q, eq + 1 - q + 16, 80, "script attribute after a quote");
+  }
+  // An argument name is never markup: "  onmouseover= " there is a handler whatever its name.
+  if (kind == LocationKind::query_name) {
+    for (std::size_t at = ifind(s, "on"); at != npos; at = ifind(s, "on", at + 2)) {
+      if (at == 0 || !(is_space(s[at - 1]) || s[at - 1] == '/')) continue;
+      std::size_t end = at + 2;
+      while (end < s.size() && is_alpha(s[end])) ++end;
+      while (end < s.size() && is_space(s[end])) ++end;
+      // (The longest handler name, "onwebkitplaybacktargetavailabilitychanged", has 41 letters.)
+      if (end > at + 4 && end - at <= 48 && end < s.size() && s[end] == '=')
+        keep(best, at, end + 1 - at, 80, "event handler in an argument name");
+    }
+  }
+}
+
+// Every grammar the detector knows, over one view of the value.
+Hit analyse(std::string_view s, LocationKind kind) noexcept {
+  Hit best;
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    const std::size_t open = (c == '<' || c == '\xEF' || c == '\xBC' || c == '\xC2') ? tag_open_len(s, i) : 0;
+    if (open == 0) {
+      ++i;
+      continue;
+    }
+    i = scan_tag(s, i + open, open, best);
+  }
+  // Each remaining scan needs what its grammar cannot do without (a URL's ':', a handler's '=',
+  // a sink before '(' or '`', a DOM member after '.' or '['); prose skips the word scans.
+  const auto has = [s](char c) { return s.find(c) != std::string_view::npos; };
+  const bool has_colon = has(':');
+  const bool has_equals = has('=');
+  const bool has_call = sink_call(s);
+  const bool has_member = dom_member_follows(s) || (has('[') && has('+'));
+  // Script URLs in the value itself (a link field) or after an attribute break.
+  for (std::size_t at = has_colon ? ifind(s, "script") : std::string_view::npos; at != std::string_view::npos;
+       at = ifind(s, "script", at + 6)) {
+    std::size_t b = at;
+    while (b > 0 && (is_alpha(s[b - 1]) || is_space(s[b - 1]) || static_cast<unsigned char>(s[b - 1]) < 0x20))
+      --b;
+    if (b != 0 && !breaks_context(s[b - 1])) continue;
+    if (!script_url(s.substr(b))) continue;
+    const std::size_t colon = s.find(':', at);
+    std::size_t k = colon + 1;
+    while (k < s.size() && is_space(s[k])) ++k;
+    // "JavaScript: The Good Parts" is a book title, not a URL.
+    if (k < s.size() && (is_alpha(s[k]) && k > colon + 1)) continue;
+    if (k >= s.size() && b != 0) continue;
+    keep(best, b, k - b + 16, 85, "script URL");
+  }
+  if (has_equals) scan_handlers(s, best);
+  // A block of several lines is pasted code or prose, where calls and DOM members are the
+  // subject; injected script in such a value still needs a tag, a handler or a script URL.
+  const bool block = std::count(s.begin(), s.end(), '\n') >= 2;
+  if (has_call && !block) scan_sinks(s, best);
+  // A path names documentation pages ("/docs/document.cookie"); script there needs a quote or a call.
+  if (has_member && !block && (kind != LocationKind::path || text::find_any(s, "\"'(") != std::string_view::npos))
+    scan_dom(s, best);
+  // CSS that runs script: "-moz-binding:url(...)", "x:expression(...)", "url(javascript:...)".
+  if (s.find('(') != std::string_view::npos || s.find("-moz") != std::string_view::npos) {
+    for (auto css : {"-moz-binding", "behavior:url(", ":expression("}) {
+      const std::size_t at = ifind(s, css);
+      if (at != std::string_view::npos) keep(best, at, 48, 80, "script in CSS");
+    }
+    // "url(javascript:...)", "url( '\x01vbscript:...')", "URL(JAVASCRIPT" cut short.
+    for (std::size_t at = ifind(s, "url("); at != std::string_view::npos; at = ifind(s, "url(", at + 4)) {
+      std::size_t k = at + 4;
+      while (k < s.size() && (is_space(s[k]) || s[k] == '"' || s[k] == '\'' || static_cast<unsigned char>(s[k]) < 0x20)) ++k;
+      const std::string_view rest = s.substr(k);
+      if (script_url(rest) || text::istarts_with(rest, "javascript") || text::istarts_with(rest, "vbscript"))
+        keep(best, at, 48, 80, "script in CSS");
+    }
+  }
+  // A sink interpolated into a template literal: "[].sort.call`${alert}1337`".
+  for (std::size_t at = s.find("${"); at != std::string_view::npos; at = s.find("${", at + 2)) {
+    std::size_t k = at + 2;
+    while (k < s.size() && is_space(s[k])) ++k;
+    std::size_t m = k;
+    while (m < s.size() && text::is_word(s[m])) ++m;
+    std::size_t e = m;
+    while (e < s.size() && is_space(s[e])) ++e;
+    if (e < s.size() && s[e] == '}' && in(kSinks, s.substr(k, m - k))) keep(best, at, e + 1 - at, 80, "sink in a template literal");
+  }
+  // JSFuck: script built only from []()!+.
+  std::size_t jsfuck = 0;
+  for (std::size_t at = s.find("![]"); at != std::string_view::npos && jsfuck < 8; at = s.find("![]", at + 3))
+    ++jsfuck;
+  // "(![]+[])[+!+[]]": a value written only in []()!+ is JSFuck-encoded script.
+  const bool only_jsfuck = s.size() >= 12 && s.find_first_not_of("[]()!+ ") == std::string_view::npos &&
+                           s.find("[]") != std::string_view::npos;
+  if (jsfuck >= 4 || only_jsfuck) keep(best, 0, 32, 85, "jsfuck");
+  scan_extras(s, kind, best);
+  return best;
+}
+
 class XssDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::xss; }
 
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
-    Hit best;
-    for (std::size_t i = 0; i < s.size();) {
-      const char c = s[i];
-      const std::size_t open = (c == '<' || c == '\xEF' || c == '\xBC' || c == '\xC2') ? tag_open_len(s, i) : 0;
-      if (open == 0) {
-        ++i;
-        continue;
-      }
-      i = scan_tag(s, i + open, open, best);
-    }
-    // Each remaining scan needs what its grammar cannot do without (a URL's ':', a handler's '=',
-    // a sink before '(' or '`', a DOM member after '.' or '['); prose skips the word scans.
-    const auto has = [s](char c) { return s.find(c) != std::string_view::npos; };
-    const bool has_colon = has(':');
-    const bool has_equals = has('=');
-    const bool has_call = sink_call(s);
-    const bool has_member = dom_member_follows(s);
-    // Script URLs in the value itself (a link field) or after an attribute break.
-    for (std::size_t at = has_colon ? ifind(s, "script") : std::string_view::npos; at != std::string_view::npos;
-         at = ifind(s, "script", at + 6)) {
-      std::size_t b = at;
-      while (b > 0 && (is_alpha(s[b - 1]) || is_space(s[b - 1]) || static_cast<unsigned char>(s[b - 1]) < 0x20))
-        --b;
-      if (b != 0 && !breaks_context(s[b - 1])) continue;
-      if (!script_url(s.substr(b))) continue;
-      const std::size_t colon = s.find(':', at);
-      std::size_t k = colon + 1;
-      while (k < s.size() && is_space(s[k])) ++k;
-      // "JavaScript: The Good Parts" is a book title, not a URL.
-      if (k < s.size() && (is_alpha(s[k]) && k > colon + 1)) continue;
-      if (k >= s.size() && b != 0) continue;
-      keep(best, b, k - b + 16, 85, "script URL");
-    }
-    if (has_equals) scan_handlers(s, best);
-    if (has_call) scan_sinks(s, best);
-    if (has_member) scan_dom(s, best);
-    // CSS that runs script: "-moz-binding:url(...)", "x:expression(...)", "url(javascript:...)".
-    if (s.find('(') != std::string_view::npos || s.find("-moz") != std::string_view::npos) {
-      for (auto css : {"-moz-binding", "behavior:url(", ":expression(", "url(javascript", "url(vbscript"}) {
-        const std::size_t at = ifind(s, css);
-        if (at != std::string_view::npos) keep(best, at, 48, 80, "script in CSS");
+    Hit best = analyse(s, value.kind);
+    std::string folded;
+    if (best.score == 0 && fold_entities(s, folded)) {
+      best = analyse(folded, value.kind);
+      if (best.score > 0) {
+        text::report(out, AttackClass::xss, value, folded, best.pos, best.len, best.score, best.rule);
+        return;
       }
     }
-    // A sink interpolated into a template literal: "[].sort.call`${alert}1337`".
-    for (std::size_t at = s.find("${"); at != std::string_view::npos; at = s.find("${", at + 2)) {
-      std::size_t k = at + 2;
-      while (k < s.size() && is_space(s[k])) ++k;
-      std::size_t m = k;
-      while (m < s.size() && text::is_word(s[m])) ++m;
-      std::size_t e = m;
-      while (e < s.size() && is_space(s[e])) ++e;
-      if (e < s.size() && s[e] == '}' && in(kSinks, s.substr(k, m - k))) keep(best, at, e + 1 - at, 80, "sink in a template literal");
-    }
-    // JSFuck: script built only from []()!+.
-    std::size_t jsfuck = 0;
-    for (std::size_t at = s.find("![]"); at != std::string_view::npos && jsfuck < 8; at = s.find("![]", at + 3))
-      ++jsfuck;
-    // "(![]+[])[+!+[]]": a value written only in []()!+ is JSFuck-encoded script.
-    const bool only_jsfuck = s.size() >= 12 && s.find_first_not_of("[]()!+ ") == std::string_view::npos &&
-                             s.find("[]") != std::string_view::npos;
-    if (jsfuck >= 4 || only_jsfuck) keep(best, 0, 32, 85, "jsfuck");
     if (best.score == 0) return;
     text::report(out, AttackClass::xss, value, s, best.pos, best.len, best.score, best.rule);
   }
