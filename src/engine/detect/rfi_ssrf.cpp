@@ -31,7 +31,8 @@ constexpr Scheme kOddSchemes[] = {
 // Host names of metadata services and internal aliases.
 constexpr std::string_view kMetadataNames[] = {"metadata.google.internal", "metadata", "instance-data",
                                                "metadata.azure.com", "metadata.packet.net",
-                                               "metadata.platformequinix.com", "metadata.tencentyun.com"};
+                                               "metadata.platformequinix.com", "metadata.tencentyun.com",
+                                               "rancher-metadata"};
 constexpr std::string_view kInternalNames[] = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback",
                                                "kubernetes.default.svc", "kubernetes.default", "localtest.me",
                                                "lvh.me", "vcap.me"};
@@ -102,23 +103,67 @@ Reach classify_ipv4(std::uint32_t ip) noexcept {
   return Reach::public_ip;
 }
 
-// IPv6 literals: loopback, unspecified, link-local, unique-local, IPv4-mapped/compatible.
+// An IPv6 literal as eight groups ("::1", "0000::1", "::ffff:a9fe:a9fe", "::ffff:127.0.0.1").
+std::optional<std::array<std::uint16_t, 8>> parse_ipv6(std::string_view h) noexcept {
+  std::array<std::uint16_t, 8> head{}, tail{};
+  std::size_t nh = 0, nt = 0;
+  bool gap = false;
+  if (h.starts_with("::")) {
+    gap = true;
+    h.remove_prefix(2);
+  }
+  while (!h.empty()) {
+    const std::size_t colon = h.find(':');
+    const std::string_view part = h.substr(0, colon);
+    auto& groups = gap ? tail : head;
+    std::size_t& n = gap ? nt : nh;
+    if (part.find('.') != std::string_view::npos && colon == std::string_view::npos) {
+      const auto v4 = parse_ipv4(part);  // the last 32 bits written as IPv4
+      if (!v4 || n + 2 > 8) return std::nullopt;
+      groups[n++] = static_cast<std::uint16_t>(*v4 >> 16);
+      groups[n++] = static_cast<std::uint16_t>(*v4 & 0xFFFF);
+      break;
+    }
+    if (part.empty() || part.size() > 4 || n >= 8) return std::nullopt;
+    unsigned v = 0;
+    for (char c : part) {
+      if (!text::is_hex(c)) return std::nullopt;
+      v = v * 16 + static_cast<unsigned>(is_digit(c) ? c - '0' : lower(c) - 'a' + 10);
+    }
+    groups[n++] = static_cast<std::uint16_t>(v);
+    if (colon == std::string_view::npos) break;
+    h.remove_prefix(colon + 1);
+    if (h.starts_with(":")) {
+      if (gap) return std::nullopt;
+      gap = true;
+      h.remove_prefix(1);
+    }
+  }
+  if (nh + nt > 8 || (!gap && nh != 8)) return std::nullopt;
+  std::array<std::uint16_t, 8> out{};
+  for (std::size_t i = 0; i < nh; ++i) out[i] = head[i];
+  for (std::size_t i = 0; i < nt; ++i) out[8 - nt + i] = tail[i];
+  return out;
+}
+
+// IPv6 literals: loopback, unspecified, link-local, unique-local, IPv4-mapped/compatible/NAT64.
 Reach classify_ipv6(std::string_view h) noexcept {
   if (const auto pct = h.find('%'); pct != std::string_view::npos) h = h.substr(0, pct);
-  if (h.empty()) return Reach::none;
-  const std::size_t last_colon = h.rfind(':');
-  if (last_colon != std::string_view::npos && h.find('.', last_colon) != std::string_view::npos) {
-    if (auto v4 = parse_ipv4(h.substr(last_colon + 1))) return classify_ipv4(*v4);
+  const auto g = parse_ipv6(h);
+  if (!g) return Reach::none;
+  const auto& a = *g;
+  if (a[0] == 0xFD00 && a[1] == 0x0EC2 && a[2] == 0 && a[3] == 0 && a[4] == 0 && a[5] == 0 && a[6] == 0 && a[7] == 0x254)
+    return Reach::metadata;  // AWS IMDS over IPv6
+  if ((a[0] & 0xFFC0) == 0xFE80 || (a[0] & 0xFE00) == 0xFC00) return Reach::internal;
+  const bool zero_prefix = a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0;
+  const bool nat64 = a[0] == 0x64 && a[1] == 0xFF9B && a[2] == 0 && a[3] == 0 && a[4] == 0 && a[5] == 0;
+  if ((zero_prefix && (a[5] == 0 || a[5] == 0xFFFF)) || nat64) {
+    const std::uint32_t v4 = (static_cast<std::uint32_t>(a[6]) << 16) | a[7];
+    if (zero_prefix && a[5] == 0 && a[6] == 0) return Reach::internal;  // "::", "::1"
+    return classify_ipv4(v4);
   }
-  if (h == "::1" || h == "::" || h == "0:0:0:0:0:0:0:1" || h == "0:0:0:0:0:0:0:0") return Reach::internal;
-  if (text::istarts_with(h, "fe80") || text::istarts_with(h, "fc") || text::istarts_with(h, "fd")) {
-    if (text::istarts_with(h, "fd00:ec2::254")) return Reach::metadata;
-    return Reach::internal;
-  }
-  // "::ffff:7f00:1" (mapped, hex) and other all-zero prefixes.
-  if (text::istarts_with(h, "::ffff:") || text::istarts_with(h, "0:0:0:0:0:ffff:")) return Reach::internal;
-  if (h.size() <= 4 && h.find("::") != std::string_view::npos) return Reach::internal;  // "a::", "::"
-  return Reach::public_ip;
+  // Only 2000::/3 is global unicast; the rest is reserved, local or multicast.
+  return (a[0] & 0xE000) == 0x2000 ? Reach::public_ip : Reach::internal;
 }
 
 // The ASCII character a resolver (IDNA mapping, NFKC) turns a look-alike into: fullwidth forms
