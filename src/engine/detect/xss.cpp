@@ -116,8 +116,19 @@ bool style_runs_script(std::string_view css) noexcept {
     if (css[i] != '\\') buf[n++] = css[i];
   }
   const std::string_view v(buf.data(), n);
-  return ifind(v, "expression") != std::string_view::npos || ifind(v, "javascript:") != std::string_view::npos ||
-         ifind(v, "behavior") != std::string_view::npos || ifind(v, "-moz-binding") != std::string_view::npos;
+  // A property or function name followed (after blanks) by `next`: "behavior : url(", "expression (",
+  // but not "scroll-behavior: smooth" or a font called "Expression".
+  const auto followed = [v](std::string_view name, char next) {
+    for (std::size_t at = ifind(v, name); at != std::string_view::npos; at = ifind(v, name, at + 1)) {
+      if (at > 0 && (text::is_word(v[at - 1]) || v[at - 1] == '-')) continue;
+      std::size_t k = at + name.size();
+      while (k < v.size() && is_space(v[k])) ++k;
+      if (k < v.size() && v[k] == next) return true;
+    }
+    return false;
+  };
+  return followed("expression", '(') || followed("behavior", ':') || ifind(v, "javascript:") != std::string_view::npos ||
+         ifind(v, "-moz-binding") != std::string_view::npos;
 }
 
 // "Use the <script> tag to ...": a bare tag named in prose. It has no attributes, no closing tag
@@ -132,6 +143,21 @@ bool tag_mentioned(std::string_view s, std::size_t name_end, std::string_view na
     if (text::istarts_with(s.substr(at + 2), name)) return false;
   }
   return true;
+}
+
+// "javascript:void(0)", "javascript:;": the do-nothing link of menus in legacy markup.
+bool noop_script_url(std::string_view v) noexcept {
+  const std::size_t colon = v.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::array<char, 16> buf{};
+  std::size_t n = 0;
+  for (std::size_t i = colon + 1; i < v.size() && v[i] != '"' && v[i] != '\'' && v[i] != '>'; ++i) {
+    if (is_space(v[i])) continue;
+    if (n == buf.size()) return false;
+    buf[n++] = lower(v[i]);
+  }
+  const std::string_view body(buf.data(), n);
+  return body == ";" || body == "void(0)" || body == "void(0);" || body == "void0" || body == "void0;";
 }
 
 // Scans one tag starting at `i` (just after '<'); records findings and returns where it ends.
@@ -186,7 +212,8 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
     if (closing) continue;
     if (attr.size() > 2 && text::istarts_with(attr, "on") && is_alpha(attr[2]))
       keep(best, tag_start, i - tag_start, 90, "event handler attribute");
-    if (in(kUrlAttributes, attr) && script_url(value)) keep(best, tag_start, i - tag_start, 90, "script URL attribute");
+    if (in(kUrlAttributes, attr) && script_url(value) && !noop_script_url(value))
+      keep(best, tag_start, i - tag_start, 90, "script URL attribute");
     if (iequals(attr, "style") && style_runs_script(value)) keep(best, tag_start, i - tag_start, 85, "style expression");
     if (iequals(attr, "srcdoc")) active = true;
     if (iequals(attr, "http-equiv") && (ifind(value, "refresh") != std::string_view::npos ||
@@ -197,8 +224,9 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
   if (!closing && iequals(name, "link") && s.find('\n') == std::string_view::npos) active = true;
   if (!closing && iequals(name, "style") && i < s.size()) {
     const std::size_t end = ifind(s, "</style", i);
-    if (ifind(s.substr(i, (end == std::string_view::npos ? s.size() : end) - i), "@import") != std::string_view::npos)
-      active = true;
+    // "@import", or an at-rule name hidden behind a CSS escape ("@\\69mport").
+    const std::string_view css = s.substr(i, (end == std::string_view::npos ? s.size() : end) - i);
+    if (ifind(css, "@import") != std::string_view::npos || css.find("@\\") != std::string_view::npos) active = true;
   }
   if (active) keep(best, tag_start, i - tag_start, 80, "active content tag");
   return i;
@@ -467,7 +495,7 @@ Hit analyse(std::string_view s, LocationKind kind) noexcept {
     while (b > 0 && (is_alpha(s[b - 1]) || is_space(s[b - 1]) || static_cast<unsigned char>(s[b - 1]) < 0x20))
       --b;
     if (b != 0 && !breaks_context(s[b - 1])) continue;
-    if (!script_url(s.substr(b))) continue;
+    if (!script_url(s.substr(b)) || noop_script_url(s.substr(b))) continue;
     const std::size_t colon = s.find(':', at);
     std::size_t k = colon + 1;
     while (k < s.size() && is_space(s[k])) ++k;
