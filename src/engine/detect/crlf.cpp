@@ -151,6 +151,14 @@ bool confused_content_type(const Value& value) noexcept {
   return false;
 }
 
+bool rfc2109_attribute(std::string_view location) noexcept {
+  static constexpr std::string_view kAttributes[] = {"cookie.$version", "cookie.$path", "cookie.$domain", "cookie.$port"};
+  for (auto a : kAttributes) {
+    if (text::iequals(location, a)) return true;
+  }
+  return false;
+}
+
 class CrlfDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::crlf; }
@@ -166,7 +174,7 @@ class CrlfDetector final : public Detector {
     }
     // "$Version=1; session=...": RFC 2109 attributes no browser sends, which flip a back end's
     // cookie parser into quoted-value mode.
-    if ((k == LocationKind::cookie || k == LocationKind::query_name) && value.location.starts_with("cookie.$"))
+    if ((k == LocationKind::cookie || k == LocationKind::query_name) && rfc2109_attribute(value.location))
       return found(value, out, 0, 65, "RFC 2109 cookie attribute");
     if (s.find('\n') == std::string_view::npos && s.find('\r') == std::string_view::npos) {
       // A whole request line as an argument ("GET http://x/ HTTP/1.1") is smuggling bait even after

@@ -18,15 +18,18 @@ using text::lower;
 struct Scheme {
   std::string_view name;
   int score;
+  bool in_prose;  // also counts inside a sentence: only exploit wrappers, never written to people
 };
-// Schemes a fetcher or an include() understands but a web form never needs.
+// Schemes a fetcher or an include() understands but a web form rarely needs. People do write
+// "file:///home/me/notes.txt" or "smb://nas/share" in a message, so those count only as the argument.
 constexpr Scheme kOddSchemes[] = {
-    {"file", 85},   {"gopher", 90}, {"dict", 90},    {"php", 90},     {"jar", 85},    {"expect", 95},
-    {"phar", 90},   {"zip", 80},    {"compress.zlib", 85}, {"glob", 85}, {"data", 0}, {"netdoc", 90},
-    {"tftp", 85},   {"ldap", 75},   {"ldaps", 75},   {"sftp", 70},    {"ssh2", 85},   {"rar", 80},
-    {"ogg", 75},    {"local_file", 90}, {"jdbc", 80}, {"smb", 75},    {"rsync", 70},  {"rtmp", 60},
-    {"irc", 60},    {"telnet", 75}, {"mailto", 0},   {"http", 0},     {"https", 0},   {"ftp", 0},
-    {"ftps", 0},    {"ws", 0},      {"wss", 0},
+    {"file", 85, false},   {"gopher", 90, true}, {"dict", 90, true},   {"php", 90, true},   {"jar", 85, true},
+    {"expect", 95, true},  {"phar", 90, true},   {"zip", 80, true},    {"compress.zlib", 85, true},
+    {"glob", 85, true},    {"data", 0, false},   {"netdoc", 90, true}, {"tftp", 85, false}, {"ldap", 75, true},
+    {"ldaps", 75, true},  {"sftp", 70, false},  {"ssh2", 85, true},   {"rar", 80, true},   {"ogg", 75, true},
+    {"local_file", 90, true}, {"jdbc", 80, false}, {"smb", 75, false}, {"rsync", 70, false}, {"telnet", 75, false},
+    {"mailto", 0, false},  {"http", 0, false},   {"https", 0, false},  {"ftp", 0, false},   {"ftps", 0, false},
+    {"ws", 0, false},      {"wss", 0, false},
 };
 // Host names of metadata services and internal aliases.
 constexpr std::string_view kMetadataNames[] = {"metadata.google.internal", "metadata", "instance-data",
@@ -442,7 +445,8 @@ class RfiSsrfDetector final : public Detector {
       const bool jar = iequals(scheme, "jar") && is_alpha(next);
       const bool file = iequals(scheme, "file") && (next == '/' || next == '\\' ||
                                                       (is_alpha(next) && s.compare(colon + 2, 1, ":") == 0));
-      if (known != nullptr && known->score > 0 && (slashes || jar || file)) keep(best, b, known->score, "fetch through an odd URL scheme");
+      if (known != nullptr && known->score > 0 && (slashes || jar || file) && (known->in_prose || url_argument(s, b)))
+        keep(best, b, known->score, "fetch through an odd URL scheme");
       // The URL is the argument, or a parameter of one ("url=http://...", "a=1&file=http://...").
       const bool argument = b == lead || (b > 0 && s[b - 1] == '=');
       if (iequals(scheme, "data") && !header && argument && data_payload(s.substr(colon + 1)))
