@@ -180,8 +180,10 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
                     (static_cast<unsigned char>(s[i]) >= 0x80 && s.compare(i + 1, 1, "\xBE") == 0);
   if (!ends) return i;
   const bool closing = !processing && name_start > tag_start + open && s[name_start - 1] == '/';
-  if (!closing && in(kScriptTags, name) && !tag_mentioned(s, i, name))
-    keep(best, tag_start, i - tag_start, 90, "script-capable tag");
+  bool script_capable = !closing && in(kScriptTags, name) && !tag_mentioned(s, i, name);
+  // A frame of an https page is an embed (a video, a map) from a page builder; a frame runs script
+  // through srcdoc, a script URL or a handler, which count on their own.
+  const bool frame = iequals(name, "iframe") || iequals(name, "frame");
   if (processing && iequals(name, "import")) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
   bool active = !closing && in(kActiveTags, name);
   // Attributes.
@@ -216,6 +218,7 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
       keep(best, tag_start, i - tag_start, 90, "script URL attribute");
     if (iequals(attr, "style") && style_runs_script(value)) keep(best, tag_start, i - tag_start, 85, "style expression");
     if (iequals(attr, "srcdoc")) active = true;
+    if (frame && iequals(attr, "src") && text::istarts_with(value, "https://")) script_capable = false;
     if (iequals(attr, "http-equiv") && (ifind(value, "refresh") != std::string_view::npos ||
                                         ifind(value, "set-cookie") != std::string_view::npos))
       active = true;
@@ -228,6 +231,7 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
     const std::string_view css = s.substr(i, (end == std::string_view::npos ? s.size() : end) - i);
     if (ifind(css, "@import") != std::string_view::npos || css.find("@\\") != std::string_view::npos) active = true;
   }
+  if (script_capable) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
   if (active) keep(best, tag_start, i - tag_start, 80, "active content tag");
   return i;
 }
