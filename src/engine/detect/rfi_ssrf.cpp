@@ -465,15 +465,15 @@ class RfiSsrfDetector final : public Detector {
         keep(best, b, 85, "URL to a loopback or private address");
       }
       if (header) continue;
+      const std::string_view url = s.substr(b, url_end(s, b) - b);
       // RFI: a script fetched from a bare address ("src=http://66.240.183.75/crash.php"); sites
       // that publish code have names.
-      if (reach == Reach::public_ip && script_file(s.substr(b, url_end(s, b) - b))) keep(best, b, 75, "script from a raw IP address");
+      if (reach == Reach::public_ip && script_file(url)) keep(best, b, 75, "script from a raw IP address");
       // A host written as one decimal number beyond 32 bits still reaches an address on parsers
       // that wrap it ("7147006462" = 169.254.169.254 + 2^32).
       if (host.size() > 9 && host.find_first_not_of("0123456789") == std::string_view::npos) keep(best, b, 80, "URL to an integer host");
       // "http://\\g\\o\\o\\g\\l\\e.\\c\\o\\m/": escapes inside a host name hide it from filters.
       if (std::count(host.begin(), host.end(), '\\') >= 2) keep(best, b, 75, "escaped host name");
-      const std::string_view url = s.substr(b, url_end(s, b) - b);
       // RFI: an absolute URL in an argument whose name says it is a file or an include path.
       if (slashes && (web || iequals(scheme, "ftp") || iequals(scheme, "ftps")) && argument &&
           include_argument(value.location) && !document_url(url))

@@ -449,7 +449,9 @@ void scan_extras(std::string_view s, LocationKind kind, Hit& best) noexcept {
       keep(best, w - 1, at + 1 - (w - 1) + 16, 80, "tagged template call");
   }
   // A quote that ends an attribute value, then a script attribute: "'formaction=", "\" srcdoc =".
-  for (std::size_t q = text::find_any(s, "\"'"); q != npos; q = text::find_any(s, "\"'", q + 1)) {
+  // (The quote walk only runs when one of the names occurs at all.)
+  const bool script_attribute = ifind(s, "formaction") != npos || ifind(s, "srcdoc") != npos;
+  for (std::size_t q = script_attribute ? text::find_any(s, "\"'") : npos; q != npos; q = text::find_any(s, "\"'", q + 1)) {
     std::size_t a = q + 1;
     while (a < s.size() && (is_space(s[a]) || s[a] == '/')) ++a;
     std::size_t e = a;
