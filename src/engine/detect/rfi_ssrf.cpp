@@ -382,6 +382,16 @@ bool script_file(std::string_view url) noexcept {
   return false;
 }
 
+bool include_probe(std::string_view v) noexcept {
+  const std::size_t q = v.find('?');
+  if (q == std::string_view::npos || v.find_first_not_of('?', q) != std::string_view::npos) return false;
+  const std::string_view scheme = v.substr(0, q);
+  for (auto name : {"http", "https", "ftp", "ftps", "file"}) {
+    if (text::iequals(scheme, name)) return true;
+  }
+  return false;
+}
+
 // Documents a viewer loads by URL ("viewer.html?file=https://cdn.example/manual.pdf"), not code.
 bool document_url(std::string_view url) noexcept {
   static constexpr std::string_view kDocuments[] = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
@@ -469,6 +479,9 @@ class RfiSsrfDetector final : public Detector {
       // RFI: a script fetched from a bare address ("src=http://66.240.183.75/crash.php"); sites
       // that publish code have names.
       if (reach == Reach::public_ip && script_file(url)) keep(best, b, 75, "script from a raw IP address");
+      // FTP to a bare address as the argument: the remote-include and fetch probe, not a link people share.
+      if (reach == Reach::public_ip && argument && (iequals(scheme, "ftp") || iequals(scheme, "ftps")))
+        keep(best, b, 70, "FTP URL to a raw IP address");
       // A host written as one decimal number beyond 32 bits still reaches an address on parsers
       // that wrap it ("7147006462" = 169.254.169.254 + 2^32).
       if (host.size() > 9 && host.find_first_not_of("0123456789") == std::string_view::npos) keep(best, b, 80, "URL to an integer host");
@@ -482,6 +495,8 @@ class RfiSsrfDetector final : public Detector {
       if (!host.empty() && argument && (truncating_query(url) || (url.size() == s.size() - b && s.back() == '\0')))
         keep(best, b, 75, "include URL with a truncating suffix");
     }
+    // "http?", "file??": an include() probe, a scheme and the '?' that would cut off the suffix.
+    if (lead != std::string_view::npos && !header && include_probe(s.substr(lead))) keep(best, lead, 70, "include probe");
     // "//127.0.0.1/admin": a scheme-relative URL as the whole argument.
     if (lead != std::string_view::npos && s.compare(lead, 2, "//") == 0 && !header) {
       const Reach reach = classify_host(authority_host(s, lead));

@@ -548,8 +548,10 @@ Hit analyse(std::string_view s, LocationKind kind) noexcept {
   for (std::size_t at = s.find("![]"); at != std::string_view::npos && jsfuck < 8; at = s.find("![]", at + 3))
     ++jsfuck;
   // "(![]+[])[+!+[]]": a value written only in []()!+ is JSFuck-encoded script.
-  const bool only_jsfuck = s.size() >= 12 && s.find_first_not_of("[]()!+ ") == std::string_view::npos &&
-                           s.find("[]") != std::string_view::npos;
+  // Short ones ("+!![]") need the '!' that turns an array into a boolean.
+  const bool only_jsfuck = s.size() >= 4 && s.find_first_not_of("[]()!+ ") == std::string_view::npos &&
+                           s.find("[]") != std::string_view::npos &&
+                           (s.size() >= 12 || s.find('!') != std::string_view::npos);
   if (jsfuck >= 4 || only_jsfuck) keep(best, 0, 32, 85, "jsfuck");
   scan_extras(s, kind, best);
   return best;
