@@ -20,7 +20,7 @@ using text::lower;
 constexpr std::string_view kScriptTags[] = {"script", "iframe", "frame", "frameset", "object", "embed",
                                             "applet", "base", "vmlframe", "import", "xss", "isindex"};
 // Elements that are harmless in rich text but dangerous from an argument.
-// (<meta> only counts with a refresh or cookie http-equiv, see scan_tag.)
+// (<meta> counts with a refresh or cookie http-equiv or a UTF-7 charset, see scan_tag.)
 // <svg>, <math>, <style>, <link> and <form> are page-builder and e-mail markup: they count through
 // their script vectors (handlers, script URLs, CSS expressions), <style> through "@import" and
 // <link> outside a pasted document.
@@ -32,7 +32,7 @@ constexpr std::string_view kUrlAttributes[] = {"href", "src", "action", "formact
 // Functions and properties an injected script calls: only counted after a context break.
 // ("open", "fetch", "import" and "function" are left out: they open every other code snippet.)
 constexpr std::string_view kSinks[] = {"alert", "prompt", "confirm", "eval", "settimeout", "setinterval",
-                                       "execscript", "msgbox", "atob"};
+                                       "execscript", "msgbox", "atob", "btoa"};
 // Event handler names recognised without a surrounding tag (inside a tag any on* attribute counts).
 constexpr std::string_view kHandlers[] = {
     "onload", "onerror", "onclick", "onmouseover", "onmouseout", "onmouseenter", "onmousemove",
@@ -219,6 +219,10 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
     if (iequals(attr, "style") && style_runs_script(value)) keep(best, tag_start, i - tag_start, 85, "style expression");
     if (iequals(attr, "srcdoc")) active = true;
     if (frame && iequals(attr, "src") && text::istarts_with(value, "https://")) script_capable = false;
+    // A charset that makes '<' spellable without '<' ("+ADw-" in UTF-7).
+    if ((iequals(attr, "charset") || iequals(attr, "content")) &&
+        (ifind(value, "utf-7") != std::string_view::npos || ifind(value, "utf7") != std::string_view::npos))
+      active = true;
     if (iequals(attr, "http-equiv") && (ifind(value, "refresh") != std::string_view::npos ||
                                         ifind(value, "set-cookie") != std::string_view::npos))
       active = true;
@@ -385,7 +389,7 @@ void scan_sinks(std::string_view s, Hit& best) noexcept {
     while (end < s.size() && text::is_word(s[end])) ++end;
     const std::string_view word = s.substr(i, end - i);
     const char f = lower(word[0]);
-    if ((f == 'a' || f == 'p' || f == 'c' || f == 'e' || f == 's' || f == 'm') && in(kSinks, word)) {
+    if ((f == 'a' || f == 'b' || f == 'p' || f == 'c' || f == 'e' || f == 's' || f == 'm') && in(kSinks, word)) {
       std::size_t k = end;
       while (k < s.size() && is_space(s[k])) ++k;
       if (k < s.size() && (s[k] == '(' || s[k] == '`') && !prose_call(s, k)) {
