@@ -212,7 +212,9 @@ class PathTraversalDetector final : public Detector {
                             (p[at - 1] == ' ' && command_like(p, at));
         if (starts) return {at, 85, "absolute path to a sensitive file"};
       }
-      if (value.kind == LocationKind::path || (hit[1] == '.' && (hit_at == 0 || p.size() <= kMaxArgumentBytes)))
+      // A dot-file named in a sentence ("open '/app/config/.env' failed") is an error message.
+      const bool path_like = p.size() <= kMaxArgumentBytes && p.find(' ') == std::string_view::npos;
+      if (value.kind == LocationKind::path || (hit[1] == '.' && (hit_at == 0 || path_like)))
         return {hit_at, 80, "sensitive file reference"};
       if (hit_at == 0) return {hit_at, 75, "sensitive file reference"};
     }

@@ -307,9 +307,16 @@ bool loopback_redirect(std::string_view location) noexcept {
 
 // A URL the application will fetch is the argument itself ("url=http://10.0.0.1/"), not a link
 // inside prose ("open http://localhost:8080 in your browser").
+// A URL that opens a sentence ("http://localhost:3000 is my dev server") is prose too: after the
+// URL come words, where an argument ends or goes on with more URL syntax ("&@127.0.0.1/#").
 bool url_argument(std::string_view s, std::size_t at) noexcept {
+  if (s.find(' ') == std::string_view::npos) return true;
   const std::size_t first = s.find_first_not_of(" \t\r\n\"'");
-  return at <= first || s.find(' ') == std::string_view::npos;
+  if (at > first) return false;
+  std::size_t end = at;
+  while (end < s.size() && !text::is_space(s[end])) ++end;
+  while (end < s.size() && text::is_space(s[end])) ++end;
+  return end >= s.size() || !is_alpha(s[end]);
 }
 
 struct Hit {
@@ -508,11 +515,16 @@ class RfiSsrfDetector final : public Detector {
       const std::string_view host = s.substr(lead + 2, (host_end == std::string_view::npos ? s.size() : host_end) - lead - 2);
       if (host.find('.') != std::string_view::npos && host_end != std::string_view::npos) keep(best, lead, 75, "UNC path in an include argument");
     }
-    // Bare metadata addresses without a scheme ("169.254.169.254/latest/meta-data").
+    // Bare metadata addresses without a scheme ("169.254.169.254/latest/meta-data"), not a question
+    // about one ("why is 169.254.169.254 reachable?"): a path or port follows, or the value is one token.
     if (best.score < 95) {
-      const std::size_t at = s.find("169.254.169.254");
-      if (at != std::string_view::npos || text::ifind(s, "metadata.google.internal") != std::string_view::npos)
-        keep(best, at == std::string_view::npos ? 0 : at, 90, "cloud metadata endpoint");
+      for (auto name : {std::string_view("169.254.169.254"), std::string_view("metadata.google.internal")}) {
+        const std::size_t at = text::ifind(s, name);
+        if (at == std::string_view::npos) continue;
+        const std::size_t end = at + name.size();
+        if (s.find(' ') == std::string_view::npos || end == s.size() || s[end] == '/' || s[end] == ':')
+          keep(best, at, 90, "cloud metadata endpoint");
+      }
     }
     if (best.score == 0) return;
     text::report(out, AttackClass::rfi_ssrf, value, s, best.at, 96, best.score, best.rule);

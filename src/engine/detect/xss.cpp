@@ -240,8 +240,21 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
   return i;
 }
 
+// The handler's value: a quoted string or a token up to the next blank or '>'. It is script when it
+// calls, assigns, indexes or chains ("alert(1)", "location='//x'"), or is missing ("onfocus= "),
+// not when it is a word or JSX's "{handleClick}".
 bool script_follows(std::string_view v) noexcept {
-  return text::find_any(v, "(`=;.[") != std::string_view::npos || v.empty() || v.find_first_not_of(" ") == std::string_view::npos;
+  std::size_t i = 0;
+  while (i < v.size() && v[i] == ' ') ++i;
+  if (i == v.size()) return true;
+  std::size_t end = i;
+  if (v[i] == '"' || v[i] == '\'') {
+    end = v.find(v[i], i + 1);
+    if (end == std::string_view::npos) end = v.size();
+  } else {
+    while (end < v.size() && !is_space(v[end]) && v[end] != '>') ++end;
+  }
+  return text::find_any(v.substr(i, end - i), "(`=;.[") != std::string_view::npos;
 }
 
 // A handler attribute injected into an existing tag: `" onfocus=alert(1) autofocus="`.
