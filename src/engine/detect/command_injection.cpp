@@ -117,6 +117,13 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
   std::size_t single = 0, dbl = 0;
   while (i < s.size()) {
     const char c = s[i];
+    // Letters are most bytes of most words: take them before testing for shell syntax.
+    if (is_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '.') {
+      if (n < w.size()) w[n++] = lower(c);
+      hidden = hidden || pending;
+      ++i;
+      continue;
+    }
     if (c == '\'' || c == '"' || c == '\\') {
       pending = pending || n > 0;
       single += c == '\'';
@@ -124,8 +131,10 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       ++i;
       continue;
     }
-    if (s.compare(i, 2, "``") == 0 || s.compare(i, 3, "$()") == 0 || s.compare(i, 3, "<()") == 0 ||
-        s.compare(i, 3, ">()") == 0) {
+    const bool empty_substitution =
+        i + 1 < s.size() && ((c == '`' && s[i + 1] == '`') ||
+                             ((c == '$' || c == '<' || c == '>') && s[i + 1] == '(' && i + 2 < s.size() && s[i + 2] == ')'));
+    if (empty_substitution) {
       // An empty substitution glued to a name ("ping``", "pi$()ng") is never an accident.
       hidden = hidden || n > 0;
       i += s[i] == '`' ? std::size_t{2} : std::size_t{3};
@@ -142,7 +151,7 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       continue;
     }
     // "cat$IFS/etc/passwd": the field separator ends the word.
-    if (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 6, "${IFS}") == 0) break;
+    if (c == '$' && (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 6, "${IFS}") == 0)) break;
     // "c$u\at", "cat$u": an unset variable inside a word expands to nothing.
     if (c == '$' && n > 0 && i + 1 < s.size() && is_alpha(s[i + 1])) {
       pending = true;
@@ -155,10 +164,7 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       ++i;
       continue;
     }
-    if (!(is_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '.')) break;
-    if (n < w.size()) w[n++] = lower(c);
-    hidden = hidden || pending;
-    ++i;
+    break;
   }
   // Only a letter after the trick makes it one: "'cat'" and "cat\" are just quoted. Shell quotes
   // pair up; a lone apostrophe is English ("I'd").

@@ -651,7 +651,9 @@ class SqliDetector final : public Detector {
         std::copy(fp.begin(), fp.end(), best_fp.begin());
       }
     }
-    if (best == nullptr || best->score < 90) {
+    // Only a quote can hide UNION SELECT from the tokenizer; prose without one skips the search.
+    const bool quoted = s.find('\'') != std::string_view::npos || s.find('"') != std::string_view::npos;
+    if ((best == nullptr || best->score < 90) && quoted) {
       if (const std::size_t at = union_select(s); at != std::string_view::npos) {
         text::report(out, AttackClass::sqli, value, s, at, 64, 90, "UNION SELECT");
         return;
