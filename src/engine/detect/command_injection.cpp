@@ -485,6 +485,11 @@ std::size_t brace_command(std::string_view s) noexcept {
     while (prefix > 0 && is_alpha(s[prefix - 1])) --prefix;
     std::size_t suffix = close + 1;
     while (suffix < s.size() && is_alpha(s[suffix])) ++suffix;
+    // Brace expansion only builds a command where a command starts: "perl module for base{2,64}"
+    // expands in a shell too, but not into something that runs.
+    std::size_t before = prefix;
+    while (before > 0 && (s[before - 1] == ' ' || s[before - 1] == '\t')) --before;
+    if (before > 0 && std::string_view(";|&\n`(").find(s[before - 1]) == std::string_view::npos) continue;
     const bool glued = prefix < open || suffix > close + 1;
     const bool empty_alternative = body.front() == ',' || body.back() == ',' || body.find(",,") != std::string_view::npos;
     if (!glued && !empty_alternative) continue;

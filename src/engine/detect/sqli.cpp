@@ -116,7 +116,7 @@ constexpr Shape kShapes[] = {
     // A value that starts with a logic operator: the application already wrote "WHERE x = 1".
     {"^&so", 85, 0},  {"^&1o", 85, 0},  {"^&1c", 80, 0},  {"^&(1o", 85, 0},
     {"^&(so", 85, 0}, {"^&(no", 80, 0}, {"^&nos", 80, 0}, {"^&no1", 80, 0},
-    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"nX", 75, 0},  {"^sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
+    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"^nX$", 75, 0}, {"nXo", 80, 0},  {"^sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
     // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
     {"^sF", 90, 0},   {"^s)E", 85, 0},  {"Fs", 90, 0},
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
@@ -187,6 +187,7 @@ class Fingerprinter {
       applies_ = false;
       return;
     }
+    spaced_literal_ = text::find_any(literal, " \t") != std::string_view::npos;
     emit({'s', 0, close + 1, false});
     i_ = close + 1;
   }
@@ -205,6 +206,10 @@ class Fingerprinter {
   // table, an @variable, a hex literal, a cast or a comment. Arithmetic and prose have none (and
   // "select", "delete" or "update" are English words too).
   bool sql_only() const noexcept { return sql_only_; }
+
+  // The literal the value is read as continuing holds blanks: prose ("Moose module to default
+  // \"is\" to ..."), where a break-out is usually a single token ("admin", "1", an email).
+  bool spaced_literal() const noexcept { return spaced_literal_; }
 
   // The value ends in an unterminated literal of a few blank-free bytes: "x' or 'a", which the
   // application's own closing quote completes; prose ends in "... 'OR' operator returns true".
@@ -502,6 +507,7 @@ class Fingerprinter {
   bool applies_ = true;
   bool in_exec_comment_ = false;
   bool sql_only_ = false;
+  bool spaced_literal_ = false;
   // Left uninitialised: only [0, n_) is ever read, and clearing 1.5 KB three times per value
   // costs more than tokenizing a short one.
   std::array<Token, kMaxFingerprint> tokens_;
@@ -608,6 +614,8 @@ std::size_t union_select(std::string_view s) noexcept {
 // in the middle of the value counts only when it is certain of a rewritten query (score 90 and up).
 // Shapes anchored at the start have their own guards (the literal a break-out must follow).
 constexpr int kProseMinScore = 90;
+// After a literal with blanks in it (see Fingerprinter::spaced_literal), plausible shapes do not count.
+constexpr int kSpacedLiteralMinScore = 80;
 
 class SqliDetector final : public Detector {
  public:
@@ -633,6 +641,7 @@ class SqliDetector final : public Detector {
         if ((shape.flags & kQuoteOnly) != 0 && context == Context::none) continue;
         if (best != nullptr && shape.score <= best->score) continue;
         if (prose && shape.score < kProseMinScore && shape.pattern.front() != '^') continue;
+        if (f.spaced_literal() && shape.score < kSpacedLiteralMinScore) continue;
         if ((shape.flags & kSqlOnly) != 0 && !f.sql_only()) continue;
         if ((shape.flags & kShortTail) != 0 && !f.short_tail()) continue;
         const std::size_t at = match(fp, shape.pattern);
