@@ -39,7 +39,7 @@ constexpr std::string_view kPrograms[] = {
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
 constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "perl", "ruby", "php", "bash", "ssh",
                                               "telnet", "ftp", "git", "node", "npm", "docker", "kubectl", "pip", "gem", "apt", "vim", "vi",
-                                              "openssl", "composer", "ansible", "iptables", "tcpdump", "java", "lua",
+                                              "openssl", "composer", "iptables", "tcpdump", "java", "lua",
                                               "at", "cd", "comm", "file", "make", "mount", "screen", "service", "strings",
                                               "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
@@ -84,10 +84,10 @@ bool distinctive(std::string_view w, bool word_program) noexcept {
   return !word_program && w.find('-') != std::string_view::npos;
 }
 
-// An option within the next two words of a command: "ansible all -m ping", "pip install -r x".
+// An option within the next `words` words of a command: "ansible all -m ping", "pip install -r x".
 // Single-dash options are one or two letters, so "top -rated" in prose is none.
-bool option_soon(std::string_view s, std::size_t i) noexcept {
-  for (int words = 0; words <= 2 && i < s.size(); ++words) {
+bool option_soon(std::string_view s, std::size_t i, int max_words) noexcept {
+  for (int words = 0; words <= max_words && i < s.size(); ++words) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     if (i >= s.size()) return false;
     const std::size_t begin = i;
@@ -690,6 +690,14 @@ class CommandInjectionDetector final : public Detector {
     if (w.empty()) return;
     // Quotes, escapes or empty substitutions inside a program name ("w'h'oami", "pi$()ng") hide
     // it from filters; nothing else writes a name that way.
+    // Unix program names are lower case: "$(MAKE)" is a make variable and "Make /var/x writable"
+    // a sentence ("CD /" in capitals is still cmd.exe, which ignores case).
+    const std::string_view spelled = s.substr(start, end - start);
+    const auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+    const auto lower_case = [](char ch) { return ch >= 'a' && ch <= 'z'; };
+    if (substitution && std::any_of(spelled.begin(), spelled.end(), upper)) return;
+    const bool sentence_case = !spelled.empty() && upper(spelled.front()) && std::any_of(spelled.begin(), spelled.end(), lower_case);
+    if (i == 0 && sentence_case && in(kWordPrograms, w)) return;
     if (substitution || obfuscated) {
       if (end < s.size() && text::is_word(s[end])) return;
       best = {i == 0 ? 0 : i - 1, score, rule};
@@ -708,14 +716,17 @@ class CommandInjectionDetector final : public Detector {
                            std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos &&
                            !is_space(s[arg + 1]) && !(s[arg] == '-' && s[arg + 1] == '-' &&
                                                       (arg + 2 >= s.size() || !text::is_word(s[arg + 2])));
-      if (word_program && !pathish && !option_soon(s, end)) return;
+      // A program that is also a word needs its option right away: "env adds --chdir" is prose.
+      if (word_program && !pathish && !option_soon(s, end, 0)) return;
     }
     // "{cat,/etc/passwd}": brace expansion separates arguments with commas.
     const bool braced = start > 0 && s[start - 1] == '{' && end < s.size() && s[end] == ',';
     // A name like "ansible-vault" or "systeminfo" takes any word as its argument.
     const std::size_t arg = s.find_first_not_of(" \t", end);
     const bool named = distinctive(w, word_program) && arg != std::string_view::npos && arg > end && is_alpha(s[arg]);
-    if (!braced && !named && !option_soon(s, end) && !shell_argument(s, end, word_program, w, tight)) return;
+    if (!braced && !named && !option_soon(s, end, word_program ? 0 : 2) &&
+        !shell_argument(s, end, word_program, w, tight))
+      return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }
 };

@@ -82,6 +82,8 @@ enum ShapeFlag : unsigned {
   kSameOperands = 8U,  // the two values are the same text ("1 or 1", not "1 or 2"), or SQL-only
                        // vocabulary surrounds them ("9999 or /* hint */ true")
   kNoWordAfter = 16U,  // no bareword follows: "sleep(5) vs time.sleep" is a sentence about a call
+  kSystemVariable = 32U,  // a system variable ("select @@version") or a declared one ("declare @x"),
+                          // not a mention ("update @john")
 };
 struct Shape {
   std::string_view pattern;
@@ -125,7 +127,7 @@ constexpr Shape kShapes[] = {
     {"^;E", 80, 0},   {"^;En", 80, 0},   {";Ekk", 85, 0},  {";Ek(", 85, 0},  {"UE$", 70, 0},
     // A whole statement as the value.
     {"^Eok", 90, 0},  {"^E1,", 80, 0},  {"^E1k", 85, 0},  {"^EF", 95, 0},
-    {"^Ef(", 80, 0},  {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},   {"^Ev", 80, 0},   {"^Enkn$", 75, 0},
+    {"^Ef(", 80, 0},  {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},   {"^Ev", 80, kSystemVariable},   {"^Enkn$", 75, 0},
     {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
     {"^Ekn$", 75, 0}, {"^Ekn(", 80, 0}, {"^Ekn;", 85, 0}, {"^Eknc", 85, 0},
     {"^En;c", 70, 0}, {"^En,nknk", 80, 0}, {"^En,nkn$", 75, 0},
@@ -275,8 +277,7 @@ class Fingerprinter {
       const auto w = s_.substr(t.pos, t.len);
       if (text::iequals(w, "all") || text::iequals(w, "distinct")) return;
     }
-    if (t.type == 'U' || t.type == 'F' || t.type == 't' || t.type == 'v' || t.type == 'c' || t.type == 'X')
-      sql_only_ = true;
+    if (t.type == 'U' || t.type == 'F' || t.type == 't' || t.type == 'v' || t.type == 'X') sql_only_ = true;
     tokens_[n_] = t;
     fp_[n_] = t.type;
     ++n_;
@@ -461,6 +462,8 @@ class Fingerprinter {
     const std::size_t start = i_;
     const std::size_t nl = s_.find('\n', i_);
     i_ = nl == std::string_view::npos ? s_.size() : nl + 1;
+    // "--" comments out the rest of a query; '#' also numbers issues in prose ("Closes: #123").
+    sql_only_ = sql_only_ || s_[start] == '-';
     if (nl == std::string_view::npos || only_space_from(i_)) emit({'c', start, s_.size() - start, false});
   }
 
@@ -615,7 +618,7 @@ std::size_t union_select(std::string_view s) noexcept {
 // Shapes anchored at the start have their own guards (the literal a break-out must follow).
 constexpr int kProseMinScore = 90;
 // After a literal with blanks in it (see Fingerprinter::spaced_literal), plausible shapes do not count.
-constexpr int kSpacedLiteralMinScore = 80;
+constexpr int kSpacedLiteralMinScore = 85;
 
 class SqliDetector final : public Detector {
  public:
@@ -651,6 +654,11 @@ class SqliDetector final : public Detector {
           continue;
         const std::size_t len = shape.pattern.size() - (shape.pattern.front() == '^') - (shape.pattern.back() == '$');
         if ((shape.flags & kNoWordAfter) != 0 && at + len < fp.size() && fp[at + len] == 'n') continue;
+        if ((shape.flags & kSystemVariable) != 0) {
+          const std::size_t v = fp.find('v', at);
+          const bool declared = text::iequals(f.token_text(f.token(at)), "declare");
+          if (v == std::string_view::npos || (!declared && !f.token_text(f.token(v)).starts_with("@@"))) continue;
+        }
         const Token& first = f.token(at);
         const Token& last = f.token(std::min(at + len, fp.size()) - 1);
         best = &shape;
