@@ -17,31 +17,32 @@ using text::lower;
 // reverse shells, Windows equivalents. Kept to names that are rarely English words on their own
 // after a shell separator.
 constexpr std::string_view kPrograms[] = {
-    "adduser", "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aptitude", "aria2c", "at",
-    "awk", "axel", "base32", "base64", "bash", "bcdboot", "bcdedit", "bitsadmin", "bsdtar", "busybox",
-    "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run", "chef-shell",
-    "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit", "crontab",
-    "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env", "eval",
-    "ex", "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc", "gdb", "gem", "getent",
-    "grep", "gwmi", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression", "invoke-webrequest",
-    "ip", "ipconfig", "iptables", "irb", "iwmi", "iwr", "java", "jjs", "jrunscript", "kill", "ksh", "kubectl", "less", "ln",
-    "ls", "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta", "msiexec", "mv", "nc",
-    "ncat", "net", "net1", "netcat", "netstat", "nmap", "node", "nohup", "npm", "nslookup", "od", "openssl", "perf",
-    "perl", "php", "ping", "pip", "pip3", "pipx", "powershell", "printenv", "printf", "ps", "pwd", "python",
-    "python2", "python3", "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump",
-    "rmt-tar", "rsync", "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set",
-    "sftp", "sh", "shred", "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start-process", "strace",
-    "strings", "su", "sudo", "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh",
-    "tcpdump", "tcsh", "tee", "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname",
-    "unzip", "useradd", "usermod", "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami",
-    "wish", "wmic", "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
+    "adduser", "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aptitude",
+    "aria2c", "at", "awk", "axel", "base32", "base64", "bash", "bcdboot", "bcdedit", "bitsadmin", "bsdtar",
+    "busybox", "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run",
+    "chef-shell", "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit",
+    "crontab", "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env",
+    "eval", "ex", "exec", "expr", "fetch", "file", "find", "findstr", "flock", "ftp", "g++", "gcc", "gdb",
+    "gem", "getent", "grep", "gwmi", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression",
+    "invoke-webrequest", "ip", "ipconfig", "iptables", "irb", "iwmi", "iwr", "java", "jjs", "jrunscript",
+    "kill", "killall", "ksh", "kubectl", "less", "ln", "ls", "lua", "lwp-download", "lynx", "make", "mkfifo",
+    "more", "mount", "mshta", "msiexec", "mv", "nc", "ncat", "net", "net1", "netcat", "netstat", "nmap", "node",
+    "nohup", "npm", "nslookup", "od", "openssl", "perf", "perl", "php", "ping", "pip", "pip3", "pipx", "pkill",
+    "poweroff", "powershell", "printenv", "printf", "ps", "pwd", "pwsh", "python", "python2", "python3", "rake",
+    "rcp", "reboot", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump", "rmt-tar", "rsync",
+    "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set", "sftp", "sh", "shred",
+    "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start", "start-process", "strace", "strings", "su",
+    "sudo", "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh", "tcpdump", "tcsh", "tee",
+    "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname", "unzip", "useradd", "usermod",
+    "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami", "wish", "wmic",
+    "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
 };
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
 constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "perl", "ruby", "php", "bash", "ssh",
                                               "telnet", "ftp", "git", "node", "npm", "docker", "kubectl", "pip", "gem", "apt", "vim", "vi",
                                               "openssl", "composer", "iptables", "tcpdump", "java", "lua",
                                               "at", "cd", "comm", "file", "make", "mount", "screen", "service", "strings",
-                                              "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
+                                              "tee", "zip", "start", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
                                               "sleep", "tail", "timeout", "touch", "type", "ver", "id",
                                               "date", "top", "trap", "perf", "pipx", "ex", "ip", "hostname"};
@@ -204,6 +205,17 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || (s[i] == '+' && i + 1 < s.size() && s[i + 1] == '/'))) ++i;
   if (i >= s.size()) return true;  // "; id"
   const char c = s[i];
+  // "; id #": a comment ends the command line.
+  if (c == '#' && i > start && (i + 1 >= s.size() || is_space(s[i + 1]))) return true;
+  // Shells that take anything as their script: "& powershell IEX(...)".
+  if (i > start && (program == "powershell" || program == "pwsh" || program == "cmd")) return true;
+  // "net user", "net localgroup administrators": the Windows account and share commands.
+  if (i > start && (program == "net" || program == "net1")) {
+    for (std::string_view sub : {"user", "localgroup", "group", "view", "share", "use", "session", "accounts"}) {
+      if (text::istarts_with(s.substr(i), sub) && (i + sub.size() >= s.size() || !text::is_word(s[i + sub.size()])))
+        return true;
+    }
+  }
   if (c == ';' || c == '|' || c == '&' || c == '\n' || c == '>' || c == '<' || c == ')' || c == '}')
     return i > start || !is_alpha(c);
   if (i == start) return false;  // "cats", "identity": the word continues
@@ -223,7 +235,8 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
     // "sleep 5", "ping 10.0.0.1", "nc 1.2.3.4 4444": numbers are arguments of a few programs
     // ("GCC 3.3 provides", "Python 3.11 for Debian" are versions in prose).
     static constexpr std::string_view kNumeric[] = {"sleep", "ping", "nc", "ncat", "netcat", "timeout", "kill",
-                                                    "telnet", "usleep", "id", "ls", "whoami", "uname"};
+                                                    "telnet", "usleep", "id", "ls", "whoami", "uname",
+                                                    "chmod", "killall", "pkill"};
     if (!in(kNumeric, program)) return false;
     std::size_t j = i;
     while (j < s.size() && (is_digit(s[j]) || s[j] == '.' || s[j] == ':')) ++j;
@@ -234,9 +247,13 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   // Glued to a separator, a program name that is no English word takes any argument
   // (";ansible-vault decrypt x"); "| grep nginx lists ..." in a post keeps its blank.
   if (!word_program && tight && is_alpha(c)) return true;
-  // A file name with an extension, "x.sh", "a.txt".
+  // A file name with an extension, "x.sh", "a.txt"; any program with a Windows executable.
   std::size_t j = i;
   while (j < s.size() && (text::is_word(s[j]) || s[j] == '-')) ++j;
+  for (std::string_view ext : {".exe", ".bat", ".ps1", ".vbs", ".hta"}) {
+    if (text::istarts_with(s.substr(j), ext) && (j + ext.size() >= s.size() || !text::is_word(s[j + ext.size()])))
+      return true;
+  }
   if (!word_program && j < s.size() && s[j] == '.' && j + 1 < s.size() && is_alpha(s[j + 1])) return true;
   return false;
 }
@@ -280,7 +297,9 @@ bool table_row(std::string_view s, std::size_t at) noexcept {
   const std::string_view line = s.substr(begin, end - begin);
   const std::size_t first = line.find_first_not_of(" \t");
   const std::size_t last = line.find_last_not_of(" \t\r");
+  // A table has two cells or more ("| id | name |"); "|id|" and "||id||" are pipelines.
   return first != std::string_view::npos && line[first] == '|' && line[last] == '|' &&
+         std::count(line.begin(), line.end(), '|') >= 3 && line.find("||") == std::string_view::npos &&
          text::find_any(line, ";&`$") == std::string_view::npos;
 }
 
@@ -607,7 +626,16 @@ class CommandInjectionDetector final : public Detector {
     if (option || s.find('/') != std::string_view::npos || s.find("()") != std::string_view::npos) {
       for (auto m : kUnixMarkers) {
         const std::size_t at = s.find(m);
-        if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
+        if (at == std::string_view::npos || 90 <= best.score) continue;
+        // A shell's path is a one-liner where it runs ("/bin/sh -i", "exec('/bin/sh')", a value
+        // ending in it); "the default /bin/sh." and "a /bin/sh shebang" are sentences about it.
+        if (m.starts_with("/bin/")) {
+          const std::size_t after = at + m.size();
+          const bool runs = after >= s.size() || std::string_view(";|&)`'\"<>\n").find(s[after]) != std::string_view::npos ||
+                            s.compare(after, 2, " -") == 0;
+          if (!runs) continue;
+        }
+        best = {at, 90, "shell one-liner"};
       }
     }
     // "xp_cmdshell" contains "cmd"; "powershell -e" needs an option.
@@ -658,6 +686,8 @@ class CommandInjectionDetector final : public Detector {
       return;
     }
     const std::size_t start = skip_blank(s, i);
+    // "${IFS}id": only a shell reads its field separator as a blank.
+    const bool ifs = start > i && s.substr(i, start - i).find("IFS") != std::string_view::npos;
     // SQLite's shell runs commands with ".shell" and ".system" ("1;.shell whoami").
     for (std::string_view dot : {".shell", ".system"}) {
       const std::size_t after = start + dot.size();
@@ -674,9 +704,15 @@ class CommandInjectionDetector final : public Detector {
     const std::string_view word(buf.data(), n);
     // "time ifconfig", "sudo id": judge the command the prefix runs.
     if (in(kPrefixPrograms, word)) {
+      // Their own options and numbers come first: "timeout 5 id", "nice -n 10 id", "sudo -u x id".
+      std::size_t at = skip_blank(s, end);
+      for (int k = 0; k < 3 && at < s.size() && (s[at] == '-' || is_digit(s[at])); ++k) {
+        while (at < s.size() && !is_space(s[at])) ++at;
+        at = skip_blank(s, at);
+      }
       std::array<char, kMaxWord> next{};
       std::size_t m = 0;
-      const std::size_t after = read_word(s, skip_blank(s, end), next, m);
+      const std::size_t after = read_word(s, at, next, m);
       if (m > 0 && program(std::string_view(next.data(), m)) && after > end) {
         best = {i == 0 ? 0 : i - 1, score, rule};
         return;
@@ -698,7 +734,7 @@ class CommandInjectionDetector final : public Detector {
     if (substitution && std::any_of(spelled.begin(), spelled.end(), upper)) return;
     const bool sentence_case = !spelled.empty() && upper(spelled.front()) && std::any_of(spelled.begin(), spelled.end(), lower_case);
     if (i == 0 && sentence_case && in(kWordPrograms, w)) return;
-    if (substitution || obfuscated) {
+    if (substitution || obfuscated || ifs) {
       if (end < s.size() && text::is_word(s[end])) return;
       best = {i == 0 ? 0 : i - 1, score, rule};
       return;
