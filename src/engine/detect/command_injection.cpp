@@ -207,8 +207,9 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   const char c = s[i];
   // "; id #": a comment ends the command line.
   if (c == '#' && i > start && (i + 1 >= s.size() || is_space(s[i + 1]))) return true;
-  // Shells that take anything as their script: "& powershell IEX(...)".
-  if (i > start && (program == "powershell" || program == "pwsh" || program == "cmd")) return true;
+  // PowerShell takes anything as its script ("& powershell IEX(...)"), but not an assignment
+  // ("powershell = ...") or a label.
+  if (i > start && (program == "powershell" || program == "pwsh") && c != '=' && c != ':') return true;
   // "net user", "net localgroup administrators": the Windows account and share commands.
   if (i > start && (program == "net" || program == "net1")) {
     for (std::string_view sub : {"user", "localgroup", "group", "view", "share", "use", "session", "accounts"}) {
@@ -345,8 +346,8 @@ std::size_t batch_word(std::string_view v, std::size_t i, std::string_view word)
 // so "(a" of "if (a==b) return" is code, not cmd.exe.
 std::size_t batch_operand(std::string_view v, std::size_t i) noexcept {
   const std::size_t begin = i;
-  if (i < v.size() && v[i] == '"') {
-    const std::size_t close = v.find('"', i + 1);
+  if (i < v.size() && (v[i] == '"' || v[i] == '\'')) {  // '...' is not cmd.exe's, but code quotes so
+    const std::size_t close = v.find(v[i], i + 1);
     if (close == std::string_view::npos) return std::string_view::npos;
     i = close + 1;
   }
@@ -356,6 +357,9 @@ std::size_t batch_operand(std::string_view v, std::size_t i) noexcept {
   const char want = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' : 0;
   if (want != 0 && v[i - 1] != want) return std::string_view::npos;
   if (v[i - 1] == ':') return std::string_view::npos;  // "if a==b:" is Python
+  // A call inside an operand ("_GLibCVersion(2,") is code; cmd.exe brackets only enclose one.
+  const std::string_view inner = v.substr(begin + 1, i - begin - (want != 0 ? 2 : 1));
+  if (text::find_any(inner, "()") != std::string_view::npos) return std::string_view::npos;
   return i;
 }
 
@@ -383,7 +387,11 @@ bool batch_control(std::string_view s) noexcept {
     return body != std::string_view::npos && skip_blanks(v, body) < v.size();
   }
   std::size_t i = batch_word(v, 0, "if");
-  if (i == std::string_view::npos) return false;
+  // "If x==y the ..." opens a sentence; cmd.exe scripts write "if" or "IF".
+  if (i == std::string_view::npos || v.starts_with("If")) return false;
+  // Python's condition ends in ':' ("if a == b:", "if x == ' ': y").
+  const std::size_t last = v.find_last_not_of(" \t\r\n");
+  if (v[last] == ':') return false;
   i = skip_blanks(v, i);
   if (const std::size_t e = batch_word(v, i, "/i"); e != std::string_view::npos) i = skip_blanks(v, e);
   if (const std::size_t e = batch_word(v, i, "not"); e != std::string_view::npos) i = skip_blanks(v, e);
@@ -414,9 +422,10 @@ bool batch_control(std::string_view s) noexcept {
     after = batch_operand(v, skip_blanks(v, op));
   }
   if (after == std::string_view::npos || after >= v.size() || !is_space(v[after])) return false;
-  // The command it runs: anything but the "then"/"and"/"or" of an English or Lua condition.
+  // The command it runs: anything but the "then"/"and"/"or" of an English or Lua condition, or
+  // the ':' of a Python one.
   const std::size_t action = skip_blanks(v, after);
-  if (action >= v.size()) return false;
+  if (action >= v.size() || v[action] == ':') return false;
   for (std::string_view word : {"then", "and", "or"}) {
     if (batch_word(v, action, word) != std::string_view::npos) return false;
   }
@@ -724,6 +733,11 @@ class CommandInjectionDetector final : public Detector {
     }
     const std::string_view w = program_name(word);
     if (w.empty()) return;
+    // "cmd = ...", "cmd += ...": a variable in code, not a command line.
+    const std::size_t next = s.find_first_not_of(" \t", end);
+    if (next != std::string_view::npos && !substitution &&
+        (s[next] == '=' || (next + 1 < s.size() && s[next + 1] == '=' && std::string_view("+-:*/|&.").find(s[next]) != std::string_view::npos)))
+      return;
     // Quotes, escapes or empty substitutions inside a program name ("w'h'oami", "pi$()ng") hide
     // it from filters; nothing else writes a name that way.
     // Unix program names are lower case: "$(MAKE)" is a make variable and "Make /var/x writable"

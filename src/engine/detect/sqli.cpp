@@ -82,6 +82,8 @@ enum ShapeFlag : unsigned {
   kSameOperands = 8U,  // the two values are the same text ("1 or 1", not "1 or 2"), or SQL-only
                        // vocabulary surrounds them ("9999 or /* hint */ true")
   kNoWordAfter = 16U,  // no bareword follows: "sleep(5) vs time.sleep" is a sentence about a call
+  kNoProseTail = 64U,  // the value does not end in a long unterminated literal with blanks, the way
+                       // a code line quoting a character and commenting on it does ("'-'  # 0x2D")
   kSystemVariable = 32U,  // a system variable ("select @@version") or a declared one ("declare @x"),
                           // not a mention ("update @john")
 };
@@ -101,7 +103,7 @@ constexpr Shape kShapes[] = {
     {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^1&kk", 80, 0}, {"^Ekk", 80, 0}, {"(Ekk", 85, 0},  {"^sc", 80, kQuoteOnly},    {"^s;E", 90, 0},  {"^s;c", 80, 0},
     {"^s;$", 65, kQuoteOnly},   {"^s)&", 85, 0},   {"^s);", 85, 0},
     {"^s)c", 80, kQuoteOnly},   {"^s)o", 75, kQuoteOnly},   {"^soF", 95, 0},
-    {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly},   {"^so(", 75, kQuoteOnly},   {"^sonc", 80, 0},
+    {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly | kNoProseTail},   {"^so(", 75, kQuoteOnly},   {"^sonc", 80, 0},
     {"^soc", 80, kQuoteOnly},   {"^sov", 70, kQuoteOnly},   {"^so1c", 80, 0}, {"^sB1c", 85, 0}, {"^sB1$", 75, kQuoteOnly}, {"^sB1o", 85, 0}, {"^sBnB", 85, 0},
     {"^sBnc", 80, kQuoteOnly},  {"^sB1,", 80, 0}, {"^skks", 80, kQuoteOnly},
     {"^sks", 80, kQuoteOnly},   {"^sk1", 80, kQuoteOnly},   {"^sk(", 80, kQuoteOnly},   {"^skc", 80, kQuoteOnly},
@@ -118,7 +120,7 @@ constexpr Shape kShapes[] = {
     // A value that starts with a logic operator: the application already wrote "WHERE x = 1".
     {"^&so", 85, 0},  {"^&1o", 85, 0},  {"^&1c", 80, 0},  {"^&(1o", 85, 0},
     {"^&(so", 85, 0}, {"^&(no", 80, 0}, {"^&nos", 80, 0}, {"^&no1", 80, 0},
-    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"^nX$", 75, 0}, {"nXo", 80, 0},  {"^sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
+    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"^nX$", 75, 0}, {"nXo", 80, 0},  {"sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
     // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
     {"^sF", 90, 0},   {"^s)E", 85, 0},  {"Fs", 90, 0},
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
@@ -215,6 +217,13 @@ class Fingerprinter {
 
   // The value ends in an unterminated literal of a few blank-free bytes: "x' or 'a", which the
   // application's own closing quote completes; prose ends in "... 'OR' operator returns true".
+  bool prose_tail() const noexcept {
+    if (n_ == 0 || fp_[n_ - 1] != 's') return false;
+    const std::string_view t = token_text(tokens_[n_ - 1]);
+    const bool closed = t.size() >= 2 && t.back() == t.front();
+    return !closed && t.size() > 16 && text::find_any(t, " \t") != std::string_view::npos;
+  }
+
   bool short_tail() const noexcept {
     if (n_ == 0 || fp_[n_ - 1] != 's') return false;
     const std::string_view t = token_text(tokens_[n_ - 1]);
@@ -422,7 +431,10 @@ class Fingerprinter {
       const bool procedure = text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_");
       if (type == 'g' && call) sql_only_ = true;
       if (type == 'g') type = 'f';
-      if (!call && !procedure) type = 'n';
+      // "pg_sleep", "load_file": a dangerous name with an underscore is no English word, called
+      // or not ("select pg_sleep").
+      const bool named = type == 'F' && w.find('_') != std::string_view::npos;
+      if (!call && !procedure && !named) type = 'n';
     }
     // INTO OUTFILE / INTO DUMPFILE writes a file on the database host: as dangerous as a call.
     if (type == 'k' && text::iequals(w, "into")) {
@@ -647,6 +659,7 @@ class SqliDetector final : public Detector {
         if (f.spaced_literal() && shape.score < kSpacedLiteralMinScore) continue;
         if ((shape.flags & kSqlOnly) != 0 && !f.sql_only()) continue;
         if ((shape.flags & kShortTail) != 0 && !f.short_tail()) continue;
+        if ((shape.flags & kNoProseTail) != 0 && f.prose_tail()) continue;
         const std::size_t at = match(fp, shape.pattern);
         if (at == std::string_view::npos) continue;
         if ((shape.flags & kSameOperands) != 0 && !f.sql_only() &&
