@@ -644,7 +644,12 @@ class SqliDetector final : public Detector {
     std::size_t best_from = 0, best_to = 0;
     std::array<char, kMaxFingerprint> best_fp{};
     std::size_t best_fp_len = 0;
+    // A value without a quote has no literal to break out of: one search each decides it, for the
+    // quote contexts and for UNION SELECT hidden in a literal.
+    const bool single = s.find('\'') != std::string_view::npos;
+    const bool dbl = s.find('"') != std::string_view::npos;
     for (Context context : {Context::none, Context::single_quote, Context::double_quote}) {
+      if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl)) continue;
       Fingerprinter f(s, context, value.kind == LocationKind::body_text);
       if (!f.applies()) continue;
       f.run();
@@ -683,8 +688,7 @@ class SqliDetector final : public Detector {
       }
     }
     // Only a quote can hide UNION SELECT from the tokenizer; prose without one skips the search.
-    const bool quoted = s.find('\'') != std::string_view::npos || s.find('"') != std::string_view::npos;
-    if ((best == nullptr || best->score < 90) && quoted) {
+    if ((best == nullptr || best->score < 90) && (single || dbl)) {
       if (const std::size_t at = union_select(s); at != std::string_view::npos) {
         text::report(out, AttackClass::sqli, value, s, at, 64, 90, "UNION SELECT");
         return;
