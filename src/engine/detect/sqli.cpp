@@ -83,10 +83,10 @@ enum ShapeFlag : unsigned {
   kSameOperands = 8U,  // the two values are the same text ("1 or 1", not "1 or 2"), or SQL-only
                        // vocabulary surrounds them ("9999 or /* hint */ true")
   kNoWordAfter = 16U,  // no bareword follows: "sleep(5) vs time.sleep" is a sentence about a call
-  kNoProseTail = 64U,  // the value does not end in a long unterminated literal with blanks, the way
-                       // a code line quoting a character and commenting on it does ("'-'  # 0x2D")
   kSystemVariable = 32U,  // a system variable ("select @@version") or a declared one ("declare @x"),
                           // not a mention ("update @john")
+  kNoProseTail = 64U,  // the value does not end in a long unterminated literal with blanks, the way
+                       // a code line quoting a character and commenting on it does ("'-'  # 0x2D")
 };
 struct Shape {
   std::string_view pattern;
@@ -98,53 +98,56 @@ constexpr Shape kShapes[] = {
     {"^s&so", 90, 0}, {"^s&sl", 80, 0}, {"^s&sc", 85, 0}, {"^s&s$", 70, kQuoteOnly | kShortTail},
     {"^s&1o", 90, 0}, {"^s&1l", 80, 0}, {"^s&1c", 85, 0}, {"^s&1$", 75, kQuoteOnly},
     {"^s&1)", 80, 0}, {"^s&f(", 85, 0}, {"^s&F", 95, 0}, {"^s&(", 80, 0},
-    {"^s&n(", 80, 0}, {"^s&1;", 85, 0}, {"^sUo", 80, kQuoteOnly},   {"^sUc", 85, kQuoteOnly},
-    {"^s&v", 80, 0},  {"^s&no", 80, 0}, {"^s&nl", 75, 0}, {"^s&nc", 80, 0},
-    {"^s&E", 85, 0},   {"^s&kk", 85, 0}, {"^s&c", 80, kQuoteOnly}, {"^s&l(", 80, kQuoteOnly}, {";kvo", 85, 0},
-    {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^1&kk", 80, 0}, {"^Ekk", 80, 0}, {"(Ekk", 85, 0},  {"^sc", 80, kQuoteOnly},    {"^s;E", 90, 0},  {"^s;c", 80, 0},
-    {"^s;$", 65, kQuoteOnly},   {"^s)&", 85, 0},   {"^s);", 85, 0},
-    {"^s)c", 80, kQuoteOnly},   {"^s)o", 75, kQuoteOnly},   {"^soF", 95, 0},
-    {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly | kNoProseTail},   {"^so(", 75, kQuoteOnly},   {"^sonc", 80, 0},
-    {"^soc", 80, kQuoteOnly},   {"^sov", 70, kQuoteOnly},   {"^so1c", 80, 0}, {"^sB1c", 85, 0}, {"^sB1$", 75, kQuoteOnly}, {"^sB1o", 85, 0}, {"^sBnB", 85, 0},
-    {"^sBnc", 80, kQuoteOnly},  {"^sB1,", 80, 0}, {"^skks", 80, kQuoteOnly},
-    {"^sks", 80, kQuoteOnly},   {"^sk1", 80, kQuoteOnly},   {"^sk(", 80, kQuoteOnly},   {"^skc", 80, kQuoteOnly},
-    {"^sl1", 75, kQuoteOnly},   {"^sls", 75, kQuoteOnly},   {"^sl(", 75, kQuoteOnly},   {"^slnc", 80, kQuoteOnly},
+    {"^s&n(", 80, 0}, {"^s&1;", 85, 0}, {"^sUo", 80, kQuoteOnly}, {"^sUc", 85, kQuoteOnly},
+    {"^s&v", 80, 0}, {"^s&no", 80, 0}, {"^s&nl", 75, 0}, {"^s&nc", 80, 0},
+    {"^s&E", 85, 0}, {"^s&kk", 85, 0}, {"^s&c", 80, kQuoteOnly}, {"^s&l(", 80, kQuoteOnly},
+    {"^sc", 80, kQuoteOnly}, {"^s;E", 90, 0}, {"^s;c", 80, 0}, {"^s;$", 65, kQuoteOnly},
+    {"^s)&", 85, 0}, {"^s);", 85, 0}, {"^s)c", 80, kQuoteOnly}, {"^s)o", 75, kQuoteOnly},
+    {"^soF", 95, 0}, {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly | kNoProseTail}, {"^so(", 75, kQuoteOnly},
+    {"^sonc", 80, 0}, {"^soc", 80, kQuoteOnly}, {"^sov", 70, kQuoteOnly}, {"^so1c", 80, 0},
+    {"^sB1c", 85, 0}, {"^sB1$", 75, kQuoteOnly}, {"^sB1o", 85, 0}, {"^sBnB", 85, 0},
+    {"^sBnc", 80, kQuoteOnly}, {"^sB1,", 80, 0}, {"^skks", 80, kQuoteOnly},
+    {"^sks", 80, kQuoteOnly}, {"^sk1", 80, kQuoteOnly}, {"^sk(", 80, kQuoteOnly}, {"^skc", 80, kQuoteOnly},
+    {"^sl1", 75, kQuoteOnly}, {"^sls", 75, kQuoteOnly}, {"^sl(", 75, kQuoteOnly}, {"^slnc", 80, kQuoteOnly},
     // A numeric parameter followed by a condition, a union or a second statement.
     {"^1&1o", 85, 0}, {"^1&1c", 80, 0}, {"^1&1l", 75, 0}, {"^1&so", 85, 0},
-    {"^1&f(", 80, 0}, {"^1&F", 95, 0},  {"^1&(", 75, 0},  {"^1&v", 75, 0},
-    {"^1&no", 75, 0}, {"^1&E", 85, 0},  {"^1)&", 80, 0},  
-    {"^1);", 80, 0},  {"^1)c", 80, 0},  {"^1;E", 90, 0},
-    {"^1;c", 75, 0},  {"^1B1", 80, 0},  {"^1Bn", 75, 0},  {"^1ks", 80, 0},
-    {"^1l(E", 90, 0}, {"^1oF", 95, 0},
-    {"^n&1o", 80, 0}, {"^n&so", 80, 0}, {"^n&F", 95, 0},  {"^n)&", 75, 0},
-
+    {"^1&f(", 80, 0}, {"^1&F", 95, 0}, {"^1&(", 75, 0}, {"^1&v", 75, 0},
+    {"^1&no", 75, 0}, {"^1&E", 85, 0}, {"^1&kk", 80, 0}, {"^1&sl", 75, 0},
+    {"^1&1$", 70, kSameOperands}, {"^1)&", 80, 0}, {"^1);", 80, 0}, {"^1)c", 80, 0},
+    {"^1;E", 90, 0}, {"^1;c", 75, 0}, {"^1B1", 80, 0}, {"^1Bn", 75, 0},
+    {"^1ks", 80, 0}, {"^1l(E", 90, 0}, {"^1oF", 95, 0},
+    {"^n&1o", 80, 0}, {"^n&so", 80, 0}, {"^n&F", 95, 0}, {"^n)&", 75, 0},
     // A value that starts with a logic operator: the application already wrote "WHERE x = 1".
-    {"^&so", 85, 0},  {"^&1o", 85, 0},  {"^&1c", 80, 0},  {"^&(1o", 85, 0},
+    {"^&so", 85, 0}, {"^&1o", 85, 0}, {"^&1c", 80, 0}, {"^&(1o", 85, 0},
     {"^&(so", 85, 0}, {"^&(no", 80, 0}, {"^&nos", 80, 0}, {"^&no1", 80, 0},
-    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"^nX$", 75, 0}, {"nXo", 80, 0},  {"sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
+    {"^&no(", 80, 0}, {"^&F", 95, 0}, {"^&f(", 80, kSqlOnly},
     // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
-    {"^sF", 90, 0},   {"^s)E", 85, 0},  {"Fs", 90, 0},
+    {"^sF", 90, 0}, {"^s)E", 85, 0}, {"Fs", 90, 0},
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
-    {"^f($", 65, 0},  {"^f(1", 70, kSqlOnly},  {"^f(s", 70, kSqlOnly},  {"^f(E", 90, 0},
-    {"^f(f", 75, kSqlOnly},  {"^f(v", 75, 0},  {"^f(n,", 70, kSqlOnly},  {"^F$", 70, 0},   {"^)knk", 75, 0},
-    {"^;E", 80, 0},   {"^;En", 80, 0},   {";Ekk", 85, 0},  {";Ek(", 85, 0},  {"UE$", 70, 0},
+    {"^f($", 65, 0}, {"^f(1", 70, kSqlOnly}, {"^f(s", 70, kSqlOnly}, {"^f(E", 90, 0},
+    {"^f(f", 75, kSqlOnly}, {"^f(v", 75, 0}, {"^f(n,", 70, kSqlOnly}, {"^F$", 70, 0},
+    {"^)knk", 75, 0}, {"^;E", 80, 0}, {"^;En", 80, 0}, {";Ekk", 85, 0}, {";Ek(", 85, 0}, {"UE$", 70, 0},
     // A whole statement as the value.
-    {"^Eok", 90, 0},  {"^E1,", 80, 0},  {"^E1k", 85, 0},  {"^EF", 95, 0},
-    {"^Ef(", 80, 0},  {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},   {"^Ev", 80, kSystemVariable},   {"^Enkn$", 75, 0},
+    {"^Eok", 90, 0}, {"^E1,", 80, 0}, {"^E1k", 85, 0}, {"^EF", 95, 0},
+    {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^Ekk", 80, 0},
+    {"^Ef(", 80, 0}, {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},
+    {"^Ev", 80, kSystemVariable}, {"^Enkn$", 75, 0},
     {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
     {"^Ekn$", 75, 0}, {"^Ekn(", 80, 0}, {"^Ekn;", 85, 0}, {"^Eknc", 85, 0},
     {"^En;c", 70, 0}, {"^En,nknk", 80, 0}, {"^En,nkn$", 75, 0},
+    // PostgreSQL casts forcing a conversion error: "password::int", "'{...}'::jsonb @> ...".
+    {"^nX$", 75, 0}, {"nXo", 80, 0}, {"sX", 80, 0}, {")X", 90, 0}, {"&sX", 85, 0},
     // Anywhere in the value.
-    {"UE.", 95, 0},   {"U(E", 95, 0},   {";Ekn$", 85, 0}, {";Eknk", 85, 0},
+    {"UE.", 95, 0}, {"U(E", 95, 0}, {"EF", 90, 0}, {";Ekn$", 85, 0}, {";Eknk", 85, 0},
     {";Ekn;", 85, 0}, {";Eknc", 85, 0}, {";Ekn(", 85, 0}, {";Ekt", 90, 0},
-    {";Eo", 85, 0},   {";Ev", 85, 0},   {";EF", 95, 0},   {";E1,", 85, 0},
-    {";E1k", 85, 0},  {";Ef(", 85, 0},  {"F(1)", 85, kNoWordAfter},  {"F(1,", 85, 0},
-    {"F(s", 80, 0},   {"F((", 85, 0},   {"F(E", 95, 0},   {"F(f", 85, 0},
-    {"F(F", 90, 0},   {"F(v", 85, 0},   {"F(1o", 80, 0},  {"F($", 70, 0},
-    {"os&c", 80, 0},  {"kt", 85, 0},    {"s&sos", 85, 0}, {"s&1o1", 85, 0}, {"1&1o1", 80, 0},
-    {"s&so1", 80, 0},   {"(Eok", 85, 0},   {"(E1", 80, 0},
-    {"(Ev", 85, 0},   {"(EF", 95, 0},   {"(Ef(", 85, 0},  {"(E(", 85, 0},
-    {"(Et", 85, 0},   {"f(E", 90, 0},
+    {";Eo", 85, 0}, {";Ev", 85, 0}, {";EF", 95, 0}, {";E1,", 85, 0}, {";kvo", 85, 0},
+    {";E1k", 85, 0}, {";Ef(", 85, 0}, {"F(1)", 85, kNoWordAfter}, {"F(1,", 85, 0},
+    {"F(s", 80, 0}, {"F((", 85, 0}, {"F(E", 95, 0}, {"F(f", 85, 0},
+    {"F(F", 90, 0}, {"F(v", 85, 0}, {"F(1o", 80, 0}, {"F($", 70, 0},
+    {"os&c", 80, 0}, {"kt", 85, 0}, {"s&sos", 85, 0}, {"s&1o1", 85, 0}, {"1&1o1", 80, 0},
+    {"s&so1", 80, 0}, {"(Eok", 85, 0}, {"(Ekk", 85, 0}, {"(E1", 80, 0},
+    {"(Ev", 85, 0}, {"(EF", 95, 0}, {"(Ef(", 85, 0}, {"(E(", 85, 0},
+    {"(Et", 85, 0}, {"f(E", 90, 0},
 };
 
 char lookup(std::string_view word) noexcept {
