@@ -105,6 +105,7 @@ constexpr Shape kShapes[] = {
     {"^s)&", 85, 0}, {"^s);", 85, 0}, {"^s)c", 80, kQuoteOnly}, {"^s)o", 75, kQuoteOnly},
     {"^soF", 95, 0}, {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly | kNoProseTail}, {"^so(", 75, kQuoteOnly},
     {"^sonc", 80, 0}, {"^soc", 80, kQuoteOnly}, {"^sov", 70, kQuoteOnly}, {"^so1c", 80, 0},
+    {"^so1os$", 75, kQuoteOnly | kShortTail},
     {"^sB1c", 85, 0}, {"^sB1$", 75, kQuoteOnly}, {"^sB1o", 85, 0}, {"^sBnB", 85, 0},
     {"^sBnc", 80, kQuoteOnly}, {"^sB1,", 80, 0}, {"^skks", 80, kQuoteOnly},
     {"^sks", 80, kQuoteOnly}, {"^sk1", 80, kQuoteOnly}, {"^sk(", 80, kQuoteOnly}, {"^skc", 80, kQuoteOnly},
