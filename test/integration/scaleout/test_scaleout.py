@@ -89,3 +89,33 @@ def test_redis_outage_keeps_ingest_and_the_last_lists(start_postanalytics, redis
     assert status == 200, body
     a.wait_metrics([("waf_postanalytics_redis_errors_total", {}, lambda v: v and v > 0)], timeout=10)
     assert [d["ip"] for d in served_lists(a)["deny"]] == ["192.0.2.9"]
+
+
+def test_brute_force_through_two_proxies_reporting_to_different_replicas(start_proxy, make_upstream,
+                                                                        start_postanalytics, redis):
+    """The issue's scenario end to end: real proxies in front of an app answering 401 on /login,
+    each reporting to its own replica; 6 + 6 failures against a threshold of 10."""
+    from httpwire import Client
+    from upstream import response_bytes
+
+    def failed_login(conn, req):
+        conn.send(response_bytes(401, b"wrong password"))
+    app = make_upstream(routes={"/login": failed_login})
+    a, b = start_replicas(start_postanalytics, redis)
+    proxies = [start_proxy(app.address, "--mode", "safe_blocking", "--workers", "1",
+                           "--postanalytics", f"127.0.0.1:{replica.ingest_port}", "--trusted-proxies", "127.0.0.1/32",
+                           "--stats-interval", "300ms", "--lists-interval", "200ms")
+               for replica in (a, b)]
+
+    for proxy in proxies:
+        for _ in range(6):
+            with Client(proxy.port) as c:
+                assert c.request("POST", "/login", [("X-Forwarded-For", ATTACKER)], b"user=a&pass=b").status == 401
+    wait_for(lambda: redis_window_total(redis, "brute_force", ATTACKER) == 12, timeout=15,
+             what="both proxies' statistics counted in Redis")
+    for replica in (a, b):
+        entry = wait_for(lambda: grey_entries(replica).get(ATTACKER), what="the attacker grey-listed")
+        assert entry["reason"] == "brute_force"
+    # Each proxy pulls the grey list from its own replica.
+    for proxy in proxies:
+        proxy.wait_metrics([("waf_iplist_entries", {"list": "grey"}, 1)], timeout=15)
