@@ -1,0 +1,49 @@
+#include "engine/detect/sqli_prefilter.hpp"
+
+#include <algorithm>
+
+namespace waf::engine {
+namespace {
+
+// An injection changes a query's shape: it closes a literal (a quote), adds an operator, a call or
+// a group (punctuation), comments the rest out ('#', "--", "/*"), or adds a clause or a condition
+// (a keyword). A list of names and numbers separated by blanks, ',', '.' or '_' does none of that,
+// so every other ASCII punctuation byte admits a value, and so do control and non-ASCII bytes
+// (blank look-alikes that a tokenizer may skip).
+constexpr std::string_view kBytes = "!\"#$%&'()*+-/:;<=>?@[\\]^`{|}~";
+
+// Keywords that make a token other than a name in SQL: statements, clauses, logic and word
+// operators, literals and system tables, in the dialects the detector knows and a few more.
+// Function names are absent: a call needs '(' (one of the bytes above); MSSQL procedures, called
+// without one, are the needles "xp_" and "sp_". Sorted (checked by a unit test).
+constexpr std::string_view kWords[] = {
+    "all_tables", "alter", "and", "as", "asc", "begin", "between", "case", "collate", "commit",
+    "create", "ctxsys", "dbms_lock", "dbms_pipe", "declare", "delay", "delete", "desc", "distinct",
+    "div", "drop", "dual", "dumpfile", "else", "end", "except", "exec", "execute", "false", "fetch",
+    "from", "function", "glob", "grant", "group", "having", "ilike", "in", "information_schema", "insert",
+    "intersect", "into", "is", "join", "like", "limit", "master", "merge", "minus", "mod",
+    "msysaccessobjects", "mysql", "not", "notnull", "null", "offset", "or", "order", "outfile", "pg_catalog",
+    "pg_shadow", "pg_user", "procedure", "regexp", "rename", "returning", "revoke", "rlike",
+    "rollback", "rownum", "select", "set", "shutdown", "sounds", "sqlite_master", "sys",
+    "syscolumns", "sysobjects", "table", "then", "top", "trigger", "true", "truncate", "union", "update",
+    "user_tables", "using", "utl_http", "utl_inaddr", "values", "waitfor", "when", "where", "xor",
+};
+static_assert(std::is_sorted(std::begin(kWords), std::end(kWords)), "kWords must stay sorted");
+
+constexpr std::string_view kNeedles[] = {"xp_", "sp_"};
+
+constexpr Prefilter make_sqli() {
+  Prefilter p;
+  p.bytes = control_and_non_ascii();
+  p.bytes.add(kBytes);
+  p.needles = kNeedles;
+  p.words = kWords;
+  return p;
+}
+constexpr Prefilter kSqli = make_sqli();
+
+}  // namespace
+
+const Prefilter& sqli_prefilter() noexcept { return kSqli; }
+
+}  // namespace waf::engine
