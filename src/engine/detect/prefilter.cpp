@@ -1,6 +1,5 @@
 #include "engine/detect/prefilter.hpp"
 
-#include <algorithm>
 #include <array>
 
 #include "engine/detect/text.hpp"
@@ -13,11 +12,16 @@ bool is_word_byte(char c) noexcept { return text::is_word(c) || c == '$'; }
 // Longer runs cannot be any listed word, which keeps the lower-case copy on the stack.
 constexpr std::size_t kMaxWord = 40;
 
-bool listed(std::span<const std::string_view> words, std::string_view run) noexcept {
+bool listed(std::span<const std::string_view> table, std::string_view run) noexcept {
   if (run.size() < 2 || run.size() > kMaxWord) return false;
   std::array<char, kMaxWord> buf{};
   for (std::size_t i = 0; i < run.size(); ++i) buf[i] = text::lower(run[i]);
-  return std::binary_search(words.begin(), words.end(), std::string_view(buf.data(), run.size()));
+  const std::string_view word(buf.data(), run.size());
+  const std::size_t mask = table.size() - 1;
+  for (std::size_t at = word_hash(word) & mask; !table[at].empty(); at = (at + 1) & mask) {
+    if (table[at] == word) return true;
+  }
+  return false;
 }
 
 bool has_word(std::span<const std::string_view> words, std::string_view s) noexcept {

@@ -38,8 +38,10 @@ constexpr Prefilter with_every_value(Prefilter p, KindMask kinds) {
 
 // Markup, script URLs, event handlers, calls, member access, template literals and CSS.
 constexpr Prefilter kXss = any_of("<>\"'`()=:.[]{}$\\&/-;");
-// A climb ("..") or a separator, also as a drive ("c:") or a servlet parameter (";").
-constexpr Prefilter kPathTraversal = any_of("./\\:;%");
+// A climb ("..", also as ".;." for servlet containers) or a separator; a literal '%' may hide
+// either under one more encoding.
+constexpr std::string_view kPathTraversalNeedles[] = {"..", ".;"};
+constexpr Prefilter kPathTraversal = any_of("/\\%", kPathTraversalNeedles);
 // A scheme, a host or an address.
 constexpr Prefilter kRfiSsrf = any_of(":./\\@");
 // Delimiters, directives, attribute walks, calls and code; "new Function" and "constructor"

@@ -15,7 +15,7 @@ constexpr std::string_view kBytes = "!\"#$%&'()*+-/:;<=>?@[\\]^`{|}~";
 // Keywords that make a token other than a name in SQL: statements, clauses, logic and word
 // operators, literals and system tables, in the dialects the detector knows and a few more.
 // Function names are absent: a call needs '(' (one of the bytes above); MSSQL procedures, called
-// without one, are the needles "xp_" and "sp_". Sorted (checked by a unit test).
+// without one, are the needles "xp_" and "sp_". Sorted, to read and to keep free of duplicates.
 constexpr std::string_view kWords[] = {
     "all_tables", "alter", "and", "as", "asc", "begin", "between", "case", "collate", "commit",
     "create", "ctxsys", "dbms_lock", "dbms_pipe", "declare", "delay", "delete", "desc", "distinct",
@@ -28,7 +28,11 @@ constexpr std::string_view kWords[] = {
     "syscolumns", "sysobjects", "table", "then", "top", "trigger", "true", "truncate", "union", "update",
     "user_tables", "using", "utl_http", "utl_inaddr", "values", "waitfor", "when", "where", "xor",
 };
-static_assert(std::is_sorted(std::begin(kWords), std::end(kWords)), "kWords must stay sorted");
+static_assert(std::is_sorted(std::begin(kWords), std::end(kWords)) &&
+                  std::adjacent_find(std::begin(kWords), std::end(kWords)) == std::end(kWords),
+              "kWords must stay sorted, without duplicates");
+constexpr auto kWordTable = make_word_table<256>(kWords);
+static_assert(std::size(kWords) < kWordTable.size() / 2, "the word table needs free slots");
 
 constexpr std::string_view kNeedles[] = {"xp_", "sp_"};
 
@@ -37,7 +41,7 @@ constexpr Prefilter make_sqli() {
   p.bytes = control_and_non_ascii();
   p.bytes.add(kBytes);
   p.needles = kNeedles;
-  p.words = kWords;
+  p.words = kWordTable;
   return p;
 }
 constexpr Prefilter kSqli = make_sqli();
