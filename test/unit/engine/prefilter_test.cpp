@@ -67,7 +67,9 @@ TEST_CASE("prefilters: every value a detector flags passes its prefilter, at eve
     if (entry.prefilter == nullptr) continue;
     const auto detector = entry.make();
     for (const auto& v : values) {
-      for (const auto& [kind_name, kind] : test::kKindNames) {
+      for (const auto& named : test::kKindNames) {
+        const std::string_view kind_name = named.first;  // not a structured binding: doctest captures it
+        const LocationKind kind = named.second;
         const std::string location = kind == LocationKind::header ? "header.user-agent" : std::string(kind_name) + ".q";
         Findings found;
         detector->scan(Value{v, v, location, kind}, found);
