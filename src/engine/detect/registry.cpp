@@ -42,8 +42,8 @@ constexpr Prefilter kXss = any_of("<>\"'`()=:.[]{}$\\&/-;");
 // either under one more encoding.
 constexpr std::string_view kPathTraversalNeedles[] = {"..", ".;"};
 constexpr Prefilter kPathTraversal = any_of("/\\%", kPathTraversalNeedles);
-// A scheme, a host or an address.
-constexpr Prefilter kRfiSsrf = any_of(":./\\@");
+// A scheme, a host or an address, or an include target cut by a trailing '?' ("file??").
+constexpr Prefilter kRfiSsrf = any_of(":./\\@?");
 // Delimiters, directives, attribute walks, calls and code; "new Function" and "constructor"
 // (prototype pollution) can come in words alone.
 constexpr std::string_view kSstiNeedles[] = {"constructor", "function"};

@@ -14,19 +14,22 @@ constexpr std::string_view kBytes = "!\"#$%&'()*+-/:;<=>?@[\\]^`{|}~";
 
 // Keywords that make a token other than a name in SQL: statements, clauses, logic and word
 // operators, literals and system tables, in the dialects the detector knows and a few more.
-// Function names are absent: a call needs '(' (one of the bytes above); MSSQL procedures, called
-// without one, are the needles "xp_" and "sp_". Sorted, to read and to keep free of duplicates.
+// Function names are absent, since a call needs '(' (one of the bytes above), except the
+// dangerous ones that a tokenizer may count on their own (sleep, benchmark, load_file ...); MSSQL
+// procedures, called without '(', are the needles "xp_" and "sp_". Sorted, to read and to keep free of duplicates.
 constexpr std::string_view kWords[] = {
-    "all_tables", "alter", "and", "as", "asc", "begin", "between", "case", "collate", "commit",
-    "create", "ctxsys", "dbms_lock", "dbms_pipe", "declare", "delay", "delete", "desc", "distinct",
-    "div", "drop", "dual", "dumpfile", "else", "end", "except", "exec", "execute", "false", "fetch",
-    "from", "function", "glob", "grant", "group", "having", "ilike", "in", "information_schema", "insert",
-    "intersect", "into", "is", "join", "like", "limit", "master", "merge", "minus", "mod",
+    "all_tables", "alter", "and", "as", "asc", "begin", "benchmark", "between", "case", "collate", "commit",
+    "create", "ctxsys", "dbms_lock", "dbms_pipe", "declare", "delay", "delete", "desc", "distinct", "div",
+    "drithsx", "drop", "dual", "dumpfile", "else", "end", "except", "exec", "execute", "extractvalue",
+    "false", "fetch", "from", "function", "get_host_address", "glob", "grant", "group", "having", "ilike",
+    "in", "information_schema", "insert", "intersect", "into", "is", "join", "like", "limit", "lo_export",
+    "lo_get", "lo_import", "load_extension", "load_file", "master", "merge", "minus", "mod",
     "msysaccessobjects", "mysql", "not", "notnull", "null", "offset", "or", "order", "outfile", "pg_catalog",
-    "pg_shadow", "pg_user", "procedure", "regexp", "rename", "returning", "revoke", "rlike",
-    "rollback", "rownum", "select", "set", "shutdown", "sounds", "sqlite_master", "sys",
-    "syscolumns", "sysobjects", "table", "then", "top", "trigger", "true", "truncate", "union", "update",
-    "user_tables", "using", "utl_http", "utl_inaddr", "values", "waitfor", "when", "where", "xor",
+    "pg_read_file", "pg_shadow", "pg_sleep", "pg_user", "procedure", "randomblob", "receive_message",
+    "regexp", "rename", "returning", "revoke", "rlike", "rollback", "rownum", "select", "set", "shutdown",
+    "sleep", "sounds", "sqlite_master", "sys", "sys_eval", "sys_exec", "syscolumns", "sysobjects", "table",
+    "then", "top", "trigger", "true", "truncate", "union", "update", "updatexml", "user_tables", "using",
+    "utl_http", "utl_inaddr", "values", "waitfor", "when", "where", "xor",
 };
 static_assert(std::is_sorted(std::begin(kWords), std::end(kWords)) &&
                   std::adjacent_find(std::begin(kWords), std::end(kWords)) == std::end(kWords),
