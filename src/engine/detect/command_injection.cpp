@@ -695,8 +695,10 @@ class CommandInjectionDetector final : public Detector {
       return;
     }
     const std::size_t start = skip_blank(s, i);
-    // "${IFS}id": only a shell reads its field separator as a blank.
-    const bool ifs = start > i && s.substr(i, start - i).find("IFS") != std::string_view::npos;
+    // "${IFS}id": only a shell reads its field separator as a blank; "|$u wget x": after a
+    // separator, an unset variable before the command word is a blank only to a shell, too.
+    const std::string_view skipped = s.substr(i, start - i);
+    const bool ifs = skipped.find("IFS") != std::string_view::npos || (i > 0 && skipped.find('$') != std::string_view::npos);
     // SQLite's shell runs commands with ".shell" and ".system" ("1;.shell whoami").
     for (std::string_view dot : {".shell", ".system"}) {
       const std::size_t after = start + dot.size();
@@ -726,6 +728,11 @@ class CommandInjectionDetector final : public Detector {
         best = {i == 0 ? 0 : i - 1, score, rule};
         return;
       }
+    }
+    // "x & FOR /F %G IN ('whoami') DO ...": cmd.exe control flow after a separator, as at the start.
+    if (i > 0 && (word == "for" || word == "if") && batch_control(s.substr(start))) {
+      best = {i - 1, score, "cmd.exe FOR/IF statement"};
+      return;
     }
     if (word == "alias" && alias_definition(s, end)) {
       best = {i == 0 ? 0 : i - 1, score, "alias definition"};
