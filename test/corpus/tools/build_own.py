@@ -187,6 +187,8 @@ BENIGN = {
         # Outline numbers and catalog names in sentences (sqli knows "1.e(select" and a bare "information_schema.tables").
         form("/contracts/comment", {"clause": "1.e", "text": "Clause 1.e(ii) says the deposit is refundable; see 1.e(iii) "
                                     "for the exceptions."}),
+        form("/blog/comment", {"post": "lodash-cve", "text": "merge() copied __proto__ keys onto Object.prototype, "
+                               "so upgrade lodash to 4.17.21 and freeze the prototype in tests."}),
         form("/pricing/notes", {"note": "Starter | $9 per seat | $90 per year; Team | $15 per seat | $150 per year"}),
         form("/forum/reply", {"thread": "77", "body": "Query information_schema.tables to list them, or pg_catalog.pg_tables "
                               "on PostgreSQL; both are documented."}),
