@@ -402,6 +402,21 @@ bool batch_control(std::string_view s) noexcept {
       break;
     }
   }
+  // "IF (2 GEQ 15) echo", "if not (2 equ 2) echo": a bracketed comparison with cmd.exe's word
+  // operators, which no programming language has.
+  if (after == std::string_view::npos && i < v.size() && v[i] == '(') {
+    const std::size_t close = v.find(')', i);
+    const std::string_view cond = v.substr(i + 1, close == std::string_view::npos ? 0 : close - i - 1);
+    std::size_t k = skip_blanks(cond, 0);
+    const std::size_t lhs = k;
+    while (k < cond.size() && !is_space(cond[k])) ++k;
+    const std::size_t op = skip_blanks(cond, k);
+    for (std::string_view cmp : {"equ", "neq", "lss", "leq", "gtr", "geq"}) {
+      const std::size_t e = batch_word(cond, op, cmp);
+      if (k > lhs && e != std::string_view::npos && e < cond.size() && is_space(cond[e]) && skip_blanks(cond, e) < cond.size())
+        after = close + 1;
+    }
+  }
   if (after == std::string_view::npos) {
     const std::size_t lhs = batch_operand(v, i);
     if (lhs == std::string_view::npos) return false;

@@ -189,6 +189,8 @@ BENIGN = {
                                     "for the exceptions."}),
         form("/blog/comment", {"post": "lodash-cve", "text": "merge() copied __proto__ keys onto Object.prototype, "
                                "so upgrade lodash to 4.17.21 and freeze the prototype in tests."}),
+        form("/runbooks/save", {"step": "4", "text": "if (retries > 3) page the on-call engineer; otherwise wait 5 minutes "
+                                "and retry (the queue drains by itself)"}),
         form("/pricing/notes", {"note": "Starter | $9 per seat | $90 per year; Team | $15 per seat | $150 per year"}),
         form("/forum/reply", {"thread": "77", "body": "Query information_schema.tables to list them, or pg_catalog.pg_tables "
                               "on PostgreSQL; both are documented."}),
