@@ -178,7 +178,9 @@ class Fingerprinter {
   Fingerprinter(std::string_view text, Context context, bool plus_is_blank = false) noexcept
       : s_(text), plus_is_blank_(plus_is_blank) {
     if (context == Context::none) return;
-    const char q = context == Context::single_quote ? '\'' : '"';
+    const char q = context == Context::single_quote ? '\'' : context == Context::double_quote ? '"' : '`';
+    // Continuing a MySQL `identifier`, the break-out and the identifiers after it are the literals.
+    backtick_ = context == Context::backtick;
     // An injected value breaks out of the literal early (after a name, an id, an email); a quote
     // far into a paragraph or on a later line is prose or code, not a break-out.
     const std::size_t close = s_.find(q);
@@ -305,7 +307,7 @@ class Fingerprinter {
       ++i_;
       return;
     }
-    if (c == '\'' || c == '"') return string(c);
+    if (c == '\'' || c == '"' || (c == '`' && backtick_)) return string(c);
     if (c == '`') {  // a MySQL quoted identifier: `information_schema` is still the system schema
       const std::size_t end = s_.find('`', i_ + 1);
       i_ = end == std::string_view::npos ? s_.size() : end + 1;
@@ -526,6 +528,7 @@ class Fingerprinter {
   std::size_t i_ = 0;
   bool applies_ = true;
   bool in_exec_comment_ = false;
+  bool backtick_ = false;
   bool sql_only_ = false;
   bool spaced_literal_ = false;
   // Left uninitialised: only [0, n_) is ever read, and clearing 1.5 KB three times per value
@@ -695,8 +698,11 @@ class SqliDetector final : public Detector {
     // quote contexts and for UNION SELECT hidden in a literal.
     const bool single = s.find('\'') != std::string_view::npos;
     const bool dbl = s.find('"') != std::string_view::npos;
-    for (Context context : {Context::none, Context::single_quote, Context::double_quote}) {
-      if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl)) continue;
+    const bool tick = s.find('`') != std::string_view::npos;
+    for (Context context : {Context::none, Context::single_quote, Context::double_quote, Context::backtick}) {
+      if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl) ||
+          (context == Context::backtick && !tick))
+        continue;
       Fingerprinter f(s, context, value.kind == LocationKind::body_text);
       if (!f.applies()) continue;
       f.run();

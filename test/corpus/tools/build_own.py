@@ -148,6 +148,11 @@ BENIGN = {
                                 "input.addEventListener('input', onInput);"}),
         js("/api/v1/snippets", {"lang": "javascript", "title": "one-liner", "code": "const debounce = (fn, ms) => { let t; "
                                 "return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); }; };"}),
+        # Backticks in chat and commit messages: Markdown code, not a MySQL identifier broken out of.
+        js("/api/v1/comments", {"post": 5, "body": "Rename `user_id` to `account_id` and drop `legacy_flag`; then run "
+                                "`make migrate`."}),
+        js("/api/v1/chat", {"from": "lee", "text": "the column is `created_at` not `createdAt` -- fixed in #42"}),
+        js("/api/v1/commits", {"message": "fix: quote `group` and `order` columns in the exporter (#311)"}),
         # A log shipper's inputs: a glob names no file to read.
         js("/api/v1/agents/7/config", {"inputs": [{"type": "log", "paths": ["/var/log/app/*.log"],
                                                    "exclude_files": ["\\.gz$"], "multiline": {"pattern": "^\\["}}]}),
@@ -189,6 +194,9 @@ BENIGN = {
                                     "for the exceptions."}),
         form("/blog/comment", {"post": "lodash-cve", "text": "merge() copied __proto__ keys onto Object.prototype, "
                                "so upgrade lodash to 4.17.21 and freeze the prototype in tests."}),
+        form("/issues/new", {"title": "`SELECT` returns `NULL` when `a` or `b` is missing",
+                             "body": "Using `COALESCE(a, b)` works around it."}),
+        form("/wiki/save", {"page": "db", "text": "`orders` AS `o` JOIN `customers` AS `c` ON `o`.`customer_id` = `c`.`id`"}),
         form("/runbooks/save", {"step": "4", "text": "if (retries > 3) page the on-call engineer; otherwise wait 5 minutes "
                                 "and retry (the queue drains by itself)"}),
         form("/pricing/notes", {"note": "Starter | $9 per seat | $90 per year; Team | $15 per seat | $150 per year"}),
