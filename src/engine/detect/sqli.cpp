@@ -127,7 +127,7 @@ constexpr Shape kShapes[] = {
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
     {"^f($", 65, 0}, {"^f(1", 70, kSqlOnly}, {"^f(s", 70, kSqlOnly}, {"^f(E", 90, 0},
     {"^f(f", 75, kSqlOnly}, {"^f(v", 75, 0}, {"^f(n,", 70, kSqlOnly}, {"^F$", 70, 0},
-    {"^)knk", 75, 0}, {"^;E", 80, 0}, {"^;En", 80, 0}, {";Ekk", 85, 0}, {";Ek(", 85, 0}, {"UE$", 70, 0},
+    {"^)knk", 75, 0}, {"^)l(", 75, 0}, {"^)ls", 75, 0}, {"^;E", 80, 0}, {"^;En", 80, 0}, {";Ekk", 85, 0}, {";Ek(", 85, 0}, {"UE$", 70, 0},
     // A whole statement as the value.
     {"^Eok", 90, 0}, {"^E1,", 80, 0}, {"^E1k", 85, 0}, {"^EF", 95, 0},
     {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^Ekk", 80, 0},

@@ -197,6 +197,7 @@ BENIGN = {
         form("/issues/new", {"title": "`SELECT` returns `NULL` when `a` or `b` is missing",
                              "body": "Using `COALESCE(a, b)` works around it."}),
         form("/wiki/save", {"page": "db", "text": "`orders` AS `o` JOIN `customers` AS `c` ON `o`.`customer_id` = `c`.`id`"}),
+        form("/feedback", {"page": "/app/feed", "text": "1) like (heart) button does nothing 2) share opens twice :)"}),
         form("/runbooks/save", {"step": "4", "text": "if (retries > 3) page the on-call engineer; otherwise wait 5 minutes "
                                 "and retry (the queue drains by itself)"}),
         form("/pricing/notes", {"note": "Starter | $9 per seat | $90 per year; Team | $15 per seat | $150 per year"}),
