@@ -300,10 +300,10 @@ class Analytics::Impl {
     // Entries past their expiry stay in the hashes until someone removes them: this replica does,
     // and never loads them (else they would flap in and out of the snapshot).
     std::vector<ListChange> pending;
-    for (auto [list, entries] : {std::pair{IpList::grey, &(*loaded)->grey}, std::pair{IpList::deny, &(*loaded)->deny}}) {
-      std::erase_if(*entries, [&](const IpListEntry& e) {
+    for (const auto& loaded_list : {std::pair{IpList::grey, &(*loaded)->grey}, std::pair{IpList::deny, &(*loaded)->deny}}) {
+      std::erase_if(*loaded_list.second, [&](const IpListEntry& e) {
         if (!e.expires_ms || *e.expires_ms > now) return false;
-        pending.push_back({list, false, e});
+        pending.push_back({loaded_list.first, false, e});
         return true;
       });
     }
