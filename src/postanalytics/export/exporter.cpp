@@ -19,8 +19,9 @@ Result<std::vector<std::unique_ptr<Exporter>>> start_exporters(const ExportOptio
   if (!options.webhook_url.empty()) {
     auto url = parse_http_url(options.webhook_url);
     if (!url) return url.error();
-    if (url->tls) return make_error("--export-webhook: https:// is not supported yet; use http:// to a local relay");
-    sinks.push_back(std::make_unique<WebhookSink>(std::move(*url)));
+    auto sink = WebhookSink::make(std::move(*url));
+    if (!sink) return make_error("--export-webhook: " + sink.error().message);
+    sinks.push_back(std::move(*sink));
   }
   if (!options.syslog_url.empty()) {
     auto target = parse_syslog_url(options.syslog_url);

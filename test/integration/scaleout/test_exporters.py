@@ -105,3 +105,36 @@ def test_bad_exporter_option_refuses_to_start(waf_bin):
                          capture_output=True, timeout=30)
     assert out.returncode != 0
     assert b"--export-syslog" in out.stderr
+
+
+def test_webhook_over_https_verifies_the_receiver(start_postanalytics, tmp_path):
+    """https:// with a receiver certificate signed by a CA given through SSL_CERT_FILE; a receiver
+    the CA does not vouch for gets nothing (the handshake fails and is counted)."""
+    import shutil
+    import ssl
+    import subprocess
+    if shutil.which("openssl") is None:
+        import pytest
+        pytest.skip("openssl is not installed (Debian package openssl)")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=receiver", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    webhook = WebhookReceiver()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    webhook.server.socket = context.wrap_socket(webhook.server.socket, server_side=True)
+    https_url = webhook.url.replace("http://", "https://")
+    try:
+        trusted = start_postanalytics("--export-webhook", https_url, env={"SSL_CERT_FILE": str(cert)})
+        untrusted = start_postanalytics("--export-webhook", https_url, env={"SSL_CERT_FILE": "/nonexistent"})
+        for pa in (trusted, untrusted):
+            status, body = pa.send_batch([event(1)], sender="proxy:1:0", seq=1)
+            assert status == 200, body
+        got = wait_for(lambda: webhook.events(), what="the event over https")
+        assert [e["request_id"] for e in got] == ["req-1"]
+        untrusted.wait_metrics([("waf_postanalytics_export_errors_total", {"exporter": "webhook"},
+                                 lambda v: v is not None and v >= 1)], timeout=10)
+        assert len(webhook.events()) == 1
+    finally:
+        webhook.stop()
