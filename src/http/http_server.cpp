@@ -135,6 +135,7 @@ class Session final : public std::enable_shared_from_this<Session<Stream>>, publ
 
   void fail(int status, std::string_view message) {
     busy_ = true;
+    linger_ = true;
     auto response = state_->handlers.error(status, message);
     response.close = true;
     do_write(std::move(response));
@@ -147,8 +148,25 @@ class Session final : public std::enable_shared_from_this<Session<Stream>>, publ
     arm(state_->limits.read_timeout);
     asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
       self->busy_ = false;
+      if (!ec && self->linger_) return self->do_linger();
       if (ec || self->close_after_write_) return self->do_close();
       self->process();
+    });
+  }
+
+  // After an error answer the client may still be sending the request (a 4 MiB batch that got a
+  // 413): closing with unread bytes would reset the connection and lose the answer. Stop sending,
+  // read and discard until the client closes or the deadline passes, then close.
+  void do_linger() {
+    std::error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_send, ignored);
+    arm(state_->limits.read_timeout);  // one deadline for the whole drain
+    do_linger_read();
+  }
+  void do_linger_read() {
+    socket().async_read_some(asio::buffer(chunk_), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+      if (ec) return self->do_close();
+      self->do_linger_read();
     });
   }
 
@@ -169,6 +187,7 @@ class Session final : public std::enable_shared_from_this<Session<Stream>>, publ
   bool in_body_ = false;
   bool busy_ = false;  // a request is with the handler or its answer is being written
   bool close_after_write_ = false;
+  bool linger_ = false;  // an error answer: drain what the client still sends before closing
   std::string out_;
 };
 

@@ -13,7 +13,7 @@ CRS attacks also count per paranoia level (crs/labels.tsv): "PL1" attacks are th
 install (paranoia level 1) blocks, "PL2+" those only a stricter install flags; the PL1 column is
 the number comparable with CRS as deployed.
 
-Usage: run_corpus.py WAF_BIN [--policy FILE] [--source crs|own] [--misses]
+Usage: run_corpus.py WAF_BIN [--policy FILE] [--source crs|own] [--misses [--flagged-negatives]]
 Exit status: 0 on success, 2 when WAF_BIN cannot inspect (not built yet).
 """
 import argparse
@@ -103,7 +103,9 @@ def flagged(verdict):
 
 
 def measure(waf_bin, policy=None, sources=None):
-    """Returns (stats, misses): stats[(source, cls)][label] = [flagged, total]."""
+    """Returns (stats, misses): stats[(source, cls)][cell] = [flagged, total] for each of CELLS;
+    misses lists (label, path, classes, paranoia level or None) for missed attacks and flagged
+    benign or negative requests."""
     entries = list(corpus_files(sources))
     verdicts = inspect(waf_bin, [e[0] for e in entries], policy)
     missing = [e[0] for e in entries if os.path.abspath(e[0]) not in verdicts]

@@ -18,10 +18,12 @@ OWN_MIN_DETECTION = 0.90
 OWN_MAX_FALSE_POSITIVES = 0.02
 # CRS-derived corpus: measured values minus a margin, so a regression fails the build.
 CRS_MIN_DETECTION = {
-    "jndi": 0.95, "scanner": 0.95, "ldapi": 0.90, "path_traversal": 0.83, "xss": 0.74, "rfi_ssrf": 0.71,
-    "sqli": 0.60, "command_injection": 0.78, "crlf": 0.85, "ssti": 0.85,
+    "jndi": 0.95, "scanner": 0.95, "ldapi": 0.90, "path_traversal": 0.92, "xss": 0.77, "rfi_ssrf": 0.80,
+    "sqli": 0.60, "command_injection": 0.78, "crlf": 0.92, "ssti": 0.88,
 }
 CRS_MIN_NEGATIVE_PASSED = 0.88
+# CRS attacks a default (paranoia level 1) CRS install blocks: the number comparable with CRS.
+CRS_MIN_PL1_DETECTION = {"sqli": 0.78, "command_injection": 0.85}
 
 
 def find_waf():
@@ -68,6 +70,13 @@ def test_crs_detection_floor(stats, cls):
     cell = stats[("crs", cls)]["attack"]
     assert cell[1] > 0, f"no CRS attacks for {cls}"
     assert share(cell) >= CRS_MIN_DETECTION[cls], run_corpus.table(stats)
+
+
+@pytest.mark.parametrize("cls", sorted(CRS_MIN_PL1_DETECTION))
+def test_crs_paranoia_level_1_detection_floor(stats, cls):
+    cell = stats[("crs", cls)]["attack_pl1"]
+    assert cell[1] > 0, f"no paranoia-level-1 CRS attacks for {cls} (labels.tsv lacks the paranoia column?)"
+    assert share(cell) >= CRS_MIN_PL1_DETECTION[cls], run_corpus.table(stats)
 
 
 def test_crs_negative_tests_mostly_pass(stats):

@@ -17,31 +17,32 @@ using text::lower;
 // reverse shells, Windows equivalents. Kept to names that are rarely English words on their own
 // after a shell separator.
 constexpr std::string_view kPrograms[] = {
-    "adduser", "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aptitude", "aria2c", "at",
-    "awk", "axel", "base32", "base64", "bash", "bcdboot", "bcdedit", "bitsadmin", "bsdtar", "busybox",
-    "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run", "chef-shell",
-    "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit", "crontab",
-    "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env", "eval",
-    "ex", "exec", "expr", "fetch", "file", "find", "flock", "ftp", "g++", "gcc", "gdb", "gem", "getent",
-    "grep", "gwmi", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression", "invoke-webrequest",
-    "ip", "ipconfig", "iptables", "irb", "iwmi", "iwr", "java", "jjs", "jrunscript", "kill", "ksh", "kubectl", "less", "ln",
-    "ls", "lua", "lwp-download", "lynx", "make", "mkfifo", "more", "mount", "mshta", "msiexec", "mv", "nc",
-    "ncat", "net", "net1", "netcat", "netstat", "nmap", "node", "nohup", "npm", "nslookup", "od", "openssl", "perf",
-    "perl", "php", "ping", "pip", "pip3", "pipx", "powershell", "printenv", "printf", "ps", "pwd", "python",
-    "python2", "python3", "rake", "rcp", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump",
-    "rmt-tar", "rsync", "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set",
-    "sftp", "sh", "shred", "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start-process", "strace",
-    "strings", "su", "sudo", "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh",
-    "tcpdump", "tcsh", "tee", "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname",
-    "unzip", "useradd", "usermod", "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami",
-    "wish", "wmic", "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
+    "adduser", "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aptitude",
+    "aria2c", "at", "awk", "axel", "base32", "base64", "bash", "bcdboot", "bcdedit", "bitsadmin", "bsdtar",
+    "busybox", "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run",
+    "chef-shell", "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit",
+    "crontab", "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env",
+    "eval", "ex", "exec", "expr", "fetch", "file", "find", "findstr", "flock", "ftp", "g++", "gcc", "gdb",
+    "gem", "getent", "grep", "gwmi", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression",
+    "invoke-webrequest", "ip", "ipconfig", "iptables", "irb", "iwmi", "iwr", "java", "jjs", "jrunscript",
+    "kill", "killall", "ksh", "kubectl", "less", "ln", "ls", "lua", "lwp-download", "lynx", "make", "mkfifo",
+    "more", "mount", "mshta", "msiexec", "mv", "nc", "ncat", "net", "net1", "netcat", "netstat", "nmap", "node",
+    "nohup", "npm", "nslookup", "od", "openssl", "perf", "perl", "php", "ping", "pip", "pip3", "pipx", "pkill",
+    "poweroff", "powershell", "printenv", "printf", "ps", "pwd", "pwsh", "python", "python2", "python3", "rake",
+    "rcp", "reboot", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump", "rmt-tar", "rsync",
+    "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set", "sftp", "sh", "shred",
+    "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start", "start-process", "strace", "strings", "su",
+    "sudo", "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh", "tcpdump", "tcsh", "tee",
+    "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname", "unzip", "useradd", "usermod",
+    "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami", "wish", "wmic",
+    "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
 };
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
 constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "perl", "ruby", "php", "bash", "ssh",
                                               "telnet", "ftp", "git", "node", "npm", "docker", "kubectl", "pip", "gem", "apt", "vim", "vi",
-                                              "openssl", "composer", "ansible", "iptables", "tcpdump", "java", "lua",
+                                              "openssl", "composer", "iptables", "tcpdump", "java", "lua",
                                               "at", "cd", "comm", "file", "make", "mount", "screen", "service", "strings",
-                                              "tee", "zip", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
+                                              "tee", "zip", "start", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
                                               "sleep", "tail", "timeout", "touch", "type", "ver", "id",
                                               "date", "top", "trap", "perf", "pipx", "ex", "ip", "hostname"};
@@ -84,10 +85,10 @@ bool distinctive(std::string_view w, bool word_program) noexcept {
   return !word_program && w.find('-') != std::string_view::npos;
 }
 
-// An option within the next two words of a command: "ansible all -m ping", "pip install -r x".
+// An option within the next `words` words of a command: "ansible all -m ping", "pip install -r x".
 // Single-dash options are one or two letters, so "top -rated" in prose is none.
-bool option_soon(std::string_view s, std::size_t i) noexcept {
-  for (int words = 0; words <= 2 && i < s.size(); ++words) {
+bool option_soon(std::string_view s, std::size_t i, int max_words) noexcept {
+  for (int words = 0; words <= max_words && i < s.size(); ++words) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     if (i >= s.size()) return false;
     const std::size_t begin = i;
@@ -117,6 +118,13 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
   std::size_t single = 0, dbl = 0;
   while (i < s.size()) {
     const char c = s[i];
+    // Letters are most bytes of most words: take them before testing for shell syntax.
+    if (is_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '.') {
+      if (n < w.size()) w[n++] = lower(c);
+      hidden = hidden || pending;
+      ++i;
+      continue;
+    }
     if (c == '\'' || c == '"' || c == '\\') {
       pending = pending || n > 0;
       single += c == '\'';
@@ -124,8 +132,10 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       ++i;
       continue;
     }
-    if (s.compare(i, 2, "``") == 0 || s.compare(i, 3, "$()") == 0 || s.compare(i, 3, "<()") == 0 ||
-        s.compare(i, 3, ">()") == 0) {
+    const bool empty_substitution =
+        i + 1 < s.size() && ((c == '`' && s[i + 1] == '`') ||
+                             ((c == '$' || c == '<' || c == '>') && s[i + 1] == '(' && i + 2 < s.size() && s[i + 2] == ')'));
+    if (empty_substitution) {
       // An empty substitution glued to a name ("ping``", "pi$()ng") is never an accident.
       hidden = hidden || n > 0;
       i += s[i] == '`' ? std::size_t{2} : std::size_t{3};
@@ -142,7 +152,7 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       continue;
     }
     // "cat$IFS/etc/passwd": the field separator ends the word.
-    if (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 6, "${IFS}") == 0) break;
+    if (c == '$' && (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 6, "${IFS}") == 0)) break;
     // "c$u\at", "cat$u": an unset variable inside a word expands to nothing.
     if (c == '$' && n > 0 && i + 1 < s.size() && is_alpha(s[i + 1])) {
       pending = true;
@@ -155,10 +165,7 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       ++i;
       continue;
     }
-    if (!(is_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '.')) break;
-    if (n < w.size()) w[n++] = lower(c);
-    hidden = hidden || pending;
-    ++i;
+    break;
   }
   // Only a letter after the trick makes it one: "'cat'" and "cat\" are just quoted. Shell quotes
   // pair up; a lone apostrophe is English ("I'd").
@@ -198,6 +205,18 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || (s[i] == '+' && i + 1 < s.size() && s[i + 1] == '/'))) ++i;
   if (i >= s.size()) return true;  // "; id"
   const char c = s[i];
+  // "; id #": a comment ends the command line.
+  if (c == '#' && i > start && (i + 1 >= s.size() || is_space(s[i + 1]))) return true;
+  // PowerShell takes anything as its script ("& powershell IEX(...)"), but not an assignment
+  // ("powershell = ...") or a label.
+  if (i > start && (program == "powershell" || program == "pwsh") && c != '=' && c != ':') return true;
+  // "net user", "net localgroup administrators": the Windows account and share commands.
+  if (i > start && (program == "net" || program == "net1")) {
+    for (std::string_view sub : {"user", "localgroup", "group", "view", "share", "use", "session", "accounts"}) {
+      if (text::istarts_with(s.substr(i), sub) && (i + sub.size() >= s.size() || !text::is_word(s[i + sub.size()])))
+        return true;
+    }
+  }
   if (c == ';' || c == '|' || c == '&' || c == '\n' || c == '>' || c == '<' || c == ')' || c == '}')
     return i > start || !is_alpha(c);
   if (i == start) return false;  // "cats", "identity": the word continues
@@ -217,7 +236,8 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
     // "sleep 5", "ping 10.0.0.1", "nc 1.2.3.4 4444": numbers are arguments of a few programs
     // ("GCC 3.3 provides", "Python 3.11 for Debian" are versions in prose).
     static constexpr std::string_view kNumeric[] = {"sleep", "ping", "nc", "ncat", "netcat", "timeout", "kill",
-                                                    "telnet", "usleep", "id", "ls", "whoami", "uname"};
+                                                    "telnet", "usleep", "id", "ls", "whoami", "uname",
+                                                    "chmod", "killall", "pkill"};
     if (!in(kNumeric, program)) return false;
     std::size_t j = i;
     while (j < s.size() && (is_digit(s[j]) || s[j] == '.' || s[j] == ':')) ++j;
@@ -228,9 +248,13 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   // Glued to a separator, a program name that is no English word takes any argument
   // (";ansible-vault decrypt x"); "| grep nginx lists ..." in a post keeps its blank.
   if (!word_program && tight && is_alpha(c)) return true;
-  // A file name with an extension, "x.sh", "a.txt".
+  // A file name with an extension, "x.sh", "a.txt"; any program with a Windows executable.
   std::size_t j = i;
   while (j < s.size() && (text::is_word(s[j]) || s[j] == '-')) ++j;
+  for (std::string_view ext : {".exe", ".bat", ".ps1", ".vbs", ".hta"}) {
+    if (text::istarts_with(s.substr(j), ext) && (j + ext.size() >= s.size() || !text::is_word(s[j + ext.size()])))
+      return true;
+  }
   if (!word_program && j < s.size() && s[j] == '.' && j + 1 < s.size() && is_alpha(s[j + 1])) return true;
   return false;
 }
@@ -274,7 +298,9 @@ bool table_row(std::string_view s, std::size_t at) noexcept {
   const std::string_view line = s.substr(begin, end - begin);
   const std::size_t first = line.find_first_not_of(" \t");
   const std::size_t last = line.find_last_not_of(" \t\r");
+  // A table has two cells or more ("| id | name |"); "|id|" and "||id||" are pipelines.
   return first != std::string_view::npos && line[first] == '|' && line[last] == '|' &&
+         std::count(line.begin(), line.end(), '|') >= 3 && line.find("||") == std::string_view::npos &&
          text::find_any(line, ";&`$") == std::string_view::npos;
 }
 
@@ -320,8 +346,8 @@ std::size_t batch_word(std::string_view v, std::size_t i, std::string_view word)
 // so "(a" of "if (a==b) return" is code, not cmd.exe.
 std::size_t batch_operand(std::string_view v, std::size_t i) noexcept {
   const std::size_t begin = i;
-  if (i < v.size() && v[i] == '"') {
-    const std::size_t close = v.find('"', i + 1);
+  if (i < v.size() && (v[i] == '"' || v[i] == '\'')) {  // '...' is not cmd.exe's, but code quotes so
+    const std::size_t close = v.find(v[i], i + 1);
     if (close == std::string_view::npos) return std::string_view::npos;
     i = close + 1;
   }
@@ -331,6 +357,9 @@ std::size_t batch_operand(std::string_view v, std::size_t i) noexcept {
   const char want = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' : 0;
   if (want != 0 && v[i - 1] != want) return std::string_view::npos;
   if (v[i - 1] == ':') return std::string_view::npos;  // "if a==b:" is Python
+  // A call inside an operand ("_GLibCVersion(2,") is code; cmd.exe brackets only enclose one.
+  const std::string_view inner = v.substr(begin + 1, i - begin - (want != 0 ? 2 : 1));
+  if (text::find_any(inner, "()") != std::string_view::npos) return std::string_view::npos;
   return i;
 }
 
@@ -358,7 +387,11 @@ bool batch_control(std::string_view s) noexcept {
     return body != std::string_view::npos && skip_blanks(v, body) < v.size();
   }
   std::size_t i = batch_word(v, 0, "if");
-  if (i == std::string_view::npos) return false;
+  // "If x==y the ..." opens a sentence; cmd.exe scripts write "if" or "IF".
+  if (i == std::string_view::npos || v.starts_with("If")) return false;
+  // Python's condition ends in ':' ("if a == b:", "if x == ' ': y").
+  const std::size_t last = v.find_last_not_of(" \t\r\n");
+  if (v[last] == ':') return false;
   i = skip_blanks(v, i);
   if (const std::size_t e = batch_word(v, i, "/i"); e != std::string_view::npos) i = skip_blanks(v, e);
   if (const std::size_t e = batch_word(v, i, "not"); e != std::string_view::npos) i = skip_blanks(v, e);
@@ -389,9 +422,10 @@ bool batch_control(std::string_view s) noexcept {
     after = batch_operand(v, skip_blanks(v, op));
   }
   if (after == std::string_view::npos || after >= v.size() || !is_space(v[after])) return false;
-  // The command it runs: anything but the "then"/"and"/"or" of an English or Lua condition.
+  // The command it runs: anything but the "then"/"and"/"or" of an English or Lua condition, or
+  // the ':' of a Python one.
   const std::size_t action = skip_blanks(v, after);
-  if (action >= v.size()) return false;
+  if (action >= v.size() || v[action] == ':') return false;
   for (std::string_view word : {"then", "and", "or"}) {
     if (batch_word(v, action, word) != std::string_view::npos) return false;
   }
@@ -479,6 +513,11 @@ std::size_t brace_command(std::string_view s) noexcept {
     while (prefix > 0 && is_alpha(s[prefix - 1])) --prefix;
     std::size_t suffix = close + 1;
     while (suffix < s.size() && is_alpha(s[suffix])) ++suffix;
+    // Brace expansion only builds a command where a command starts: "perl module for base{2,64}"
+    // expands in a shell too, but not into something that runs.
+    std::size_t before = prefix;
+    while (before > 0 && (s[before - 1] == ' ' || s[before - 1] == '\t')) --before;
+    if (before > 0 && std::string_view(";|&\n`(").find(s[before - 1]) == std::string_view::npos) continue;
     const bool glued = prefix < open || suffix > close + 1;
     const bool empty_alternative = body.front() == ',' || body.back() == ',' || body.find(",,") != std::string_view::npos;
     if (!glued && !empty_alternative) continue;
@@ -596,7 +635,16 @@ class CommandInjectionDetector final : public Detector {
     if (option || s.find('/') != std::string_view::npos || s.find("()") != std::string_view::npos) {
       for (auto m : kUnixMarkers) {
         const std::size_t at = s.find(m);
-        if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "shell one-liner"};
+        if (at == std::string_view::npos || 90 <= best.score) continue;
+        // A shell's path is a one-liner where it runs ("/bin/sh -i", "exec('/bin/sh')", a value
+        // ending in it); "the default /bin/sh." and "a /bin/sh shebang" are sentences about it.
+        if (m.starts_with("/bin/")) {
+          const std::size_t after = at + m.size();
+          const bool runs = after >= s.size() || std::string_view(";|&)`'\"<>\n").find(s[after]) != std::string_view::npos ||
+                            s.compare(after, 2, " -") == 0;
+          if (!runs) continue;
+        }
+        best = {at, 90, "shell one-liner"};
       }
     }
     // "xp_cmdshell" contains "cmd"; "powershell -e" needs an option.
@@ -647,6 +695,8 @@ class CommandInjectionDetector final : public Detector {
       return;
     }
     const std::size_t start = skip_blank(s, i);
+    // "${IFS}id": only a shell reads its field separator as a blank.
+    const bool ifs = start > i && s.substr(i, start - i).find("IFS") != std::string_view::npos;
     // SQLite's shell runs commands with ".shell" and ".system" ("1;.shell whoami").
     for (std::string_view dot : {".shell", ".system"}) {
       const std::size_t after = start + dot.size();
@@ -663,9 +713,15 @@ class CommandInjectionDetector final : public Detector {
     const std::string_view word(buf.data(), n);
     // "time ifconfig", "sudo id": judge the command the prefix runs.
     if (in(kPrefixPrograms, word)) {
+      // Their own options and numbers come first: "timeout 5 id", "nice -n 10 id", "sudo -u x id".
+      std::size_t at = skip_blank(s, end);
+      for (int k = 0; k < 3 && at < s.size() && (s[at] == '-' || is_digit(s[at])); ++k) {
+        while (at < s.size() && !is_space(s[at])) ++at;
+        at = skip_blank(s, at);
+      }
       std::array<char, kMaxWord> next{};
       std::size_t m = 0;
-      const std::size_t after = read_word(s, skip_blank(s, end), next, m);
+      const std::size_t after = read_word(s, at, next, m);
       if (m > 0 && program(std::string_view(next.data(), m)) && after > end) {
         best = {i == 0 ? 0 : i - 1, score, rule};
         return;
@@ -677,9 +733,22 @@ class CommandInjectionDetector final : public Detector {
     }
     const std::string_view w = program_name(word);
     if (w.empty()) return;
+    // "cmd = ...", "cmd += ...": a variable in code, not a command line.
+    const std::size_t next = s.find_first_not_of(" \t", end);
+    if (next != std::string_view::npos && !substitution &&
+        (s[next] == '=' || (next + 1 < s.size() && s[next + 1] == '=' && std::string_view("+-:*/|&.").find(s[next]) != std::string_view::npos)))
+      return;
     // Quotes, escapes or empty substitutions inside a program name ("w'h'oami", "pi$()ng") hide
     // it from filters; nothing else writes a name that way.
-    if (substitution || obfuscated) {
+    // Unix program names are lower case: "$(MAKE)" is a make variable and "Make /var/x writable"
+    // a sentence ("CD /" in capitals is still cmd.exe, which ignores case).
+    const std::string_view spelled = s.substr(start, end - start);
+    const auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+    const auto lower_case = [](char ch) { return ch >= 'a' && ch <= 'z'; };
+    if (substitution && std::any_of(spelled.begin(), spelled.end(), upper)) return;
+    const bool sentence_case = !spelled.empty() && upper(spelled.front()) && std::any_of(spelled.begin(), spelled.end(), lower_case);
+    if (i == 0 && sentence_case && in(kWordPrograms, w)) return;
+    if (substitution || obfuscated || ifs) {
       if (end < s.size() && text::is_word(s[end])) return;
       best = {i == 0 ? 0 : i - 1, score, rule};
       return;
@@ -697,14 +766,17 @@ class CommandInjectionDetector final : public Detector {
                            std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos &&
                            !is_space(s[arg + 1]) && !(s[arg] == '-' && s[arg + 1] == '-' &&
                                                       (arg + 2 >= s.size() || !text::is_word(s[arg + 2])));
-      if (word_program && !pathish && !option_soon(s, end)) return;
+      // A program that is also a word needs its option right away: "env adds --chdir" is prose.
+      if (word_program && !pathish && !option_soon(s, end, 0)) return;
     }
     // "{cat,/etc/passwd}": brace expansion separates arguments with commas.
     const bool braced = start > 0 && s[start - 1] == '{' && end < s.size() && s[end] == ',';
     // A name like "ansible-vault" or "systeminfo" takes any word as its argument.
     const std::size_t arg = s.find_first_not_of(" \t", end);
     const bool named = distinctive(w, word_program) && arg != std::string_view::npos && arg > end && is_alpha(s[arg]);
-    if (!braced && !named && !option_soon(s, end) && !shell_argument(s, end, word_program, w, tight)) return;
+    if (!braced && !named && !option_soon(s, end, word_program ? 0 : 2) &&
+        !shell_argument(s, end, word_program, w, tight))
+      return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }
 };

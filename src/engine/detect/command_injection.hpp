@@ -4,6 +4,8 @@
 // would run ("c'a't", "c\at", "/bin/cat", "w$@hoami", "${IFS}" as a blank), a known program with
 // a plausible argument (an option, a path, a URL, an address, a variable, nothing) is a finding.
 // "Tom & Jerry; cat lovers" has a separator and a program name but no shell-like argument.
+// Besides: cmd.exe IF/FOR statements, brace expansion building a name ("{,ifconfig}"), glob
+// paths to binaries ("/???/c?t"), commands read from variables the value assigned, aliases.
 #include <memory>
 
 #include "engine/detect/detector.hpp"

@@ -55,15 +55,24 @@ std::size_t fold_separator(std::string_view in, std::size_t i, char& out) noexce
 
 // Unifies separators and drops what the OS ignores, so "..\\..\\", "..%00/" and "..;/" read as "../"
 // and "/./././etc" as "/etc".
-std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out) noexcept {
+// `disguised` tells whether a separator or dot was spelled some other way (a backslash, "0x2f", a
+// look-alike): web arguments write relative paths with plain '/'.
+std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out, bool& disguised) noexcept {
   std::size_t n = 0;
+  disguised = false;
   // ".ssh/id_rsa", ".aws/credentials": a relative path into a dot-directory reads like "/.ssh/...".
   if (in.size() > 2 && in[0] == '.' && text::is_word(in[1]) && text::find_any(in, "/\\") != std::string_view::npos)
     out[n++] = '/';
   for (std::size_t i = 0; i < in.size() && n < out.size(); ++i) {
     char c = text::lower(in[i]);
-    if (const std::size_t used = fold_separator(in, i, c); used > 0) i += used - 1;
-    if (c == '\\') c = '/';
+    if (const std::size_t used = fold_separator(in, i, c); used > 0) {
+      i += used - 1;
+      disguised = true;
+    }
+    if (c == '\\') {
+      c = '/';
+      disguised = true;
+    }
     if (c == '\0') continue;
     // Tomcat path parameters ("..;/") and Windows trailing dots/spaces.
     if (c == ';' && n > 0 && out[n - 1] == '.') continue;
@@ -157,9 +166,10 @@ class PathTraversalDetector final : public Detector {
         d.find('\0') == npos)
       return;
     std::array<char, kMaxPath> buf;  // normalise() writes what it returns; nothing else is read
-    const std::string_view p(buf.data(), normalise(d, buf));
+    bool disguised = false;
+    const std::string_view p(buf.data(), normalise(d, buf, disguised));
     if (p.size() < 3) return;
-    const Verdict v = judge(p, value);
+    const Verdict v = judge(p, value, disguised);
     if (v.score == 0) return;
     // Positions refer to the normalised copy, which is what the evidence shows.
     text::report(out, AttackClass::path_traversal, value, p, v.at, 64, v.score, v.rule);
@@ -172,7 +182,7 @@ class PathTraversalDetector final : public Detector {
     std::string_view rule;
   };
 
-  static Verdict judge(std::string_view p, const Value& value) noexcept {
+  static Verdict judge(std::string_view p, const Value& value, bool disguised) noexcept {
     const int steps = climb(p);
     const std::size_t first_dots = p.find("..");
     std::string_view hit;
@@ -202,7 +212,9 @@ class PathTraversalDetector final : public Detector {
                             (p[at - 1] == ' ' && command_like(p, at));
         if (starts) return {at, 85, "absolute path to a sensitive file"};
       }
-      if (value.kind == LocationKind::path || (hit[1] == '.' && (hit_at == 0 || p.size() <= kMaxArgumentBytes)))
+      // A dot-file named in a sentence ("open '/app/config/.env' failed") is an error message.
+      const bool path_like = p.size() <= kMaxArgumentBytes && p.find(' ') == std::string_view::npos;
+      if (value.kind == LocationKind::path || (hit[1] == '.' && (hit_at == 0 || path_like)))
         return {hit_at, 80, "sensitive file reference"};
       if (hit_at == 0) return {hit_at, 75, "sensitive file reference"};
     }
@@ -219,8 +231,8 @@ class PathTraversalDetector final : public Detector {
       if (auto at = hidden_component(p); at != std::string_view::npos) return {at, 75, "hidden file or directory"};
       if (auto at = backup_file(p); at != std::string_view::npos) return {at, 70, "backup, dump or log file"};
     }
-    // "..\\pineapple": a Windows climb; web arguments write relative paths with '/'.
-    if (steps >= 1 && value.decoded.find("..\\") != std::string_view::npos) return {first_dots, 70, "backslash climb"};
+    // "..\\pineapple", "0x2e0x2e0x2f", "..∕": a climb written with disguised separators.
+    if (steps >= 1 && disguised) return {first_dots, 75, "climb with disguised separators"};
     if (steps >= 1 && value.decoded.find('\0') != std::string_view::npos)
       return {first_dots, 80, "directory climb with NUL truncation"};
     if (steps >= 1 && value.kind == LocationKind::path) return {first_dots, 75, "directory climb in the path"};

@@ -18,20 +18,24 @@ using text::lower;
 struct Scheme {
   std::string_view name;
   int score;
+  bool in_prose;  // also counts inside a sentence: only exploit wrappers, never written to people
 };
-// Schemes a fetcher or an include() understands but a web form never needs.
+// Schemes a fetcher or an include() understands but a web form rarely needs. People do write
+// "file:///home/me/notes.txt" or "smb://nas/share" in a message, so those count only as the argument.
 constexpr Scheme kOddSchemes[] = {
-    {"file", 85},   {"gopher", 90}, {"dict", 90},    {"php", 90},     {"jar", 85},    {"expect", 95},
-    {"phar", 90},   {"zip", 80},    {"compress.zlib", 85}, {"glob", 85}, {"data", 0}, {"netdoc", 90},
-    {"tftp", 85},   {"ldap", 75},   {"ldaps", 75},   {"sftp", 70},    {"ssh2", 85},   {"rar", 80},
-    {"ogg", 75},    {"local_file", 90}, {"jdbc", 80}, {"smb", 75},    {"rsync", 70},  {"rtmp", 60},
-    {"irc", 60},    {"telnet", 75}, {"mailto", 0},   {"http", 0},     {"https", 0},   {"ftp", 0},
-    {"ftps", 0},    {"ws", 0},      {"wss", 0},
+    {"file", 85, false},   {"gopher", 90, true}, {"dict", 90, true},   {"php", 90, true},   {"jar", 85, true},
+    {"expect", 95, true},  {"phar", 90, true},   {"zip", 80, true},    {"compress.zlib", 85, true},
+    {"glob", 85, true},    {"data", 0, false},   {"netdoc", 90, true}, {"tftp", 85, false}, {"ldap", 75, true},
+    {"ldaps", 75, true},  {"sftp", 70, false},  {"ssh2", 85, true},   {"rar", 80, true},   {"ogg", 75, true},
+    {"local_file", 90, true}, {"jdbc", 80, false}, {"smb", 75, false}, {"rsync", 70, false}, {"telnet", 75, false},
+    {"mailto", 0, false},  {"http", 0, false},   {"https", 0, false},  {"ftp", 0, false},   {"ftps", 0, false},
+    {"ws", 0, false},      {"wss", 0, false},
 };
 // Host names of metadata services and internal aliases.
 constexpr std::string_view kMetadataNames[] = {"metadata.google.internal", "metadata", "instance-data",
                                                "metadata.azure.com", "metadata.packet.net",
-                                               "metadata.platformequinix.com", "metadata.tencentyun.com"};
+                                               "metadata.platformequinix.com", "metadata.tencentyun.com",
+                                               "rancher-metadata"};
 constexpr std::string_view kInternalNames[] = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback",
                                                "kubernetes.default.svc", "kubernetes.default", "localtest.me",
                                                "lvh.me", "vcap.me"};
@@ -102,23 +106,67 @@ Reach classify_ipv4(std::uint32_t ip) noexcept {
   return Reach::public_ip;
 }
 
-// IPv6 literals: loopback, unspecified, link-local, unique-local, IPv4-mapped/compatible.
+// An IPv6 literal as eight groups ("::1", "0000::1", "::ffff:a9fe:a9fe", "::ffff:127.0.0.1").
+std::optional<std::array<std::uint16_t, 8>> parse_ipv6(std::string_view h) noexcept {
+  std::array<std::uint16_t, 8> head{}, tail{};
+  std::size_t nh = 0, nt = 0;
+  bool gap = false;
+  if (h.starts_with("::")) {
+    gap = true;
+    h.remove_prefix(2);
+  }
+  while (!h.empty()) {
+    const std::size_t colon = h.find(':');
+    const std::string_view part = h.substr(0, colon);
+    auto& groups = gap ? tail : head;
+    std::size_t& n = gap ? nt : nh;
+    if (part.find('.') != std::string_view::npos && colon == std::string_view::npos) {
+      const auto v4 = parse_ipv4(part);  // the last 32 bits written as IPv4
+      if (!v4 || n + 2 > 8) return std::nullopt;
+      groups[n++] = static_cast<std::uint16_t>(*v4 >> 16);
+      groups[n++] = static_cast<std::uint16_t>(*v4 & 0xFFFF);
+      break;
+    }
+    if (part.empty() || part.size() > 4 || n >= 8) return std::nullopt;
+    unsigned v = 0;
+    for (char c : part) {
+      if (!text::is_hex(c)) return std::nullopt;
+      v = v * 16 + static_cast<unsigned>(is_digit(c) ? c - '0' : lower(c) - 'a' + 10);
+    }
+    groups[n++] = static_cast<std::uint16_t>(v);
+    if (colon == std::string_view::npos) break;
+    h.remove_prefix(colon + 1);
+    if (h.starts_with(":")) {
+      if (gap) return std::nullopt;
+      gap = true;
+      h.remove_prefix(1);
+    }
+  }
+  if (nh + nt > 8 || (!gap && nh != 8)) return std::nullopt;
+  std::array<std::uint16_t, 8> out{};
+  for (std::size_t i = 0; i < nh; ++i) out[i] = head[i];
+  for (std::size_t i = 0; i < nt; ++i) out[8 - nt + i] = tail[i];
+  return out;
+}
+
+// IPv6 literals: loopback, unspecified, link-local, unique-local, IPv4-mapped/compatible/NAT64.
 Reach classify_ipv6(std::string_view h) noexcept {
   if (const auto pct = h.find('%'); pct != std::string_view::npos) h = h.substr(0, pct);
-  if (h.empty()) return Reach::none;
-  const std::size_t last_colon = h.rfind(':');
-  if (last_colon != std::string_view::npos && h.find('.', last_colon) != std::string_view::npos) {
-    if (auto v4 = parse_ipv4(h.substr(last_colon + 1))) return classify_ipv4(*v4);
+  const auto g = parse_ipv6(h);
+  if (!g) return Reach::none;
+  const auto& a = *g;
+  if (a[0] == 0xFD00 && a[1] == 0x0EC2 && a[2] == 0 && a[3] == 0 && a[4] == 0 && a[5] == 0 && a[6] == 0 && a[7] == 0x254)
+    return Reach::metadata;  // AWS IMDS over IPv6
+  if ((a[0] & 0xFFC0) == 0xFE80 || (a[0] & 0xFE00) == 0xFC00) return Reach::internal;
+  const bool zero_prefix = a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0;
+  const bool nat64 = a[0] == 0x64 && a[1] == 0xFF9B && a[2] == 0 && a[3] == 0 && a[4] == 0 && a[5] == 0;
+  if ((zero_prefix && (a[5] == 0 || a[5] == 0xFFFF)) || nat64) {
+    const std::uint32_t v4 = (static_cast<std::uint32_t>(a[6]) << 16) | a[7];
+    if (zero_prefix && a[5] == 0 && a[6] == 0) return Reach::internal;  // "::", "::1"
+    return classify_ipv4(v4);
   }
-  if (h == "::1" || h == "::" || h == "0:0:0:0:0:0:0:1" || h == "0:0:0:0:0:0:0:0") return Reach::internal;
-  if (text::istarts_with(h, "fe80") || text::istarts_with(h, "fc") || text::istarts_with(h, "fd")) {
-    if (text::istarts_with(h, "fd00:ec2::254")) return Reach::metadata;
-    return Reach::internal;
-  }
-  // "::ffff:7f00:1" (mapped, hex) and other all-zero prefixes.
-  if (text::istarts_with(h, "::ffff:") || text::istarts_with(h, "0:0:0:0:0:ffff:")) return Reach::internal;
-  if (h.size() <= 4 && h.find("::") != std::string_view::npos) return Reach::internal;  // "a::", "::"
-  return Reach::public_ip;
+  // Only 2000::/3 is global unicast; the rest is reserved, local or multicast.
+  return (a[0] & 0xE000) == 0x2000 ? Reach::public_ip : Reach::internal;
 }
 
 // The ASCII character a resolver (IDNA mapping, NFKC) turns a look-alike into: fullwidth forms
@@ -259,9 +307,16 @@ bool loopback_redirect(std::string_view location) noexcept {
 
 // A URL the application will fetch is the argument itself ("url=http://10.0.0.1/"), not a link
 // inside prose ("open http://localhost:8080 in your browser").
+// A URL that opens a sentence ("http://localhost:3000 is my dev server") is prose too: after the
+// URL come words, where an argument ends or goes on with more URL syntax ("&@127.0.0.1/#").
 bool url_argument(std::string_view s, std::size_t at) noexcept {
+  if (s.find(' ') == std::string_view::npos) return true;
   const std::size_t first = s.find_first_not_of(" \t\r\n\"'");
-  return at <= first || s.find(' ') == std::string_view::npos;
+  if (at > first) return false;
+  std::size_t end = at;
+  while (end < s.size() && !text::is_space(s[end])) ++end;
+  while (end < s.size() && text::is_space(s[end])) ++end;
+  return end >= s.size() || !is_alpha(s[end]);
 }
 
 struct Hit {
@@ -334,6 +389,16 @@ bool script_file(std::string_view url) noexcept {
   return false;
 }
 
+bool include_probe(std::string_view v) noexcept {
+  const std::size_t q = v.find('?');
+  if (q == std::string_view::npos || v.find_first_not_of('?', q) != std::string_view::npos) return false;
+  const std::string_view scheme = v.substr(0, q);
+  for (auto name : {"http", "https", "ftp", "ftps", "file"}) {
+    if (text::iequals(scheme, name)) return true;
+  }
+  return false;
+}
+
 // Documents a viewer loads by URL ("viewer.html?file=https://cdn.example/manual.pdf"), not code.
 bool document_url(std::string_view url) noexcept {
   static constexpr std::string_view kDocuments[] = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
@@ -397,7 +462,8 @@ class RfiSsrfDetector final : public Detector {
       const bool jar = iequals(scheme, "jar") && is_alpha(next);
       const bool file = iequals(scheme, "file") && (next == '/' || next == '\\' ||
                                                       (is_alpha(next) && s.compare(colon + 2, 1, ":") == 0));
-      if (known != nullptr && known->score > 0 && (slashes || jar || file)) keep(best, b, known->score, "fetch through an odd URL scheme");
+      if (known != nullptr && known->score > 0 && (slashes || jar || file) && (known->in_prose || url_argument(s, b)))
+        keep(best, b, known->score, "fetch through an odd URL scheme");
       // The URL is the argument, or a parameter of one ("url=http://...", "a=1&file=http://...").
       const bool argument = b == lead || (b > 0 && s[b - 1] == '=');
       if (iequals(scheme, "data") && !header && argument && data_payload(s.substr(colon + 1)))
@@ -416,15 +482,18 @@ class RfiSsrfDetector final : public Detector {
         keep(best, b, 85, "URL to a loopback or private address");
       }
       if (header) continue;
+      const std::string_view url = s.substr(b, url_end(s, b) - b);
       // RFI: a script fetched from a bare address ("src=http://66.240.183.75/crash.php"); sites
       // that publish code have names.
-      if (reach == Reach::public_ip && script_file(s.substr(b, url_end(s, b) - b))) keep(best, b, 75, "script from a raw IP address");
+      if (reach == Reach::public_ip && script_file(url)) keep(best, b, 75, "script from a raw IP address");
+      // FTP to a bare address as the argument: the remote-include and fetch probe, not a link people share.
+      if (reach == Reach::public_ip && argument && (iequals(scheme, "ftp") || iequals(scheme, "ftps")))
+        keep(best, b, 70, "FTP URL to a raw IP address");
       // A host written as one decimal number beyond 32 bits still reaches an address on parsers
       // that wrap it ("7147006462" = 169.254.169.254 + 2^32).
       if (host.size() > 9 && host.find_first_not_of("0123456789") == std::string_view::npos) keep(best, b, 80, "URL to an integer host");
       // "http://\\g\\o\\o\\g\\l\\e.\\c\\o\\m/": escapes inside a host name hide it from filters.
       if (std::count(host.begin(), host.end(), '\\') >= 2) keep(best, b, 75, "escaped host name");
-      const std::string_view url = s.substr(b, url_end(s, b) - b);
       // RFI: an absolute URL in an argument whose name says it is a file or an include path.
       if (slashes && (web || iequals(scheme, "ftp") || iequals(scheme, "ftps")) && argument &&
           include_argument(value.location) && !document_url(url))
@@ -433,6 +502,8 @@ class RfiSsrfDetector final : public Detector {
       if (!host.empty() && argument && (truncating_query(url) || (url.size() == s.size() - b && s.back() == '\0')))
         keep(best, b, 75, "include URL with a truncating suffix");
     }
+    // "http?", "file??": an include() probe, a scheme and the '?' that would cut off the suffix.
+    if (lead != std::string_view::npos && !header && include_probe(s.substr(lead))) keep(best, lead, 70, "include probe");
     // "//127.0.0.1/admin": a scheme-relative URL as the whole argument.
     if (lead != std::string_view::npos && s.compare(lead, 2, "//") == 0 && !header) {
       const Reach reach = classify_host(authority_host(s, lead));
@@ -444,11 +515,16 @@ class RfiSsrfDetector final : public Detector {
       const std::string_view host = s.substr(lead + 2, (host_end == std::string_view::npos ? s.size() : host_end) - lead - 2);
       if (host.find('.') != std::string_view::npos && host_end != std::string_view::npos) keep(best, lead, 75, "UNC path in an include argument");
     }
-    // Bare metadata addresses without a scheme ("169.254.169.254/latest/meta-data").
+    // Bare metadata addresses without a scheme ("169.254.169.254/latest/meta-data"), not a question
+    // about one ("why is 169.254.169.254 reachable?"): a path or port follows, or the value is one token.
     if (best.score < 95) {
-      const std::size_t at = s.find("169.254.169.254");
-      if (at != std::string_view::npos || text::ifind(s, "metadata.google.internal") != std::string_view::npos)
-        keep(best, at == std::string_view::npos ? 0 : at, 90, "cloud metadata endpoint");
+      for (auto name : {std::string_view("169.254.169.254"), std::string_view("metadata.google.internal")}) {
+        const std::size_t at = text::ifind(s, name);
+        if (at == std::string_view::npos) continue;
+        const std::size_t end = at + name.size();
+        if (s.find(' ') == std::string_view::npos || end == s.size() || s[end] == '/' || s[end] == ':')
+          keep(best, at, 90, "cloud metadata endpoint");
+      }
     }
     if (best.score == 0) return;
     text::report(out, AttackClass::rfi_ssrf, value, s, best.at, 96, best.score, best.rule);

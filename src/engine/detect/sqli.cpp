@@ -37,29 +37,30 @@ constexpr Word kWords[] = {
     {"degrees", 'f'}, {"delete", 'E'}, {"div", 'l'}, {"drop", 'E'}, {"dual", 't'}, {"dumpfile", 'k'},
     {"else", 'k'}, {"elt", 'g'}, {"encode", 'f'}, {"end", 'k'}, {"exec", 'E'}, {"execute", 'E'},
     {"exists", 'f'}, {"exp", 'f'}, {"extract", 'f'}, {"extractvalue", 'F'}, {"false", '1'}, {"field", 'f'},
-    {"find_in_set", 'g'}, {"floor", 'f'}, {"format", 'f'}, {"from", 'k'}, {"function", 'k'}, {"generate_series", 'g'},
-    {"glob", 'l'}, {"group_concat", 'g'}, {"having", 'B'}, {"hex", 'g'}, {"host_name", 'g'}, {"if", 'f'},
-    {"ifnull", 'g'}, {"iif", 'g'}, {"ilike", 'l'}, {"in", 'l'}, {"information_schema", 't'}, {"insert", 'E'},
-    {"instr", 'g'}, {"intersect", 'U'}, {"into", 'k'}, {"is", 'l'}, {"is_srvrolemember", 'g'}, {"isnull", 'g'},
-    {"json_array", 'g'}, {"json_build_object", 'g'}, {"json_extract", 'g'}, {"json_keys", 'g'},
-    {"json_search", 'g'}, {"jsonb_pretty", 'g'}, {"last_insert_id", 'g'}, {"left", 'f'}, {"length", 'f'},
-    {"like", 'l'}, {"likely", 'f'}, {"limit", 'B'}, {"ln", 'f'}, {"lo_export", 'F'}, {"lo_get", 'F'},
-    {"lo_import", 'F'}, {"load_extension", 'F'}, {"load_file", 'F'}, {"locate", 'g'}, {"log", 'f'},
-    {"lower", 'f'}, {"lpad", 'f'}, {"ltrim", 'f'}, {"make_date", 'f'}, {"make_set", 'g'}, {"master", 't'},
-    {"max", 'f'}, {"md5", 'g'}, {"mid", 'g'}, {"min", 'f'}, {"mod", 'l'}, {"month", 'f'},
-    {"msysaccessobjects", 't'}, {"mysql", 't'}, {"name_const", 'g'}, {"not", 'l'}, {"notnull", 'l'}, {"now", 'f'}, {"null", '1'},
-    {"nullif", 'g'}, {"object_id", 'g'}, {"oct", 'f'}, {"or", '&'}, {"ord", 'g'}, {"outfile", 'k'},
-    {"overlay", 'f'}, {"pg_catalog", 't'}, {"pg_read_file", 'F'}, {"pg_shadow", 't'}, {"pg_sleep", 'F'},
-    {"pg_user", 't'}, {"pi", 'f'}, {"position", 'f'}, {"pow", 'f'}, {"power", 'f'}, {"procedure", 'k'},
-    {"quote", 'f'}, {"radians", 'f'}, {"rand", 'f'}, {"randomblob", 'F'}, {"regexp", 'l'}, {"repeat", 'f'},
-    {"replace", 'f'}, {"reverse", 'f'}, {"right", 'f'}, {"rlike", 'l'}, {"round", 'f'}, {"row_count", 'g'},
-    {"rpad", 'f'}, {"rtrim", 'f'}, {"select", 'E'}, {"session_user", 'g'}, {"set", 'k'}, {"sha1", 'g'},
-    {"shutdown", 'E'}, {"sign", 'f'}, {"sin", 'f'}, {"sleep", 'F'}, {"soundex", 'g'}, {"sounds", 'l'},
-    {"sp_executesql", 'F'}, {"sp_password", 'F'}, {"space", 'f'}, {"sqlite_compileoption_get", 'g'},
-    {"sqlite_master", 't'}, {"sqrt", 'f'}, {"starts_with", 'g'}, {"str_to_date", 'g'}, {"strcmp", 'g'},
-    {"string_agg", 'g'}, {"substr", 'g'}, {"substring", 'g'}, {"sum", 'f'}, {"sys", 't'}, {"sys_eval", 'F'},
-    {"sys_exec", 'F'}, {"syscolumns", 't'}, {"sysdate", 'g'}, {"sysobjects", 't'}, {"system_user", 'g'},
-    {"table", 'k'}, {"tan", 'f'}, {"then", 'k'}, {"to_char", 'g'}, {"to_number", 'g'}, {"trigger", 'k'}, {"trim", 'f'},
+    {"find_in_set", 'g'}, {"floor", 'f'}, {"format", 'f'}, {"from", 'k'}, {"function", 'k'},
+    {"generate_series", 'g'}, {"glob", 'l'}, {"greatest", 'g'}, {"group_concat", 'g'}, {"having", 'B'},
+    {"hex", 'g'}, {"host_name", 'g'}, {"if", 'f'}, {"ifnull", 'g'}, {"iif", 'g'}, {"ilike", 'l'}, {"in", 'l'},
+    {"information_schema", 't'}, {"insert", 'E'}, {"instr", 'g'}, {"intersect", 'U'}, {"into", 'k'},
+    {"is", 'l'}, {"is_srvrolemember", 'g'}, {"isnull", 'g'}, {"json_array", 'g'}, {"json_build_object", 'g'},
+    {"json_extract", 'g'}, {"json_keys", 'g'}, {"json_search", 'g'}, {"jsonb_pretty", 'g'},
+    {"last_insert_id", 'g'}, {"least", 'g'}, {"left", 'f'}, {"length", 'f'}, {"like", 'l'}, {"likely", 'f'},
+    {"limit", 'B'}, {"ln", 'f'}, {"lo_export", 'F'}, {"lo_get", 'F'}, {"lo_import", 'F'},
+    {"load_extension", 'F'}, {"load_file", 'F'}, {"locate", 'g'}, {"log", 'f'}, {"lower", 'f'}, {"lpad", 'f'},
+    {"ltrim", 'f'}, {"make_date", 'f'}, {"make_set", 'g'}, {"master", 't'}, {"max", 'f'}, {"md5", 'g'},
+    {"mid", 'g'}, {"min", 'f'}, {"mod", 'l'}, {"month", 'f'}, {"msysaccessobjects", 't'}, {"mysql", 't'},
+    {"name_const", 'g'}, {"not", 'l'}, {"notnull", 'l'}, {"now", 'f'}, {"null", '1'}, {"nullif", 'g'},
+    {"object_id", 'g'}, {"oct", 'f'}, {"or", '&'}, {"ord", 'g'}, {"outfile", 'k'}, {"overlay", 'f'},
+    {"pg_catalog", 't'}, {"pg_read_file", 'F'}, {"pg_shadow", 't'}, {"pg_sleep", 'F'}, {"pg_user", 't'},
+    {"pi", 'f'}, {"position", 'f'}, {"pow", 'f'}, {"power", 'f'}, {"procedure", 'k'}, {"quote", 'f'},
+    {"radians", 'f'}, {"rand", 'f'}, {"randomblob", 'F'}, {"regexp", 'l'}, {"repeat", 'f'}, {"replace", 'f'},
+    {"reverse", 'f'}, {"right", 'f'}, {"rlike", 'l'}, {"round", 'f'}, {"row_count", 'g'}, {"rpad", 'f'},
+    {"rtrim", 'f'}, {"select", 'E'}, {"session_user", 'g'}, {"set", 'k'}, {"sha1", 'g'}, {"shutdown", 'E'},
+    {"sign", 'f'}, {"sin", 'f'}, {"sleep", 'F'}, {"soundex", 'g'}, {"sounds", 'l'}, {"sp_executesql", 'F'},
+    {"sp_password", 'F'}, {"space", 'f'}, {"sqlite_compileoption_get", 'g'}, {"sqlite_master", 't'},
+    {"sqrt", 'f'}, {"starts_with", 'g'}, {"str_to_date", 'g'}, {"strcmp", 'g'}, {"string_agg", 'g'},
+    {"substr", 'g'}, {"substring", 'g'}, {"sum", 'f'}, {"sys", 't'}, {"sys_eval", 'F'}, {"sys_exec", 'F'},
+    {"syscolumns", 't'}, {"sysdate", 'g'}, {"sysobjects", 't'}, {"system_user", 'g'}, {"table", 'k'},
+    {"tan", 'f'}, {"then", 'k'}, {"to_char", 'g'}, {"to_number", 'g'}, {"trigger", 'k'}, {"trim", 'f'},
     {"true", '1'}, {"truncate", 'E'}, {"uncompress", 'g'}, {"unhex", 'g'}, {"union", 'U'}, {"unistr", 'g'},
     {"update", 'E'}, {"updatexml", 'F'}, {"upper", 'f'}, {"user", 'g'}, {"user_name", 'g'},
     {"user_tables", 't'}, {"utl_http.request", 'F'}, {"utl_inaddr.get_host_address", 'F'}, {"uuid", 'f'},
@@ -82,6 +83,10 @@ enum ShapeFlag : unsigned {
   kSameOperands = 8U,  // the two values are the same text ("1 or 1", not "1 or 2"), or SQL-only
                        // vocabulary surrounds them ("9999 or /* hint */ true")
   kNoWordAfter = 16U,  // no bareword follows: "sleep(5) vs time.sleep" is a sentence about a call
+  kSystemVariable = 32U,  // a system variable ("select @@version") or a declared one ("declare @x"),
+                          // not a mention ("update @john")
+  kNoProseTail = 64U,  // the value does not end in a long unterminated literal with blanks, the way
+                       // a code line quoting a character and commenting on it does ("'-'  # 0x2D")
 };
 struct Shape {
   std::string_view pattern;
@@ -93,53 +98,57 @@ constexpr Shape kShapes[] = {
     {"^s&so", 90, 0}, {"^s&sl", 80, 0}, {"^s&sc", 85, 0}, {"^s&s$", 70, kQuoteOnly | kShortTail},
     {"^s&1o", 90, 0}, {"^s&1l", 80, 0}, {"^s&1c", 85, 0}, {"^s&1$", 75, kQuoteOnly},
     {"^s&1)", 80, 0}, {"^s&f(", 85, 0}, {"^s&F", 95, 0}, {"^s&(", 80, 0},
-    {"^s&n(", 80, 0}, {"^s&1;", 85, 0}, {"^sUo", 80, kQuoteOnly},   {"^sUc", 85, kQuoteOnly},
-    {"^s&v", 80, 0},  {"^s&no", 80, 0}, {"^s&nl", 75, 0}, {"^s&nc", 80, 0},
-    {"^s&E", 85, 0},   {"^s&kk", 85, 0}, {"^s&c", 80, kQuoteOnly}, {"^s&l(", 80, kQuoteOnly}, {";kvo", 85, 0},
-    {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^1&kk", 80, 0}, {"^Ekk", 80, 0}, {"(Ekk", 85, 0},  {"^sc", 80, kQuoteOnly},    {"^s;E", 90, 0},  {"^s;c", 80, 0},
-    {"^s;$", 65, kQuoteOnly},   {"^s)&", 85, 0},   {"^s);", 85, 0},
-    {"^s)c", 80, kQuoteOnly},   {"^s)o", 75, kQuoteOnly},   {"^soF", 95, 0},
-    {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly},   {"^so(", 75, kQuoteOnly},   {"^sonc", 80, 0},
-    {"^soc", 80, kQuoteOnly},   {"^sov", 70, kQuoteOnly},   {"^so1c", 80, 0}, {"^sB1c", 85, 0}, {"^sB1$", 75, kQuoteOnly}, {"^sB1o", 85, 0}, {"^sBnB", 85, 0},
-    {"^sBnc", 80, kQuoteOnly},  {"^sB1,", 80, 0}, {"^skks", 80, kQuoteOnly},
-    {"^sks", 80, kQuoteOnly},   {"^sk1", 80, kQuoteOnly},   {"^sk(", 80, kQuoteOnly},   {"^skc", 80, kQuoteOnly},
-    {"^sl1", 75, kQuoteOnly},   {"^sls", 75, kQuoteOnly},   {"^sl(", 75, kQuoteOnly},   {"^slnc", 80, kQuoteOnly},
+    {"^s&n(", 80, 0}, {"^s&1;", 85, 0}, {"^sUo", 80, kQuoteOnly}, {"^sUc", 85, kQuoteOnly},
+    {"^s&v", 80, 0}, {"^s&no", 80, 0}, {"^s&nl", 75, 0}, {"^s&nc", 80, 0},
+    {"^s&E", 85, 0}, {"^s&kk", 85, 0}, {"^s&c", 80, kQuoteOnly}, {"^s&l(", 80, kQuoteOnly},
+    {"^sc", 80, kQuoteOnly}, {"^s;E", 90, 0}, {"^s;c", 80, 0}, {"^s;$", 65, kQuoteOnly},
+    {"^s)&", 85, 0}, {"^s);", 85, 0}, {"^s)c", 80, kQuoteOnly}, {"^s)o", 75, kQuoteOnly},
+    {"^soF", 95, 0}, {"^sof(", 80, 0}, {"^sos", 75, kQuoteOnly | kNoProseTail}, {"^so(", 75, kQuoteOnly},
+    {"^sonc", 80, 0}, {"^soc", 80, kQuoteOnly}, {"^sov", 70, kQuoteOnly}, {"^so1c", 80, 0},
+    {"^so1os$", 75, kQuoteOnly | kShortTail},
+    {"^sB1c", 85, 0}, {"^sB1$", 75, kQuoteOnly}, {"^sB1o", 85, 0}, {"^sBnB", 85, 0},
+    {"^sBnc", 80, kQuoteOnly}, {"^sB1,", 80, 0}, {"^skks", 80, kQuoteOnly},
+    {"^sks", 80, kQuoteOnly}, {"^sk1", 80, kQuoteOnly}, {"^sk(", 80, kQuoteOnly}, {"^skc", 80, kQuoteOnly},
+    {"^sl1", 75, kQuoteOnly}, {"^sls", 75, kQuoteOnly}, {"^sl(", 75, kQuoteOnly}, {"^slnc", 80, kQuoteOnly},
     // A numeric parameter followed by a condition, a union or a second statement.
     {"^1&1o", 85, 0}, {"^1&1c", 80, 0}, {"^1&1l", 75, 0}, {"^1&so", 85, 0},
-    {"^1&f(", 80, 0}, {"^1&F", 95, 0},  {"^1&(", 75, 0},  {"^1&v", 75, 0},
-    {"^1&no", 75, 0}, {"^1&E", 85, 0},  {"^1)&", 80, 0},  
-    {"^1);", 80, 0},  {"^1)c", 80, 0},  {"^1;E", 90, 0},
-    {"^1;c", 75, 0},  {"^1B1", 80, 0},  {"^1Bn", 75, 0},  {"^1ks", 80, 0},
-    {"^1l(E", 90, 0}, {"^1oF", 95, 0},
-    {"^n&1o", 80, 0}, {"^n&so", 80, 0}, {"^n&F", 95, 0},  {"^n)&", 75, 0},
-
+    {"^1&f(", 80, 0}, {"^1&F", 95, 0}, {"^1&(", 75, 0}, {"^1&v", 75, 0},
+    {"^1&no", 75, 0}, {"^1&E", 85, 0}, {"^1&kk", 80, 0}, {"^1&sl", 75, 0},
+    {"^1&1$", 70, kSameOperands}, {"^1)&", 80, 0}, {"^1);", 80, 0}, {"^1)c", 80, 0},
+    {"^1;E", 90, 0}, {"^1;c", 75, 0}, {"^1B1", 80, 0}, {"^1Bn", 75, 0},
+    {"^1ks", 80, 0}, {"^1l(E", 90, 0}, {"^1oF", 95, 0},
+    {"^n&1o", 80, 0}, {"^n&so", 80, 0}, {"^n&F", 95, 0}, {"^n)&", 75, 0},
     // A value that starts with a logic operator: the application already wrote "WHERE x = 1".
-    {"^&so", 85, 0},  {"^&1o", 85, 0},  {"^&1c", 80, 0},  {"^&(1o", 85, 0},
+    {"^&so", 85, 0}, {"^&1o", 85, 0}, {"^&1c", 80, 0}, {"^&(1o", 85, 0},
     {"^&(so", 85, 0}, {"^&(no", 80, 0}, {"^&nos", 80, 0}, {"^&no1", 80, 0},
-    {"^&no(", 80, 0}, {"^&F", 95, 0},   {"EF", 90, 0},   {"nX", 75, 0},  {"^sX", 80, 0},  {")X", 90, 0},  {"&sX", 85, 0},   {"^&f(", 80, kSqlOnly}, {"^1&sl", 75, 0},   {"^1&1$", 70, kSameOperands},
+    {"^&no(", 80, 0}, {"^&F", 95, 0}, {"^&f(", 80, kSqlOnly},
     // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
-    {"^sF", 90, 0},   {"^s)E", 85, 0},  {"Fs", 90, 0},
+    {"^sF", 90, 0}, {"^s)E", 85, 0}, {"Fs", 90, 0},
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
-    {"^f($", 65, 0},  {"^f(1", 70, kSqlOnly},  {"^f(s", 70, kSqlOnly},  {"^f(E", 90, 0},
-    {"^f(f", 75, kSqlOnly},  {"^f(v", 75, 0},  {"^f(n,", 70, kSqlOnly},  {"^F$", 70, 0},   {"^)knk", 75, 0},
-    {"^;E", 80, 0},   {"^;En", 80, 0},   {";Ekk", 85, 0},  {";Ek(", 85, 0},  {"UE$", 70, 0},
+    {"^f($", 65, 0}, {"^f(1", 70, kSqlOnly}, {"^f(s", 70, kSqlOnly}, {"^f(E", 90, 0},
+    {"^f(f", 75, kSqlOnly}, {"^f(v", 75, 0}, {"^f(n,", 70, kSqlOnly}, {"^F$", 70, 0},
+    {"^)knk", 75, 0}, {"^;E", 80, 0}, {"^;En", 80, 0}, {";Ekk", 85, 0}, {";Ek(", 85, 0}, {"UE$", 70, 0},
     // A whole statement as the value.
-    {"^Eok", 90, 0},  {"^E1,", 80, 0},  {"^E1k", 85, 0},  {"^EF", 95, 0},
-    {"^Ef(", 80, 0},  {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},   {"^Ev", 80, 0},   {"^Enkn$", 75, 0},
+    {"^Eok", 90, 0}, {"^E1,", 80, 0}, {"^E1k", 85, 0}, {"^EF", 95, 0},
+    {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^Ekk", 80, 0},
+    {"^Ef(", 80, 0}, {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},
+    {"^Ev", 80, kSystemVariable}, {"^Enkn$", 75, 0},
     {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
     {"^Ekn$", 75, 0}, {"^Ekn(", 80, 0}, {"^Ekn;", 85, 0}, {"^Eknc", 85, 0},
     {"^En;c", 70, 0}, {"^En,nknk", 80, 0}, {"^En,nkn$", 75, 0},
+    // PostgreSQL casts forcing a conversion error: "password::int", "'{...}'::jsonb @> ...".
+    {"^nX$", 75, 0}, {"nXo", 80, 0}, {"sX", 80, 0}, {")X", 90, 0}, {"&sX", 85, 0},
     // Anywhere in the value.
-    {"UE.", 95, 0},   {"U(E", 95, 0},   {";Ekn$", 85, 0}, {";Eknk", 85, 0},
+    {"UE.", 95, 0}, {"U(E", 95, 0}, {"EF", 90, 0}, {";Ekn$", 85, 0}, {";Eknk", 85, 0},
     {";Ekn;", 85, 0}, {";Eknc", 85, 0}, {";Ekn(", 85, 0}, {";Ekt", 90, 0},
-    {";Eo", 85, 0},   {";Ev", 85, 0},   {";EF", 95, 0},   {";E1,", 85, 0},
-    {";E1k", 85, 0},  {";Ef(", 85, 0},  {"F(1)", 85, kNoWordAfter},  {"F(1,", 85, 0},
-    {"F(s", 80, 0},   {"F((", 85, 0},   {"F(E", 95, 0},   {"F(f", 85, 0},
-    {"F(F", 90, 0},   {"F(v", 85, 0},   {"F(1o", 80, 0},  {"F($", 70, 0},
-    {"os&c", 80, 0},  {"kt", 85, 0},    {"s&sos", 85, 0}, {"s&1o1", 85, 0}, {"1&1o1", 80, 0},
-    {"s&so1", 80, 0},   {"(Eok", 85, 0},   {"(E1", 80, 0},
-    {"(Ev", 85, 0},   {"(EF", 95, 0},   {"(Ef(", 85, 0},  {"(E(", 85, 0},
-    {"(Et", 85, 0},   {"f(E", 90, 0},
+    {";Eo", 85, 0}, {";Ev", 85, 0}, {";EF", 95, 0}, {";E1,", 85, 0}, {";kvo", 85, 0},
+    {";E1k", 85, 0}, {";Ef(", 85, 0}, {"F(1)", 85, kNoWordAfter}, {"F(1,", 85, 0},
+    {"F(s", 80, 0}, {"F((", 85, 0}, {"F(E", 95, 0}, {"F(f", 85, 0},
+    {"F(F", 90, 0}, {"F(v", 85, 0}, {"F(1o", 80, 0}, {"F($", 70, 0},
+    {"os&c", 80, 0}, {"kt", 85, 0}, {"s&sos", 85, 0}, {"s&1o1", 85, 0}, {"1&1o1", 80, 0},
+    {"s&so1", 80, 0}, {"(Eok", 85, 0}, {"(Ekk", 85, 0}, {"(E1", 80, 0},
+    {"(Ev", 85, 0}, {"(EF", 95, 0}, {"(Ef(", 85, 0}, {"(E(", 85, 0},
+    {"(Et", 85, 0}, {"f(E", 90, 0},
 };
 
 char lookup(std::string_view word) noexcept {
@@ -187,6 +196,7 @@ class Fingerprinter {
       applies_ = false;
       return;
     }
+    spaced_literal_ = text::find_any(literal, " \t") != std::string_view::npos;
     emit({'s', 0, close + 1, false});
     i_ = close + 1;
   }
@@ -206,8 +216,19 @@ class Fingerprinter {
   // "select", "delete" or "update" are English words too).
   bool sql_only() const noexcept { return sql_only_; }
 
+  // The literal the value is read as continuing holds blanks: prose ("Moose module to default
+  // \"is\" to ..."), where a break-out is usually a single token ("admin", "1", an email).
+  bool spaced_literal() const noexcept { return spaced_literal_; }
+
   // The value ends in an unterminated literal of a few blank-free bytes: "x' or 'a", which the
   // application's own closing quote completes; prose ends in "... 'OR' operator returns true".
+  bool prose_tail() const noexcept {
+    if (n_ == 0 || fp_[n_ - 1] != 's') return false;
+    const std::string_view t = token_text(tokens_[n_ - 1]);
+    const bool closed = t.size() >= 2 && t.back() == t.front();
+    return !closed && t.size() > 16 && text::find_any(t, " \t") != std::string_view::npos;
+  }
+
   bool short_tail() const noexcept {
     if (n_ == 0 || fp_[n_ - 1] != 's') return false;
     const std::string_view t = token_text(tokens_[n_ - 1]);
@@ -270,8 +291,7 @@ class Fingerprinter {
       const auto w = s_.substr(t.pos, t.len);
       if (text::iequals(w, "all") || text::iequals(w, "distinct")) return;
     }
-    if (t.type == 'U' || t.type == 'F' || t.type == 't' || t.type == 'v' || t.type == 'c' || t.type == 'X')
-      sql_only_ = true;
+    if (t.type == 'U' || t.type == 'F' || t.type == 't' || t.type == 'v' || t.type == 'X') sql_only_ = true;
     tokens_[n_] = t;
     fp_[n_] = t.type;
     ++n_;
@@ -416,7 +436,10 @@ class Fingerprinter {
       const bool procedure = text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_");
       if (type == 'g' && call) sql_only_ = true;
       if (type == 'g') type = 'f';
-      if (!call && !procedure) type = 'n';
+      // "pg_sleep", "load_file": a dangerous name with an underscore is no English word, called
+      // or not ("select pg_sleep").
+      const bool named = type == 'F' && w.find('_') != std::string_view::npos;
+      if (!call && !procedure && !named) type = 'n';
     }
     // INTO OUTFILE / INTO DUMPFILE writes a file on the database host: as dangerous as a call.
     if (type == 'k' && text::iequals(w, "into")) {
@@ -456,6 +479,8 @@ class Fingerprinter {
     const std::size_t start = i_;
     const std::size_t nl = s_.find('\n', i_);
     i_ = nl == std::string_view::npos ? s_.size() : nl + 1;
+    // "--" comments out the rest of a query; '#' also numbers issues in prose ("Closes: #123").
+    sql_only_ = sql_only_ || s_[start] == '-';
     if (nl == std::string_view::npos || only_space_from(i_)) emit({'c', start, s_.size() - start, false});
   }
 
@@ -502,6 +527,7 @@ class Fingerprinter {
   bool applies_ = true;
   bool in_exec_comment_ = false;
   bool sql_only_ = false;
+  bool spaced_literal_ = false;
   // Left uninitialised: only [0, n_) is ever read, and clearing 1.5 KB three times per value
   // costs more than tokenizing a short one.
   std::array<Token, kMaxFingerprint> tokens_;
@@ -608,6 +634,8 @@ std::size_t union_select(std::string_view s) noexcept {
 // in the middle of the value counts only when it is certain of a rewritten query (score 90 and up).
 // Shapes anchored at the start have their own guards (the literal a break-out must follow).
 constexpr int kProseMinScore = 90;
+// After a literal with blanks in it (see Fingerprinter::spaced_literal), plausible shapes do not count.
+constexpr int kSpacedLiteralMinScore = 85;
 
 class SqliDetector final : public Detector {
  public:
@@ -620,7 +648,12 @@ class SqliDetector final : public Detector {
     std::size_t best_from = 0, best_to = 0;
     std::array<char, kMaxFingerprint> best_fp{};
     std::size_t best_fp_len = 0;
+    // A value without a quote has no literal to break out of: one search each decides it, for the
+    // quote contexts and for UNION SELECT hidden in a literal.
+    const bool single = s.find('\'') != std::string_view::npos;
+    const bool dbl = s.find('"') != std::string_view::npos;
     for (Context context : {Context::none, Context::single_quote, Context::double_quote}) {
+      if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl)) continue;
       Fingerprinter f(s, context, value.kind == LocationKind::body_text);
       if (!f.applies()) continue;
       f.run();
@@ -633,8 +666,10 @@ class SqliDetector final : public Detector {
         if ((shape.flags & kQuoteOnly) != 0 && context == Context::none) continue;
         if (best != nullptr && shape.score <= best->score) continue;
         if (prose && shape.score < kProseMinScore && shape.pattern.front() != '^') continue;
+        if (f.spaced_literal() && shape.score < kSpacedLiteralMinScore) continue;
         if ((shape.flags & kSqlOnly) != 0 && !f.sql_only()) continue;
         if ((shape.flags & kShortTail) != 0 && !f.short_tail()) continue;
+        if ((shape.flags & kNoProseTail) != 0 && f.prose_tail()) continue;
         const std::size_t at = match(fp, shape.pattern);
         if (at == std::string_view::npos) continue;
         if ((shape.flags & kSameOperands) != 0 && !f.sql_only() &&
@@ -642,6 +677,11 @@ class SqliDetector final : public Detector {
           continue;
         const std::size_t len = shape.pattern.size() - (shape.pattern.front() == '^') - (shape.pattern.back() == '$');
         if ((shape.flags & kNoWordAfter) != 0 && at + len < fp.size() && fp[at + len] == 'n') continue;
+        if ((shape.flags & kSystemVariable) != 0) {
+          const std::size_t v = fp.find('v', at);
+          const bool declared = text::iequals(f.token_text(f.token(at)), "declare");
+          if (v == std::string_view::npos || (!declared && !f.token_text(f.token(v)).starts_with("@@"))) continue;
+        }
         const Token& first = f.token(at);
         const Token& last = f.token(std::min(at + len, fp.size()) - 1);
         best = &shape;
@@ -651,7 +691,8 @@ class SqliDetector final : public Detector {
         std::copy(fp.begin(), fp.end(), best_fp.begin());
       }
     }
-    if (best == nullptr || best->score < 90) {
+    // Only a quote can hide UNION SELECT from the tokenizer; prose without one skips the search.
+    if ((best == nullptr || best->score < 90) && (single || dbl)) {
       if (const std::size_t at = union_select(s); at != std::string_view::npos) {
         text::report(out, AttackClass::sqli, value, s, at, 64, 90, "UNION SELECT");
         return;

@@ -3,7 +3,9 @@
 // change the query's shape (unary signs, arithmetic, inline comments), and the resulting fingerprint
 // is matched against a table of injection shapes (kShapes in sqli.cpp), libinjection-style.
 // The value is tokenized three times: as-is, and as if it continued a '...' or "..." literal, since
-// an injected value usually starts inside the application's string.
+// an injected value usually starts inside the application's string. Shapes that prose, arithmetic
+// or code can also take carry guards (SQL-only vocabulary, a blank-free literal before the
+// break-out, no run of barewords), which is what keeps "max(3, 5)" and "the 'OR' operator" clean.
 #include <cstddef>
 #include <memory>
 #include <string>

@@ -36,7 +36,24 @@ const GadgetGroup kCodeGadgets[] = {
     {"runtime", {"getruntime().exec"}},
 };
 
+// "{{config}}", "{{ self }}", "{{ settings.SECRET_KEY }}": the framework's own objects, which hold
+// secrets and lead to the interpreter; a template's data has the application's names.
+bool framework_object(std::string_view body) noexcept {
+  std::size_t i = 0;
+  while (i < body.size() && is_space(body[i])) ++i;
+  std::size_t end = i;
+  while (end < body.size() && (text::is_word(body[end]))) ++end;
+  const std::string_view name = body.substr(i, end - i);
+  static constexpr std::string_view kObjects[] = {"config", "self", "_self", "settings", "request", "app"};
+  bool known = false;
+  for (auto o : kObjects) known = known || text::iequals(name, o);
+  if (!known) return false;
+  while (end < body.size() && is_space(body[end])) ++end;
+  return end == body.size() || body[end] == '.' || body[end] == '[';
+}
+
 bool has_expression(std::string_view body) noexcept {
+  if (framework_object(body)) return true;
   // Arithmetic between numbers ("7*7", "7 * '7'"), a call, an index, a filter or a gadget.
   for (std::size_t i = 0; i < body.size(); ++i) {
     const char c = body[i];
@@ -190,6 +207,9 @@ class SstiDetector final : public Detector {
       scan_delimited(s, "#{", "}", 80, best);
       scan_delimited(s, "*{", "}", 75, best);
       scan_delimited(s, "@{", "}", 75, best);
+      scan_delimited(s, "~{", "}", 75, best);  // Thymeleaf fragment expressions
+      if (const std::size_t at = ifind(s, "{$smarty"); at != std::string_view::npos && 80 > best.score)
+        best = {at, 80, "template statement"};
       const bool statements = s.find("{%") != std::string_view::npos || ifind(s, "{php}") != std::string_view::npos ||
                               ifind(s, "{system(") != std::string_view::npos || ifind(s, "{exec(") != std::string_view::npos;
       // Control flow ("{% if %}", "{% for %}") is every template's bread and butter: its expressions
@@ -209,7 +229,7 @@ class SstiDetector final : public Detector {
       scan_delimited(s, "<%", "%>", 75, best);
     }
     if (s.find('#') != std::string_view::npos || s.find("?new") != std::string_view::npos) {
-      for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach("}) {
+      for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach(", "[#assign", "[#import"}) {
         const std::size_t at = ifind(s, kw);
         if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
       }

@@ -20,7 +20,7 @@ using text::lower;
 constexpr std::string_view kScriptTags[] = {"script", "iframe", "frame", "frameset", "object", "embed",
                                             "applet", "base", "vmlframe", "import", "xss", "isindex"};
 // Elements that are harmless in rich text but dangerous from an argument.
-// (<meta> only counts with a refresh or cookie http-equiv, see scan_tag.)
+// (<meta> counts with a refresh or cookie http-equiv or a UTF-7 charset, see scan_tag.)
 // <svg>, <math>, <style>, <link> and <form> are page-builder and e-mail markup: they count through
 // their script vectors (handlers, script URLs, CSS expressions), <style> through "@import" and
 // <link> outside a pasted document.
@@ -32,7 +32,7 @@ constexpr std::string_view kUrlAttributes[] = {"href", "src", "action", "formact
 // Functions and properties an injected script calls: only counted after a context break.
 // ("open", "fetch", "import" and "function" are left out: they open every other code snippet.)
 constexpr std::string_view kSinks[] = {"alert", "prompt", "confirm", "eval", "settimeout", "setinterval",
-                                       "execscript", "msgbox", "atob"};
+                                       "execscript", "msgbox", "atob", "btoa"};
 // Event handler names recognised without a surrounding tag (inside a tag any on* attribute counts).
 constexpr std::string_view kHandlers[] = {
     "onload", "onerror", "onclick", "onmouseover", "onmouseout", "onmouseenter", "onmousemove",
@@ -116,8 +116,19 @@ bool style_runs_script(std::string_view css) noexcept {
     if (css[i] != '\\') buf[n++] = css[i];
   }
   const std::string_view v(buf.data(), n);
-  return ifind(v, "expression") != std::string_view::npos || ifind(v, "javascript:") != std::string_view::npos ||
-         ifind(v, "behavior") != std::string_view::npos || ifind(v, "-moz-binding") != std::string_view::npos;
+  // A property or function name followed (after blanks) by `next`: "behavior : url(", "expression (",
+  // but not "scroll-behavior: smooth" or a font called "Expression".
+  const auto followed = [v](std::string_view name, char next) {
+    for (std::size_t at = ifind(v, name); at != std::string_view::npos; at = ifind(v, name, at + 1)) {
+      if (at > 0 && (text::is_word(v[at - 1]) || v[at - 1] == '-')) continue;
+      std::size_t k = at + name.size();
+      while (k < v.size() && is_space(v[k])) ++k;
+      if (k < v.size() && v[k] == next) return true;
+    }
+    return false;
+  };
+  return followed("expression", '(') || followed("behavior", ':') || ifind(v, "javascript:") != std::string_view::npos ||
+         ifind(v, "-moz-binding") != std::string_view::npos;
 }
 
 // "Use the <script> tag to ...": a bare tag named in prose. It has no attributes, no closing tag
@@ -132,6 +143,21 @@ bool tag_mentioned(std::string_view s, std::size_t name_end, std::string_view na
     if (text::istarts_with(s.substr(at + 2), name)) return false;
   }
   return true;
+}
+
+// "javascript:void(0)", "javascript:;": the do-nothing link of menus in legacy markup.
+bool noop_script_url(std::string_view v) noexcept {
+  const std::size_t colon = v.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::array<char, 16> buf{};
+  std::size_t n = 0;
+  for (std::size_t i = colon + 1; i < v.size() && v[i] != '"' && v[i] != '\'' && v[i] != '>'; ++i) {
+    if (is_space(v[i])) continue;
+    if (n == buf.size()) return false;
+    buf[n++] = lower(v[i]);
+  }
+  const std::string_view body(buf.data(), n);
+  return body == ";" || body == "void(0)" || body == "void(0);" || body == "void0" || body == "void0;";
 }
 
 // Scans one tag starting at `i` (just after '<'); records findings and returns where it ends.
@@ -154,8 +180,10 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
                     (static_cast<unsigned char>(s[i]) >= 0x80 && s.compare(i + 1, 1, "\xBE") == 0);
   if (!ends) return i;
   const bool closing = !processing && name_start > tag_start + open && s[name_start - 1] == '/';
-  if (!closing && in(kScriptTags, name) && !tag_mentioned(s, i, name))
-    keep(best, tag_start, i - tag_start, 90, "script-capable tag");
+  bool script_capable = !closing && in(kScriptTags, name) && !tag_mentioned(s, i, name);
+  // A frame of an https page is an embed (a video, a map) from a page builder; a frame runs script
+  // through srcdoc, a script URL or a handler, which count on their own.
+  const bool frame = iequals(name, "iframe") || iequals(name, "frame");
   if (processing && iequals(name, "import")) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
   bool active = !closing && in(kActiveTags, name);
   // Attributes.
@@ -186,9 +214,15 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
     if (closing) continue;
     if (attr.size() > 2 && text::istarts_with(attr, "on") && is_alpha(attr[2]))
       keep(best, tag_start, i - tag_start, 90, "event handler attribute");
-    if (in(kUrlAttributes, attr) && script_url(value)) keep(best, tag_start, i - tag_start, 90, "script URL attribute");
+    if (in(kUrlAttributes, attr) && script_url(value) && !noop_script_url(value))
+      keep(best, tag_start, i - tag_start, 90, "script URL attribute");
     if (iequals(attr, "style") && style_runs_script(value)) keep(best, tag_start, i - tag_start, 85, "style expression");
     if (iequals(attr, "srcdoc")) active = true;
+    if (frame && iequals(attr, "src") && text::istarts_with(value, "https://")) script_capable = false;
+    // A charset that makes '<' spellable without '<' ("+ADw-" in UTF-7).
+    if ((iequals(attr, "charset") || iequals(attr, "content")) &&
+        (ifind(value, "utf-7") != std::string_view::npos || ifind(value, "utf7") != std::string_view::npos))
+      active = true;
     if (iequals(attr, "http-equiv") && (ifind(value, "refresh") != std::string_view::npos ||
                                         ifind(value, "set-cookie") != std::string_view::npos))
       active = true;
@@ -197,15 +231,30 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
   if (!closing && iequals(name, "link") && s.find('\n') == std::string_view::npos) active = true;
   if (!closing && iequals(name, "style") && i < s.size()) {
     const std::size_t end = ifind(s, "</style", i);
-    if (ifind(s.substr(i, (end == std::string_view::npos ? s.size() : end) - i), "@import") != std::string_view::npos)
-      active = true;
+    // "@import", or an at-rule name hidden behind a CSS escape ("@\\69mport").
+    const std::string_view css = s.substr(i, (end == std::string_view::npos ? s.size() : end) - i);
+    if (ifind(css, "@import") != std::string_view::npos || css.find("@\\") != std::string_view::npos) active = true;
   }
+  if (script_capable) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
   if (active) keep(best, tag_start, i - tag_start, 80, "active content tag");
   return i;
 }
 
+// The handler's value: a quoted string or a token up to the next blank or '>'. It is script when it
+// calls, assigns, indexes or chains ("alert(1)", "location='//x'"), or is missing ("onfocus= "),
+// not when it is a word or JSX's "{handleClick}".
 bool script_follows(std::string_view v) noexcept {
-  return text::find_any(v, "(`=;.[") != std::string_view::npos || v.empty() || v.find_first_not_of(" ") == std::string_view::npos;
+  std::size_t i = 0;
+  while (i < v.size() && v[i] == ' ') ++i;
+  if (i == v.size()) return true;
+  std::size_t end = i;
+  if (v[i] == '"' || v[i] == '\'') {
+    end = v.find(v[i], i + 1);
+    if (end == std::string_view::npos) end = v.size();
+  } else {
+    while (end < v.size() && !is_space(v[end]) && v[end] != '>') ++end;
+  }
+  return text::find_any(v.substr(i, end - i), "(`=;.[") != std::string_view::npos;
 }
 
 // A handler attribute injected into an existing tag: `" onfocus=alert(1) autofocus="`.
@@ -353,7 +402,7 @@ void scan_sinks(std::string_view s, Hit& best) noexcept {
     while (end < s.size() && text::is_word(s[end])) ++end;
     const std::string_view word = s.substr(i, end - i);
     const char f = lower(word[0]);
-    if ((f == 'a' || f == 'p' || f == 'c' || f == 'e' || f == 's' || f == 'm') && in(kSinks, word)) {
+    if ((f == 'a' || f == 'b' || f == 'p' || f == 'c' || f == 'e' || f == 's' || f == 'm') && in(kSinks, word)) {
       std::size_t k = end;
       while (k < s.size() && is_space(s[k])) ++k;
       if (k < s.size() && (s[k] == '(' || s[k] == '`') && !prose_call(s, k)) {
@@ -417,7 +466,9 @@ void scan_extras(std::string_view s, LocationKind kind, Hit& best) noexcept {
       keep(best, w - 1, at + 1 - (w - 1) + 16, 80, "tagged template call");
   }
   // A quote that ends an attribute value, then a script attribute: "'formaction=", "\" srcdoc =".
-  for (std::size_t q = text::find_any(s, "\"'"); q != npos; q = text::find_any(s, "\"'", q + 1)) {
+  // (The quote walk only runs when one of the names occurs at all.)
+  const bool script_attribute = ifind(s, "formaction") != npos || ifind(s, "srcdoc") != npos;
+  for (std::size_t q = script_attribute ? text::find_any(s, "\"'") : npos; q != npos; q = text::find_any(s, "\"'", q + 1)) {
     std::size_t a = q + 1;
     while (a < s.size() && (is_space(s[a]) || s[a] == '/')) ++a;
     std::size_t e = a;
@@ -467,7 +518,7 @@ Hit analyse(std::string_view s, LocationKind kind) noexcept {
     while (b > 0 && (is_alpha(s[b - 1]) || is_space(s[b - 1]) || static_cast<unsigned char>(s[b - 1]) < 0x20))
       --b;
     if (b != 0 && !breaks_context(s[b - 1])) continue;
-    if (!script_url(s.substr(b))) continue;
+    if (!script_url(s.substr(b)) || noop_script_url(s.substr(b))) continue;
     const std::size_t colon = s.find(':', at);
     std::size_t k = colon + 1;
     while (k < s.size() && is_space(s[k])) ++k;
@@ -514,8 +565,10 @@ Hit analyse(std::string_view s, LocationKind kind) noexcept {
   for (std::size_t at = s.find("![]"); at != std::string_view::npos && jsfuck < 8; at = s.find("![]", at + 3))
     ++jsfuck;
   // "(![]+[])[+!+[]]": a value written only in []()!+ is JSFuck-encoded script.
-  const bool only_jsfuck = s.size() >= 12 && s.find_first_not_of("[]()!+ ") == std::string_view::npos &&
-                           s.find("[]") != std::string_view::npos;
+  // Short ones ("+!![]") need the '!' that turns an array into a boolean.
+  const bool only_jsfuck = s.size() >= 4 && s.find_first_not_of("[]()!+ ") == std::string_view::npos &&
+                           s.find("[]") != std::string_view::npos &&
+                           (s.size() >= 12 || s.find('!') != std::string_view::npos);
   if (jsfuck >= 4 || only_jsfuck) keep(best, 0, 32, 85, "jsfuck");
   scan_extras(s, kind, best);
   return best;

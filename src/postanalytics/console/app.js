@@ -20,6 +20,7 @@ const view = {
   nextCursor: null,
   matched: 0,
   lastStats: null,
+  window: null,      // {since, until, bucket} of the list shown
   classOrder: [],
   loadSeq: 0,
   firstRender: true,
@@ -82,7 +83,9 @@ async function route() {
 
 async function load(state, pageOnly = false) {
   const seq = ++view.loadSeq;
-  const win = windowOf(state);
+  // Pages of one list share its window, so "now" moving on does not shift them.
+  const win = pageOnly && view.window ? view.window : windowOf(state);
+  view.window = win;
   const range = { since: new Date(win.since).toISOString(), until: new Date(win.until).toISOString() };
   const filters = filterParams(state);
   const cursor = view.cursors[view.cursors.length - 1];
@@ -101,7 +104,8 @@ async function load(state, pageOnly = false) {
       // What bench/console_bench measures: navigation start to the first chart + list on screen.
       performance.mark('waf-console-rendered');
     }
-    document.body.dataset.ready = 'true';
+    // Counts finished loads: what a test waits on after changing the view.
+    document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
   } catch (error) {
     if (seq === view.loadSeq) fail(error);
   } finally {

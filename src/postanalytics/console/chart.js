@@ -48,6 +48,10 @@ export function drawTimeline(container, stats, order) {
   }
   for (const b of buckets) {
     if (!b.total) continue;
+    // A bucket that starts before the range (buckets are aligned, the range is not) is clipped to it.
+    const left = Math.max(PAD.left, x(b.t));
+    const right = Math.min(width - PAD.right, x(b.t) + barW);
+    if (right <= left) continue;
     const g = s('g', { class: 'bar', 'data-time': b.time, 'data-total': b.total });
     const parts = [];
     let base = 0;
@@ -56,7 +60,7 @@ export function drawTimeline(container, stats, order) {
     for (const cls of classes) {
       const n = byClass[cls];
       if (!n) continue;
-      g.append(s('rect', { x: x(b.t), width: barW, y: y(base + n), height: Math.max(0.5, y(base) - y(base + n)), class: `seg ${classKey(cls)}`, 'data-class': cls }));
+      g.append(s('rect', { x: left, width: right - left, y: y(base + n), height: Math.max(0.5, y(base) - y(base + n)), class: `seg ${classKey(cls)}`, 'data-class': cls }));
       base += n;
       parts.push(`${cls}: ${num(n)}`);
     }
