@@ -27,18 +27,52 @@ void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) 
   if (m <= 2) ++y;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 std::string_view host_of(const Request& request) {
   for (const auto& [name, value] : request.headers) {
-    if (name.size() == 4 && std::equal(name.begin(), name.end(), "host", [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        })) {
-      return value;
-    }
+    if (iequals(name, "host")) return value;
   }
   return {};
 }
 
+// The longest prefix of `s` of at most `max` bytes that does not end inside a UTF-8 sequence.
+std::size_t utf8_cut(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return s.size();
+  // s[max] is the first byte left out: if it continues a sequence (10xxxxxx), step back to the
+  // sequence's lead byte and leave the whole sequence out. Not UTF-8 at all: cut at max.
+  const auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
+  std::size_t lead = max;
+  while (lead > 0 && max - lead < 3 && continuation(lead)) --lead;
+  return continuation(lead) ? max : lead;
+}
+
 }  // namespace
+
+Excerpt render_excerpt(const Request& request, std::string_view http_version) {
+  Excerpt out;
+  std::string& t = out.text;
+  t.reserve(512);
+  t.append(request.method).append(" ").append(request.target).append(" ").append(http_version).append("\r\n");
+  for (const auto& [name, value] : request.headers) {
+    t.append(name).append(": ");
+    t.append(iequals(name, "authorization") || iequals(name, "proxy-authorization") ? std::string_view("[redacted]") : value);
+    t.append("\r\n");
+    if (t.size() > kExcerptBytes) break;  // the rest is cut anyway
+  }
+  t.append("\r\n");
+  t.append(request.body.substr(0, utf8_cut(request.body, kExcerptBodyBytes)));
+  out.truncated = request.body.size() > kExcerptBodyBytes || request.body_truncated;
+  if (t.size() > kExcerptBytes) {
+    t.resize(utf8_cut(t, kExcerptBytes));
+    out.truncated = true;
+  }
+  return out;
+}
 
 std::string_view event_action(Action action) noexcept {
   switch (action) {
@@ -92,6 +126,9 @@ std::string render_event(const Request& request, const Verdict& verdict, const E
   o.raw("classes", classes).raw("findings", findings);
   o.field("action", event_action(verdict.action)).field("status", context.response_status);
   o.field("partial_inspection", verdict.partial_inspection);
+  if (context.excerpt != nullptr) {
+    o.field("excerpt", context.excerpt->text).field("excerpt_truncated", context.excerpt->truncated);
+  }
   o.close();
   return out;
 }

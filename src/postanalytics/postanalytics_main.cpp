@@ -146,6 +146,8 @@ int run(int argc, const char* const* argv) {
 
   http::ServerLimits ingest_limits;
   ingest_limits.max_body_bytes = kMaxBatchBytes;
+  // Every proxy worker keeps one connection: hundreds of Pods with a few workers each.
+  ingest_limits.max_connections = 8192;
   http::HttpListener ingest_listener(
       io,
       http::AsyncHttpHandlers{[&ingest](http::HttpRequest&& r, http::Respond respond) {

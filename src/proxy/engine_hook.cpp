@@ -59,7 +59,7 @@ HookDecision EngineInspectionHook::on_request_head(const RequestContext& request
       return report(*policy, request, req, verdict);
     }
   }
-  return {HookAction::inspect_body, policy->inspect_body_limit, 0, {}, {}};
+  return {HookAction::inspect_body, policy->inspect_body_limit, 0, {}, {}, nullptr};
 }
 
 HookDecision EngineInspectionHook::on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept {
@@ -81,7 +81,9 @@ engine::Request EngineInspectionHook::engine_request(const engine::CompiledPolic
 
 engine::Verdict EngineInspectionHook::timed_inspect(const engine::CompiledPolicy& policy, const engine::Request& req) noexcept {
   const auto started = std::chrono::steady_clock::now();
-  auto verdict = engine::inspect(req, policy);
+  // Held for the call: the reporter thread may publish new lists meanwhile.
+  const auto lists = lists_ != nullptr ? lists_->current() : nullptr;
+  auto verdict = engine::inspect(req, policy, lists ? lists->shared() : engine::SharedIpLists{});
   metrics_.duration.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return verdict;
 }
@@ -100,14 +102,39 @@ HookDecision EngineInspectionHook::report(const engine::CompiledPolicy& policy, 
   for (auto cls : verdict.classes) metrics_.count_attack(cls, verdict.action);
   const bool refuse = verdict.action == engine::Action::block || verdict.action == engine::Action::deny_ip;
   const int status = refuse ? (verdict.status != 0 ? verdict.status : policy.block_status) : 0;
+  std::unique_ptr<AttackReport> attack;
   try {
-    log::write_line(engine::render_event(req, verdict, {std::chrono::system_clock::now(), request.request_id, {}, {}, {}, status}));
+    attack = std::make_unique<AttackReport>(AttackReport{std::chrono::system_clock::now(), std::string(request.request_id),
+                                                         std::string(req.client_ip), std::string(req.method),
+                                                         std::string(req.target), {}, verdict, {}});
+    if (const auto* host = request.head.find("host")) attack->host = host->value;
+    if (reporter_ != nullptr) attack->excerpt = engine::render_excerpt(req, request.head.is_http10() ? "HTTP/1.0" : "HTTP/1.1");
   } catch (const std::bad_alloc&) {
     log::error("attack_event_dropped", {{"request_id", request.request_id}});
+    attack.reset();
   }
-  if (!refuse) return {};
+  if (!refuse) return {HookAction::forward, 0, 403, {}, {}, std::move(attack)};
   auto page = engine::render_block_page(policy.block_page, status, request.request_id);
-  return {HookAction::block, 0, status, std::string(page.content_type), std::move(page.body)};
+  return {HookAction::block, 0, status, std::string(page.content_type), std::move(page.body), std::move(attack)};
+}
+
+void EngineInspectionHook::on_exchange_end(std::unique_ptr<AttackReport> attack, int status) noexcept {
+  try {
+    engine::Request req;
+    req.method = attack->method;
+    req.target = attack->target;
+    req.client_ip = attack->client_ip;
+    if (!attack->host.empty()) req.headers.emplace_back("host", attack->host);
+    engine::EventContext context{attack->time, attack->request_id, pod_.namespace_name, pod_.pod, pod_.app, status, nullptr};
+    // The log line leaves the excerpt out: request bodies do not belong in container logs.
+    log::write_line(engine::render_event(req, attack->verdict, context));
+    if (reporter_ != nullptr) {
+      context.excerpt = &attack->excerpt;
+      reporter_->submit(engine::render_event(req, attack->verdict, context));
+    }
+  } catch (const std::bad_alloc&) {
+    log::error("attack_event_dropped", {{"request_id", attack->request_id}});
+  }
 }
 
 }  // namespace waf::proxy

@@ -1,7 +1,8 @@
 #pragma once
 // The inspection hook backed by the detection engine: builds an engine::Request from the parsed
 // head (and the held body), calls engine::inspect with the current policy, turns the verdict into
-// forward or block, counts it and logs the attack event.
+// forward or block, and counts it. Once the exchange ends, it logs the attack event and hands it to
+// the reporter (when --postanalytics is set). Pulled IP lists join the policy's own.
 #include "common/metrics.hpp"
 #include "engine/attack_class.hpp"
 #include "engine/policy/compiled_policy.hpp"
@@ -9,6 +10,9 @@
 #include "engine/verdict.hpp"
 #include "proxy/inspection_hook.hpp"
 #include "proxy/policy_store.hpp"
+#include "proxy/report/ip_lists.hpp"
+#include "proxy/report/pod_identity.hpp"
+#include "proxy/report/reporter.hpp"
 
 namespace waf::proxy {
 
@@ -24,9 +28,13 @@ struct InspectionMetrics {
 
 class EngineInspectionHook final : public InspectionHook {
  public:
-  EngineInspectionHook(const PolicyStore& policies, InspectionMetrics& metrics) : policies_(policies), metrics_(metrics) {}
+  // `lists` and `reporter` may be null (reporting off).
+  EngineInspectionHook(const PolicyStore& policies, InspectionMetrics& metrics, report::PodIdentity pod,
+                       const report::IpListStore* lists, report::Reporter* reporter)
+      : policies_(policies), metrics_(metrics), pod_(std::move(pod)), lists_(lists), reporter_(reporter) {}
   HookDecision on_request_head(const RequestContext& request) noexcept override;
   HookDecision on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept override;
+  void on_exchange_end(std::unique_ptr<AttackReport> attack, int status) noexcept override;
 
  private:
   static engine::Request engine_request(const engine::CompiledPolicy& policy, const RequestContext& request,
@@ -34,11 +42,14 @@ class EngineInspectionHook final : public InspectionHook {
   engine::Verdict timed_inspect(const engine::CompiledPolicy& policy, const engine::Request& req) noexcept;
   HookDecision inspect(const engine::CompiledPolicy& policy, const RequestContext& request, std::string_view body,
                        bool truncated) noexcept;
-  // Counts the verdict, logs its attack event and turns a refusal into the block response.
+  // Counts the verdict, keeps what its event needs and turns a refusal into the block response.
   HookDecision report(const engine::CompiledPolicy& policy, const RequestContext& request, const engine::Request& req,
                       const engine::Verdict& verdict) noexcept;
   const PolicyStore& policies_;
   InspectionMetrics& metrics_;
+  const report::PodIdentity pod_;
+  const report::IpListStore* lists_;
+  report::Reporter* reporter_;
 };
 
 }  // namespace waf::proxy

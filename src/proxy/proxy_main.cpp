@@ -18,6 +18,7 @@
 #include "proxy/engine_hook.hpp"
 #include "proxy/policy_store.hpp"
 #include "proxy/proxy_options.hpp"
+#include "proxy/report/reporter.hpp"
 #include "proxy/worker.hpp"
 #include "roles.hpp"
 
@@ -98,9 +99,19 @@ int run(int argc, const char* const* argv) {
   metrics::Registry registry;
   ProxyMetrics proxy_metrics(registry);
   InspectionMetrics inspection_metrics(registry);
-  EngineInspectionHook hook(policies, inspection_metrics);
-  SharedState shared{opts, proxy_metrics, hook, *upstream, access_log.get()};
+  ReportMetrics report_metrics(registry);
   const unsigned worker_count = opts.workers != 0 ? opts.workers : net::available_cpus();
+  const auto pod = report::PodIdentity::from_environment();
+  report::IpListStore pulled_lists;
+  std::unique_ptr<report::Reporter> reporter;
+  if (!opts.postanalytics.empty()) {
+    reporter = std::make_unique<report::Reporter>(
+        report::ReporterOptions{*net::parse_host_port(opts.postanalytics), opts.report_queue, opts.stats_interval,
+                                opts.lists_interval, pod, report::default_sender(pod), worker_count},
+        report_metrics, pulled_lists);
+  }
+  EngineInspectionHook hook(policies, inspection_metrics, pod, reporter ? &pulled_lists : nullptr, reporter.get());
+  SharedState shared{opts, proxy_metrics, hook, *upstream, access_log.get(), reporter.get()};
 
   std::vector<std::unique_ptr<Worker>> workers;
   asio::ip::tcp::endpoint bound = listen_at->front();
@@ -143,6 +154,10 @@ int run(int argc, const char* const* argv) {
   log::info("listening", {{"listener", "proxy"}, {"address", endpoint_text(bound)}, {"workers", worker_count},
                           {"mode", engine::name(policies.current()->mode)}, {"upstream", opts.upstream.to_string()}});
   log::info("listening", {{"listener", "admin"}, {"address", endpoint_text(*admin_bound)}});
+  if (reporter) {
+    reporter->start();
+    log::info("reporting", {{"postanalytics", opts.postanalytics}, {"queue", opts.report_queue}});
+  }
 
   Finished finished;
   std::vector<std::thread> threads;
@@ -185,6 +200,8 @@ int run(int argc, const char* const* argv) {
     for (auto& w : workers) w->stop();
   }
   for (auto& t : threads) t.join();
+  // The workers are gone, so nothing is queued any more: what is left gets a short grace.
+  if (reporter) reporter->stop(std::chrono::milliseconds(2000));
   asio::post(admin_io, [&] { admin.stop(); });
   admin_io.stop();
   admin_thread.join();

@@ -8,6 +8,10 @@ constexpr const char* kUpstreamErrors = "waf_proxy_upstream_errors_total";
 constexpr const char* kUpstreamErrorsHelp = "Failed upstream exchanges, by kind";
 constexpr const char* kRejected = "waf_proxy_rejected_requests_total";
 constexpr const char* kRejectedHelp = "Requests refused before reaching the app, by reason";
+constexpr const char* kDropped = "waf_events_dropped_total";
+constexpr const char* kDroppedHelp = "Attack events not delivered to postanalytics, by reason";
+constexpr const char* kIpList = "waf_iplist_entries";
+constexpr const char* kIpListHelp = "Entries in force of the IP lists pulled from postanalytics";
 }  // namespace
 
 ProxyMetrics::ProxyMetrics(metrics::Registry& r)
@@ -31,6 +35,17 @@ ProxyMetrics::ProxyMetrics(metrics::Registry& r)
       request_duration(r.histogram("waf_proxy_request_duration_seconds", "Time from request head to the end of the response",
                                    metrics::latency_buckets_seconds())),
       draining(r.gauge("waf_proxy_draining", "1 while the proxy drains after SIGTERM")) {}
+
+ReportMetrics::ReportMetrics(metrics::Registry& r)
+    : events_sent(r.counter("waf_events_sent_total", "Attack events acknowledged by postanalytics")),
+      dropped{&r.counter(kDropped, kDroppedHelp, "reason=\"queue_full\""), &r.counter(kDropped, kDroppedHelp, "reason=\"rejected\""),
+              &r.counter(kDropped, kDroppedHelp, "reason=\"shutdown\"")},
+      queue_depth(r.gauge("waf_report_queue_depth", "Attack events waiting to be sent to postanalytics")),
+      errors(r.counter("waf_report_errors_total", "Failed exchanges with postanalytics (each retry counts)")),
+      grey_entries(r.gauge(kIpList, kIpListHelp, "list=\"grey\"")),
+      deny_entries(r.gauge(kIpList, kIpListHelp, "list=\"deny\"")),
+      stats_rows_dropped(r.counter("waf_stats_rows_dropped_total",
+                                   "Requests counted in the per-minute statistics but in no row (row limits)")) {}
 
 void ProxyMetrics::count_response(int status) noexcept {
   const int cls = status / 100;

@@ -29,4 +29,21 @@ struct ProxyMetrics {
   metrics::Gauge& draining;
 };
 
+// Reporting to postanalytics (proxy/report/): registered whether or not --postanalytics is set,
+// so dashboards see zeros rather than missing series.
+enum class DropReason { queue_full, rejected, shutdown };
+
+struct ReportMetrics {
+  explicit ReportMetrics(metrics::Registry& r);
+  void count_dropped(DropReason reason, std::uint64_t n = 1) noexcept { dropped[static_cast<std::size_t>(reason)]->inc(n); }
+
+  metrics::Counter& events_sent;
+  std::array<metrics::Counter*, 3> dropped;  // by DropReason
+  metrics::Gauge& queue_depth;
+  metrics::Counter& errors;
+  metrics::Gauge& grey_entries;
+  metrics::Gauge& deny_entries;
+  metrics::Counter& stats_rows_dropped;
+};
+
 }  // namespace waf::proxy

@@ -15,7 +15,13 @@ ProxyOptionParser::ProxyOptionParser(CLI::App& app, options::CommonOptions& comm
   app.add_option("--mode", mode_, "Filtration mode: off, monitoring, safe_blocking, block")
       ->check(CLI::IsMember({"off", "monitoring", "safe_blocking", "block"}))->capture_default_str();
   app.add_option("--policy", policy_, "Policy file (JSON); reloaded on change and on SIGHUP")->check(CLI::ExistingFile);
-  app.add_option("--postanalytics", postanalytics_, "Postanalytics ingest address, HOST:PORT")->check(kHostPort);
+  app.add_option("--postanalytics", postanalytics_, "Postanalytics ingest address, HOST:PORT (empty: reporting off)")->check(kHostPort);
+  app.add_option("--report-queue", report_queue_, "Attack events held while postanalytics is slow or down (then dropped and counted)")
+      ->check(CLI::Range(1ull, 10000000ull))->capture_default_str();
+  app.add_option("--stats-interval", stats_interval_, "How often per-minute request statistics are sent to postanalytics")
+      ->check(kDuration)->capture_default_str();
+  app.add_option("--lists-interval", lists_interval_, "How often the grey and deny lists are pulled from postanalytics")
+      ->check(kDuration)->capture_default_str();
   app.add_option("--inspect-body-limit", inspect_body_limit_, "Bytes of each request body held for inspection (default: the policy's, 64KiB)")->check(kByteSize)->capture_default_str();
   app.add_option("--max-header-bytes", max_header_bytes_, "Largest request head accepted (400 beyond)")->check(kByteSize)->capture_default_str();
   app.add_option("--max-connections", max_connections_, "Concurrent client connections (503 beyond)")->check(CLI::Range(1ull, 1000000ull))->capture_default_str();
@@ -54,6 +60,7 @@ int ProxyOptionParser::parse(int argc, const char* const* argv, ProxyOptions& ou
   out.mode_explicit = app_.get_option("--mode")->count() > 0;
   out.policy_file = policy_;
   out.postanalytics = postanalytics_;
+  out.report_queue = report_queue_;
   if (app_.get_option("--inspect-body-limit")->count() > 0) out.inspect_body_limit = *options::parse_byte_size(inspect_body_limit_);
   out.max_header_bytes = *options::parse_byte_size(max_header_bytes_);
   out.max_connections = max_connections_;
@@ -66,6 +73,12 @@ int ProxyOptionParser::parse(int argc, const char* const* argv, ProxyOptions& ou
   out.upstream_response_timeout = ms(upstream_response_timeout_);
   out.tunnel_idle_timeout = ms(tunnel_idle_timeout_);
   out.drain_timeout = ms(drain_timeout_);
+  out.stats_interval = ms(stats_interval_);
+  out.lists_interval = ms(lists_interval_);
+  if (out.stats_interval.count() <= 0 || out.lists_interval.count() <= 0) {
+    std::cerr << app_.get_name() << ": --stats-interval and --lists-interval must be positive\n";
+    return 2;
+  }
   out.trusted_proxies = *net::CidrSet::parse_list(trusted_proxies_);
   out.access_log = access_log_;
   out.original_dst = original_dst_;

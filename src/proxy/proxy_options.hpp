@@ -22,7 +22,10 @@ struct ProxyOptions {
   engine::Mode mode = engine::Mode::monitoring;
   bool mode_explicit = false;  // --mode (or WAF_MODE, or the config file) given: it beats the policy file's mode
   std::string policy_file;
-  std::string postanalytics;
+  std::string postanalytics;  // "" reporting off, else HOST:PORT
+  std::uint64_t report_queue = 10000;
+  std::chrono::milliseconds stats_interval{10'000};
+  std::chrono::milliseconds lists_interval{5'000};
   std::optional<std::uint64_t> inspect_body_limit;  // given: overrides the policy's inspect_body_limit
   std::uint64_t max_header_bytes = 32 * 1024;
   std::uint64_t max_connections = 10000;
@@ -57,6 +60,8 @@ class ProxyOptionParser {
   std::string header_timeout_ = "10s", idle_timeout_ = "60s", client_body_timeout_ = "60s";
   std::string upstream_connect_timeout_ = "5s", upstream_response_timeout_ = "60s";
   std::string tunnel_idle_timeout_ = "1h", drain_timeout_ = "25s";
+  std::uint64_t report_queue_ = 10000;
+  std::string stats_interval_ = "10s", lists_interval_ = "5s";
   std::string trusted_proxies_, access_log_;
   bool original_dst_ = true;
 };

@@ -173,7 +173,8 @@ void Session::on_request_head() {
     return respond_locally(400, "bad_request");
   }
   client_ip_ = real_client_ip(request_, peer_ip_, peer_trusted_, shared.options.trusted_proxies);
-  const auto decision = shared.hook.on_request_head({request_, client_ip_, request_id_});
+  auto decision = shared.hook.on_request_head({request_, client_ip_, request_id_});
+  if (decision.attack) attack_ = std::move(decision.attack);
   if (decision.action == HookAction::block) {
     return respond_locally(decision.status, "blocked", decision.content_type, decision.body);
   }
@@ -208,7 +209,8 @@ void Session::on_request_complete() {
 
 void Session::decide_after_body() {
   holding_ = false;
-  const auto decision = worker_.shared().hook.on_request_body({request_, client_ip_, request_id_}, held_, !request_done_);
+  auto decision = worker_.shared().hook.on_request_body({request_, client_ip_, request_id_}, held_, !request_done_);
+  if (decision.attack) attack_ = std::move(decision.attack);
   if (decision.action == HookAction::block) {
     return respond_locally(decision.status, "blocked", decision.content_type, decision.body);
   }
@@ -444,8 +446,21 @@ void Session::respond_locally(int status, std::string_view error, std::string co
   do_write_client(AfterWrite::finish_exchange);
 }
 
+void Session::end_attack_report() {
+  if (attack_) worker_.shared().hook.on_exchange_end(std::move(attack_), status_);
+}
+
+void Session::record_stats() {
+  if (auto* stats = worker_.stats()) {
+    stats->record(std::chrono::system_clock::now(), client_ip_.empty() ? std::string_view(peer_ip_) : std::string_view(client_ip_),
+                  request_.method, request_.target, status_);
+  }
+}
+
 void Session::finish_exchange() {
   auto& shared = worker_.shared();
+  end_attack_report();
+  record_stats();
   shared.metrics.count_response(status_);
   const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   if (started_ != std::chrono::steady_clock::time_point{}) shared.metrics.request_duration.observe(elapsed);
@@ -484,6 +499,7 @@ void Session::reset_exchange() {
 
 void Session::close() {
   if (phase_ == Phase::closed) return;
+  end_attack_report();  // the connection ended mid-exchange: the client got no (whole) response
   phase_ = Phase::closed;
   ++epoch_;
   asio::error_code ignored;
@@ -515,6 +531,8 @@ void Session::linger() {
 void Session::start_tunnel() {
   phase_ = Phase::tunnel;
   status_ = 101;
+  end_attack_report();
+  record_stats();
   worker_.shared().metrics.count_response(101);
   arm(Deadline::tunnel);
   pump(true);

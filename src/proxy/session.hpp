@@ -68,6 +68,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_write_client(const asio::error_code& ec, AfterWrite then);
   void respond_locally(int status, std::string_view error, std::string content_type = {}, std::string body = {});
   void finish_exchange();
+  void end_attack_report();
+  void record_stats();
   void reset_exchange();
   void close();
   void linger();
@@ -102,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // The current exchange.
   MessageHead request_;
   std::string request_id_, client_ip_;
+  std::unique_ptr<AttackReport> attack_;  // found by the hook: reported once the response is sent
   bool head_started_ = false;     // bytes of the next request head have arrived
   bool request_done_ = false;     // the request message ended (body fully read)
   bool upgrade_requested_ = false;

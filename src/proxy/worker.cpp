@@ -12,7 +12,8 @@
 namespace waf::proxy {
 
 Worker::Worker(SharedState& shared, unsigned index)
-    : shared_(shared), index_(index), acceptor_(ioc_), pool_(shared.options.upstream_max_idle), random_(std::random_device{}()) {}
+    : shared_(shared), index_(index), acceptor_(ioc_), pool_(shared.options.upstream_max_idle), random_(std::random_device{}()),
+      stats_(shared.reporter != nullptr ? &shared.reporter->worker_stats(index) : nullptr) {}
 
 Result<asio::ip::tcp::endpoint> Worker::listen(const asio::ip::tcp::endpoint& at) {
   asio::error_code ec;

@@ -16,6 +16,7 @@
 #include "proxy/inspection_hook.hpp"
 #include "proxy/proxy_metrics.hpp"
 #include "proxy/proxy_options.hpp"
+#include "proxy/report/reporter.hpp"
 #include "proxy/upstream_pool.hpp"
 
 namespace waf::proxy {
@@ -28,6 +29,7 @@ struct SharedState {
   InspectionHook& hook;
   std::vector<asio::ip::tcp::endpoint> upstream;  // resolved at startup
   AccessLog* access_log = nullptr;                // null when off
+  report::Reporter* reporter = nullptr;           // null when --postanalytics is not set
   std::atomic<bool> draining{false};
 };
 
@@ -45,6 +47,7 @@ class Worker {
   asio::io_context& io() noexcept { return ioc_; }
   SharedState& shared() noexcept { return shared_; }
   UpstreamPool& pool() noexcept { return pool_; }
+  report::WorkerStats* stats() noexcept { return stats_; }  // null when reporting is off
   std::string next_request_id();
   void add(Session* s) { sessions_.insert(s); }
   void remove(Session* s) { sessions_.erase(s); }
@@ -60,6 +63,7 @@ class Worker {
   UpstreamPool pool_;
   std::unordered_set<Session*> sessions_;
   std::mt19937_64 random_;
+  report::WorkerStats* stats_;
 };
 
 }  // namespace waf::proxy

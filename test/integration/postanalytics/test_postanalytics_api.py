@@ -1,5 +1,6 @@
 """`waf postanalytics` end to end on loopback: ingest, the token-protected API, dedupe, IP lists."""
 import json
+import time
 
 from pa_client import event, stats
 
@@ -74,6 +75,10 @@ def test_api_needs_the_token_and_follows_its_rotation(start_postanalytics, token
     assert status == 200 and b"waf_postanalytics_api_unauthorized_total 3" in metrics
     status, headers, doc = pa.request(pa.http_port, "GET", "/api/v1/openapi.yaml")
     assert status == 200 and doc.startswith(b"openapi: 3") and b"/api/v1/events" in doc
+    status, headers, page = pa.request(pa.http_port, "GET", "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and b"<html" in page.lower()
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert pa.request(pa.http_port, "GET", "/console/nosuch.js")[0] == 404
 
     # A rotated Secret applies without a restart.
     tmp = token_file.with_suffix(".new")
@@ -160,3 +165,21 @@ def test_ip_lists_for_proxies_and_the_denylist_api(start_postanalytics, token_fi
     assert status == 200 and grey["entries"] == []
     assert pa.api("DELETE", "/api/v1/greylist?ip=203.0.113.7", TOKEN)[0] == 404
     assert pa.api("POST", "/api/v1/denylist", TOKEN, {"ip": "192.0.2.1"})[0] == 405
+
+
+def test_stored_events_reach_the_stdout_exporter_once(start_postanalytics):
+    pa = start_postanalytics("--export-stdout")
+    assert pa.send_batch([event(1), event(2), stats()], seq=1)[0] == 200
+    assert pa.send_batch([event(1), event(2)], seq=1)[1]["duplicate"] is True  # not exported again
+    assert pa.send_batch([event(3)], seq=2)[0] == 200  # exported in order: after any re-export
+    deadline = time.monotonic() + 10
+    while True:
+        with pa._cond:
+            lines = [json.loads(l) for l in pa.stdout_lines if l.startswith("{")]
+        if len(lines) >= 3 or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    assert [(l["request_id"], l["schema"]) for l in lines] == [
+        ("req-1", "waf.event/v1"), ("req-2", "waf.event/v1"), ("req-3", "waf.event/v1")]
+    _, _, page = pa.api("GET", "/api/v1/events")
+    assert {e["id"] for e in page["events"]} == {l["id"] for l in lines}
