@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config file git
   libasio-dev node-llhttp libssl-dev libsimdjson-dev libcli11-dev libfmt-dev doctest-dev
   libmimalloc-dev libpcre2-dev libvectorscan-dev libc-ares-dev dpkg-dev)
 # Sanitizer builds use clang's runtime; the tests drive the binary from Python.
-test_pkgs=(clang libclang-rt-14-dev python3 python3-pytest curl iproute2 iptables procps podman runc catatonit ca-certificates openssl chromium)
+test_pkgs=(clang libclang-rt-14-dev python3 python3-pytest curl iproute2 iptables procps podman runc catatonit ca-certificates openssl chromium redis-server)
 bench_pkgs=(nginx-light wrk util-linux libnginx-mod-http-modsecurity modsecurity-crs curl)
 
 pkgs=("${build_pkgs[@]}")

@@ -5,11 +5,13 @@
 // processes on a shared machine do not inflate. Bounded: each case runs for at most kCaseBudget.
 //
 //   waf_engine_bench            prints a Markdown table; exit 1 if a verdict is not the expected one
+//   waf_engine_bench TEXT       only the cases whose name contains TEXT (e.g. under callgrind)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -218,11 +220,13 @@ std::string verdict_text(const Verdict& v) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const std::string_view only = argc > 1 ? std::string_view(argv[1]) : std::string_view{};
   const CompiledPolicy policy = default_policy();
   std::printf("| request | bytes | verdict | iterations | median | p99 | mean CPU |\n|---|---:|---|---:|---:|---:|---:|\n");
   int unexpected = 0;
   for (const Case& c : cases()) {
+    if (c.name.find(only) == std::string::npos) continue;
     const Result r = run(c, policy);
     const bool ok = (r.verdict.action != Action::allow) == c.attack;
     unexpected += ok ? 0 : 1;

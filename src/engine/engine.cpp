@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/decode/byte_set.hpp"
+#include "engine/parse/header_grammar.hpp"
 #include "engine/parse/request_parser.hpp"
 #include "engine/parse/target.hpp"
 #include "engine/policy/glob.hpp"
@@ -36,6 +37,11 @@ bool plain(std::string_view value, const ByteSet& bytes) {
          value.find("__") == std::string_view::npos && !member_access(value);
 }
 
+constexpr ByteSet kEncodingBytes("%+");
+
+// Header locations are "header.<lower-case name>" (request_parser.cpp).
+constexpr std::string_view kHeaderPrefix = "header.";
+
 constexpr KindMask kArgumentKinds = kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) |
                                     kind_bit(LocationKind::cookie) | kind_bit(LocationKind::multipart_value) |
                                     kind_bit(LocationKind::json_value) | kind_bit(LocationKind::xml_text);
@@ -60,22 +66,41 @@ class Inspection {
       : request_(request), policy_(policy), path_(path), disabled_(disabled) {}
 
   void scan(ValueCollector& values) {
-    std::vector<const Detector*> active;
-    for (const auto& d : policy_.detectors) {
-      if ((disabled_ & class_bit(d->attack_class())) == 0) active.push_back(d.get());
+    struct Active {
+      const Detector* detector;
+      const Prefilter* prefilter;  // null: every value
+    };
+    std::vector<Active> active;
+    active.reserve(policy_.detectors.size());
+    for (std::size_t i = 0; i < policy_.detectors.size(); ++i) {
+      const Detector* d = policy_.detectors[i].get();
+      if ((disabled_ & class_bit(d->attack_class())) != 0) continue;
+      active.push_back({d, i < policy_.prefilters.size() ? policy_.prefilters[i] : nullptr});
     }
     Findings found;
     for (CollectedValue& cv : values.values()) {
-      const ByteSet raw_bytes(cv.raw);
-      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, raw_bytes, cv.decoded);
-      const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
+      ByteSet bytes(cv.raw);
       // Headers are exempt: scanner fingerprints hide in plain values ("X-Scanner: Netsparker").
-      if (cv.kind != LocationKind::header && plain(cv.raw, raw_bytes) && (!cv.decoded_differs || plain_value(decoded))) {
+      if (cv.kind == LocationKind::header && cv.location.starts_with(kHeaderPrefix) &&
+          benign_header(cv.location.substr(kHeaderPrefix.size()), cv.raw))
+        continue;
+      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, bytes, cv.decoded);
+      const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
+      if (cv.kind != LocationKind::header && plain(cv.raw, bytes) && (!cv.decoded_differs || plain_value(decoded))) {
         continue;
       }
+      // The prefilters see the bytes of both views, but not the '%' and '+' of an encoding that
+      // was decoded: what they encoded is in the decoded view, and a literal '%' or '+' stays there.
+      if (cv.decoded_differs) {
+        bytes.remove(kEncodingBytes);
+        bytes.add(ByteSet(decoded));
+      }
+      const PrefilterInput input{cv.kind, cv.raw, decoded, bytes};
       const Value value{cv.raw, decoded, cv.location, cv.kind};
       found.clear();
-      for (const Detector* d : active) d->scan(value, found);
+      for (const Active& a : active) {
+        if (a.prefilter == nullptr || admits(*a.prefilter, input)) a.detector->scan(value, found);
+      }
       for (Finding& f : found) accept(std::move(f), true);
       if (accepted_.size() >= kMaxFindings) return;
     }

@@ -3,10 +3,11 @@
 // clock, no globals, no exceptions; safe to call from many threads with one shared policy.
 //
 // Steps: effective mode for the path (policy "paths"), IP lists, values collected by the parsers
-// within the policy's limits, each value decoded to its fixpoint, a prefilter that lets plain
-// values (letters, digits, '_', '-', '.'; not "..", "__" or a '.' before a letter) skip the
-// detectors, every enabled detector on the rest (they see raw and decoded), score threshold and
-// exceptions, custom rules, and the action.
+// within the policy's limits; headers whose value matches their grammar (parse/header_grammar.hpp)
+// skip the detectors; each other value is decoded to its fixpoint, plain values (letters, digits,
+// '_', '-', '.'; not "..", "__" or a '.' before a letter) skip the detectors, and every enabled
+// detector whose prefilter (detect/prefilter.hpp) admits the value scans it (raw and decoded);
+// then score threshold and exceptions, custom rules, and the action.
 #include "engine/policy/compiled_policy.hpp"
 #include "engine/request.hpp"
 #include "engine/verdict.hpp"

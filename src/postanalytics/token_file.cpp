@@ -27,7 +27,8 @@ std::optional<std::string> read_token(const std::string& path) {
   if (!in) return std::nullopt;
   std::ostringstream ss;
   ss << in.rdbuf();
-  const auto token = token_from_content(ss.str());
+  const std::string content = ss.str();
+  const auto token = token_from_content(content);
   if (token.empty()) return std::nullopt;
   return std::string(token);
 }

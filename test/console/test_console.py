@@ -20,7 +20,9 @@ import console_data
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "test", "integration"))
-from wafproc import Proxy as WafProcess  # noqa: E402  (a waf process and its JSON log, whatever the role)
+from httpwire import Client  # noqa: E402
+from upstream import Upstream  # noqa: E402
+from wafproc import Proxy as WafProcess, proxy_argv  # noqa: E402  (a waf process and its JSON log, whatever the role)
 
 ARTIFACTS = os.path.join(REPO, "test", "artifacts", "console")
 TOKEN = "console-7f3a"
@@ -71,6 +73,80 @@ def test_console_shows_filters_and_details_ingested_attacks(waf_bin, browser_too
     assert seen["csp"] and "script-src 'self'" in seen["csp"] and "unsafe-inline" not in seen["csp"]
     for name in ("01-token-prompt", "02-overview", "03-filter-xss", "04-detail", "05-xss-event"):
         assert os.path.getsize(os.path.join(ARTIFACTS, f"{name}.png")) > 10_000
+
+
+# Attacks sent through the proxies: (target, class the engine reports), raw as a client sends them.
+PROXY_ATTACKS = [
+    ("/search?q=1%27%20or%20%271%27%3D%271", "sqli"),
+    ("/profile?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "xss"),
+    ("/download?file=..%2F..%2F..%2Fetc%2Fpasswd", "path_traversal"),
+    ("/ping?host=127.0.0.1%3Bcat%20%2Fetc%2Fpasswd", "command_injection"),
+]
+
+
+def api_get(http_port, target):
+    req = urllib.request.Request(f"http://127.0.0.1:{http_port}{target}", headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def test_console_over_attacks_reported_by_real_proxies(waf_bin, browser_tools, tmp_path):
+    """Two `waf proxy` sidecars (two apps) report what they block; the console shows what they sent."""
+    pa, ingest_port, http_port = start_postanalytics(waf_bin, tmp_path)
+    up = Upstream()
+    proxies = []
+    try:
+        for namespace, app in (("shop", "shop"), ("billing", "invoices")):
+            proxies.append(WafProcess(proxy_argv(waf_bin, up.address, [
+                "--mode", "block", "--postanalytics", f"127.0.0.1:{ingest_port}", "--trusted-proxies", "127.0.0.0/8"]),
+                env={"WAF_POD_NAMESPACE": namespace, "WAF_POD_NAME": f"{app}-0", "WAF_APP": app}).wait_ready())
+        sent = 0
+        for i in range(64):
+            target, _ = PROXY_ATTACKS[i % len(PROXY_ATTACKS)]
+            with Client(proxies[i % 2].port) as c:
+                resp = c.request("GET", target, [("X-Forwarded-For", f"203.0.113.{1 + i % 9}")])
+            assert resp.status == 403, (target, resp.status)
+            sent += 1
+        with Client(proxies[0].port) as c:
+            assert c.request("GET", PROXY_ATTACKS[0][0], [("X-Forwarded-For", console_data.DETAIL_IP)]).status == 403
+        # An XSS payload in the body: the excerpt carries it raw, the console must show it as text.
+        xss_body = f"comment=<img src=x onerror=window.{console_data.XSS_MARK}=4>".encode()
+        with Client(proxies[1].port) as c:
+            resp = c.request("POST", "/comments", [("X-Forwarded-For", console_data.XSS_IP),
+                                                   ("Content-Type", "application/x-www-form-urlencoded")], xss_body)
+            assert resp.status == 403
+        sent += 2
+
+        deadline = time.monotonic() + 20
+        while api_get(http_port, "/api/v1/events?limit=1")["matched"] < sent:
+            assert time.monotonic() < deadline, f"postanalytics did not get the {sent} events the proxies blocked"
+            time.sleep(0.1)
+        stats = api_get(http_port, "/api/v1/stats")
+        assert sum(stats["by_action"].values()) == sent and stats["by_action"]["blocked"] == sent
+        detail = api_get(http_port, f"/api/v1/events?ip={console_data.DETAIL_IP}")["events"][0]
+        xss = api_get(http_port, f"/api/v1/events?ip={console_data.XSS_IP}")["events"][0]
+        assert "xss" in xss["classes"] and "excerpt" in detail
+        top = max(r["count"] for r in stats["top_ips"])
+        expected = {
+            "total": sent,
+            "by_class": {c["class"]: c["count"] for c in stats["by_class"]},
+            "by_action": stats["by_action"],
+            "apps": len(stats["top_apps"]), "paths": len(stats["top_paths"]),
+            "top_ip_count": top, "top_ips": [r["ip"] for r in stats["top_ips"] if r["count"] == top],
+            "detail_ip": console_data.DETAIL_IP,
+            "detail_exception": {"class": detail["findings"][0]["class"], "location": detail["findings"][0]["location"],
+                                 "path": detail["path"]},
+            "xss_ip": console_data.XSS_IP, "xss_mark": console_data.XSS_MARK, "xss_path": xss["path"],
+            "xss_evidence": next(f["evidence"] for f in xss["findings"] if f["class"] == "xss"),
+        }
+        assert {c for _, c in PROXY_ATTACKS} <= set(expected["by_class"])
+        seen = run_check(browser_tools, tmp_path, http_port, expected, os.path.join(ARTIFACTS, "proxies"))
+    finally:
+        for p in proxies:
+            p.stop()
+        up.stop()
+        pa.stop()
+    assert seen["ok"] and seen["problems"] == []
 
 
 def test_console_assets_are_the_embedded_source_files(waf_bin, tmp_path):

@@ -21,14 +21,21 @@ constexpr std::array<std::int8_t, 256> make_table() {
 }
 constexpr auto kTable = make_table();
 
-// Text a person or a program would read: printable ASCII, tab/CR/LF, and UTF-8 lead or
-// continuation bytes (their validity is not checked: a detector only needs them not to be binary).
+// Text a person or a program would read: printable ASCII, tab/CR/LF, and UTF-8 sequences (a lead
+// byte and as many continuation bytes as it announces; overlong forms pass, since the utf8 decoder
+// reads them). Random bytes, what an opaque session token decodes to, almost never have that
+// structure, and their stray punctuation would send the value through every detector.
 bool is_text(std::string_view s) {
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c != 0x7F) continue;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F) continue;
     if (c == '\t' || c == '\r' || c == '\n') continue;
-    return false;
+    const std::size_t follow = c >= 0xC0 && c < 0xE0 ? 1 : c >= 0xE0 && c < 0xF0 ? 2 : c >= 0xF0 && c < 0xF8 ? 3 : 0;
+    if (follow == 0) return false;
+    for (std::size_t k = 1; k <= follow; ++k) {
+      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += follow;
   }
   return true;
 }

@@ -27,8 +27,18 @@ class ByteSet {
     for (const char c : bytes) seen[static_cast<unsigned char>(c)] = 1;
     for (unsigned b = 0; b < 256; ++b) bits_[b >> 6] |= std::uint64_t{seen[b]} << (b & 63);
   }
+  constexpr void add(const ByteSet& other) noexcept {
+    for (std::size_t w = 0; w < bits_.size(); ++w) bits_[w] |= other.bits_[w];
+  }
+  constexpr void remove(const ByteSet& other) noexcept {
+    for (std::size_t w = 0; w < bits_.size(); ++w) bits_[w] &= ~other.bits_[w];
+  }
   constexpr void add_range(unsigned char first, unsigned char last) noexcept {
     for (unsigned b = first; b <= last; ++b) bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
+  }
+  constexpr bool contains(char c) const noexcept {
+    const auto b = static_cast<unsigned char>(c);
+    return ((bits_[b >> 6] >> (b & 63)) & 1) != 0;
   }
   constexpr bool intersects(const ByteSet& other) const noexcept {
     return ((bits_[0] & other.bits_[0]) | (bits_[1] & other.bits_[1]) | (bits_[2] & other.bits_[2]) |

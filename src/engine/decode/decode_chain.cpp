@@ -4,7 +4,7 @@ namespace waf::engine {
 
 DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
   steps_.reserve(entries.size());
-  for (const auto& e : entries) steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers});
+  for (const auto& e : entries) steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers, e.alphabet});
 }
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {
@@ -21,6 +21,7 @@ bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet&
     for (const auto& step : steps_) {
       if ((step.kinds & bit) == 0 || (step.once && round > 0)) continue;
       if (!step.triggers.empty() && !step.triggers.intersects(bytes)) continue;
+      if (!step.alphabet.empty() && !bytes.subset_of(step.alphabet)) continue;
       const std::string_view current = changed ? std::string_view(out) : raw;
       if (step.decoder->decode(current, scratch)) {
         out.swap(scratch);

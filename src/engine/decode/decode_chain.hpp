@@ -29,6 +29,7 @@ class DecodeChain {
     KindMask kinds;
     bool once;
     ByteSet triggers;
+    ByteSet alphabet;
   };
   std::vector<Step> steps_;
 };

@@ -40,18 +40,27 @@ constexpr ByteSet whitespace_triggers() {
   return s;
 }
 
+// Both alphabets of base64.hpp and the padding.
+constexpr ByteSet base64_alphabet() {
+  ByteSet s("+/-_=");
+  s.add_range('A', 'Z');
+  s.add_range('a', 'z');
+  s.add_range('0', '9');
+  return s;
+}
+
 // Order matters: '+' before percent (so %2B stays a plus), %uXXXX before %XX, byte-level
 // decodings before the overlong UTF-8 they can reveal, path normalisation last.
 const DecoderEntry kDecoders[] = {
-    {"plus", make<PlusDecoder>, kFormEncoded, true, ByteSet("+")},
-    {"percent_u", make<PercentUDecoder>, kAll, false, ByteSet("%")},
-    {"percent", make<PercentDecoder>, kAll, false, ByteSet("%")},
-    {"utf8", make<Utf8Decoder>, kAll, false, utf8_triggers()},
-    {"html_entity", make<HtmlEntityDecoder>, kAll, false, ByteSet("&")},
-    {"js_escape", make<JsEscapeDecoder>, kAll, false, ByteSet("\\")},
-    {"whitespace", make<WhitespaceDecoder>, kAll, false, whitespace_triggers()},
-    {"base64", make<Base64Decoder>, kArgumentValues, false, ByteSet{}},
-    {"path", make<PathDecoder>, kPath, false, ByteSet("/\\.;")},
+    {"plus", make<PlusDecoder>, kFormEncoded, true, ByteSet("+"), ByteSet{}},
+    {"percent_u", make<PercentUDecoder>, kAll, false, ByteSet("%"), ByteSet{}},
+    {"percent", make<PercentDecoder>, kAll, false, ByteSet("%"), ByteSet{}},
+    {"utf8", make<Utf8Decoder>, kAll, false, utf8_triggers(), ByteSet{}},
+    {"html_entity", make<HtmlEntityDecoder>, kAll, false, ByteSet("&"), ByteSet{}},
+    {"js_escape", make<JsEscapeDecoder>, kAll, false, ByteSet("\\"), ByteSet{}},
+    {"whitespace", make<WhitespaceDecoder>, kAll, false, whitespace_triggers(), ByteSet{}},
+    {"base64", make<Base64Decoder>, kArgumentValues, false, ByteSet{}, base64_alphabet()},
+    {"path", make<PathDecoder>, kPath, false, ByteSet("/\\.;"), ByteSet{}},
 };
 
 }  // namespace

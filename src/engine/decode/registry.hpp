@@ -20,6 +20,7 @@ struct DecoderEntry {
   KindMask kinds;        // the locations whose grammar this encoding can appear in
   bool once;             // applied in the first round only (see plus.hpp)
   ByteSet triggers;      // the decoder can only change a value containing one of these; empty: any
+  ByteSet alphabet;      // nor one with a byte outside these (base64); empty: any
 };
 
 std::span<const DecoderEntry> decoder_registry() noexcept;

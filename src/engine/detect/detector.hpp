@@ -4,6 +4,7 @@
 #include <memory>
 #include <string_view>
 
+#include "engine/detect/prefilter.hpp"
 #include "engine/finding.hpp"
 #include "engine/value.hpp"
 
@@ -20,6 +21,7 @@ class Detector {
 struct DetectorEntry {
   std::string_view key;  // registry key = file name = policy name ("sqli", "path_traversal")
   std::unique_ptr<Detector> (*make)();
+  const Prefilter* prefilter = nullptr;  // which values can matter to it (prefilter.hpp); null: all
 };
 
 }  // namespace waf::engine

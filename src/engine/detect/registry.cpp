@@ -9,6 +9,7 @@
 #include "engine/detect/rfi_ssrf.hpp"
 #include "engine/detect/scanner.hpp"
 #include "engine/detect/sqli.hpp"
+#include "engine/detect/sqli_prefilter.hpp"
 #include "engine/detect/ssti.hpp"
 #include "engine/detect/xss.hpp"
 #include "engine/detect/xxe.hpp"
@@ -16,20 +17,65 @@
 namespace waf::engine {
 namespace {
 
-// One line per detector: {"<key>", make_<key>}, declared in detect/<key>.hpp.
+// What each class cannot do without (prefilter.hpp). Control and non-ASCII bytes are in every
+// set: encodings and look-alikes that a detector may read through.
+constexpr Prefilter any_of(std::string_view bytes, std::span<const std::string_view> needles = {}) {
+  Prefilter p;
+  p.bytes = control_and_non_ascii();
+  p.bytes.add(bytes);
+  p.needles = needles;
+  return p;
+}
+constexpr Prefilter only(KindMask kinds) {
+  Prefilter p;
+  p.kinds = kinds;
+  return p;
+}
+constexpr Prefilter with_every_value(Prefilter p, KindMask kinds) {
+  p.every_value = kinds;
+  return p;
+}
+
+// Markup, script URLs, event handlers, calls, member access, template literals and CSS.
+constexpr Prefilter kXss = any_of("<>\"'`()=:.[]{}$\\&/-;");
+// A climb ("..", also as ".;." for servlet containers) or a separator; a literal '%' may hide
+// either under one more encoding.
+constexpr std::string_view kPathTraversalNeedles[] = {"..", ".;"};
+constexpr Prefilter kPathTraversal = any_of("/\\%", kPathTraversalNeedles);
+// A scheme, a host or an address, or an include target cut by a trailing '?' ("file??").
+constexpr Prefilter kRfiSsrf = any_of(":./\\@?");
+// Delimiters, directives, attribute walks, calls and code; "new Function" and "constructor"
+// (prototype pollution) can come in words alone.
+constexpr std::string_view kSstiNeedles[] = {"constructor", "function"};
+constexpr Prefilter kSsti = any_of("{}%#?()[]._$`<>*@!=\\", kSstiNeedles);
+// Mongo operators start with '$' (also as "[$ne]" or in JSON text); $where bodies use "this.".
+constexpr std::string_view kNosqliNeedles[] = {"this."};
+constexpr Prefilter kNosqli = any_of("$[]{}", kNosqliNeedles);
+// A filter needs parentheses; wildcards and escapes come with them.
+constexpr Prefilter kLdapi = any_of("()*\\");
+// The DOCTYPE and ENTITY declarations, markup and XInclude ("xi:include").
+constexpr Prefilter kXxe = with_every_value(any_of("<>&%:"), kind_bit(LocationKind::xml_doctype));
+// A lookup is "${...}".
+constexpr Prefilter kJndi = any_of("${}");
+// Line breaks (control bytes), or a whole request or mail command line: blanks, a version, a colon.
+constexpr Prefilter kCrlf = any_of(" /:");
+// Scanners show in their headers.
+constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
+
+// One line per detector: {"<key>", make_<key>, prefilter}, declared in detect/<key>.hpp.
 const DetectorEntry kDetectors[] = {
-    {"sqli", make_sqli},
-    {"xss", make_xss},
-    {"path_traversal", make_path_traversal},
-    {"rfi_ssrf", make_rfi_ssrf},
+    {"sqli", make_sqli, &sqli_prefilter()},
+    {"xss", make_xss, &kXss},
+    {"path_traversal", make_path_traversal, &kPathTraversal},
+    {"rfi_ssrf", make_rfi_ssrf, &kRfiSsrf},
     {"command_injection", make_command_injection},
-    {"ssti", make_ssti},
-    {"nosqli", make_nosqli},
-    {"ldapi", make_ldapi},
-    {"xxe", make_xxe},
-    {"jndi", make_jndi},
-    {"crlf", make_crlf},
-    {"scanner", make_scanner},
+    {"ssti", make_ssti, &kSsti},
+    {"nosqli", make_nosqli, &kNosqli},
+    {"ldapi", make_ldapi, &kLdapi},
+    {"xxe", make_xxe, &kXxe},
+    {"jndi", make_jndi, &kJndi},
+    {"crlf", make_crlf, &kCrlf},
+    {"scanner", make_scanner, &kScanner},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "engine/parse/request_parser.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -13,12 +14,6 @@
 
 namespace waf::engine {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void collect_body(std::string_view body, bool truncated, std::string_view content_type, ValueCollector& out) {
   const ContentType type = parse_content_type(content_type);
@@ -43,16 +38,19 @@ void collect_request_values(const Request& request, std::size_t body_limit, Valu
   out.add(LocationKind::method, "method", request.method);
   parse_target(request.target, out);
   std::string_view content_type;
-  std::string location;
+  std::string location;  // "header.<lower-case name>", one buffer for all headers
   for (const auto& [name, value] : request.headers) {
-    const std::string lname = lower(name);
+    location.assign("header");
+    append_location(location, name);
+    for (std::size_t i = sizeof("header"); i < location.size(); ++i) {
+      location[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(location[i])));
+    }
+    const std::string_view lname = std::string_view(location).substr(std::min(location.size(), sizeof("header")));
     if (lname == "cookie") {
       parse_cookie_header(value, out);
       continue;
     }
     if (lname == "content-type" && content_type.empty()) content_type = value;
-    location = "header";
-    append_location(location, lname);
     if (!out.add(LocationKind::header, location, value)) return;
   }
   std::string_view body = request.body;

@@ -1,5 +1,6 @@
 #include "engine/parse/target.hpp"
 
+#include <charconv>
 #include <string>
 
 #include "engine/parse/urlencoded.hpp"
@@ -34,7 +35,11 @@ void parse_target(std::string_view target, ValueCollector& out) {
     const std::string_view seg = rest.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
     if (seg.empty()) continue;
-    location = "path[" + std::to_string(index++) + "]";
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, index++).ptr;
+    location.assign("path[");
+    location.append(digits, end);
+    location.push_back(']');
     if (!out.add(LocationKind::path, location, seg)) return;
   }
   parse_urlencoded(split.query, "query", LocationKind::query_value, out);

@@ -25,7 +25,9 @@ void parse_urlencoded(std::string_view text, std::string_view prefix, LocationKi
     const std::string_view name = pair.substr(0, eq);
     const std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
     location.assign(prefix);
-    append_location(location, location_name(name));
+    // Most names need no decoding: no copy then.
+    if (name.find_first_of("+%") == std::string_view::npos) append_location(location, name);
+    else append_location(location, location_name(name));
     if (!out.add(LocationKind::query_name, location, name)) return;
     if (!out.add(value_kind, location, value)) return;
   }

@@ -65,6 +65,8 @@ struct CompiledPolicy {
   std::vector<CustomRule> custom_rules;
   Limits limits;
   std::vector<std::unique_ptr<Detector>> detectors;  // every registered detector, enabled or not
+  // The registry's prefilter of each detector, by index; null or missing: the detector sees every value.
+  std::vector<const Prefilter*> prefilters;
   DecodeChain decoders;
 };
 

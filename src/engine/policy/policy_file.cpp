@@ -313,7 +313,9 @@ Result<CompiledPolicy> load_policy(std::string_view text, std::span<const Detect
   CompiledPolicy policy;
   if (auto status = read_top_level(root, policy); !status) return status.error();
   for (const auto& entry : detectors) {
-    if (entry.make != nullptr) policy.detectors.push_back(entry.make());
+    if (entry.make == nullptr) continue;
+    policy.detectors.push_back(entry.make());
+    policy.prefilters.push_back(entry.prefilter);
   }
   return policy;
 }

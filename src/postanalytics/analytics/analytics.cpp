@@ -17,6 +17,7 @@
 #include "common/options.hpp"
 #include "postanalytics/analytics/behaviour.hpp"
 #include "postanalytics/analytics/ip_list_state.hpp"
+#include "postanalytics/analytics/redis_state.hpp"
 
 namespace waf::postanalytics {
 namespace {
@@ -24,8 +25,14 @@ namespace {
 // Observations (rows + attacks) waiting for the analytics thread. A burst of 100 proxies flushing
 // 1000-row stats records at once fits; beyond that ingest must not grow memory without bound.
 constexpr std::size_t kMaxQueuedItems = 200'000;
-// How often the thread wakes up with nothing queued: expiry, pruning and (with Redis) the refresh.
+// How often the thread wakes up with nothing queued, and how often a replica reloads the lists
+// from Redis: twice a second keeps every replica within a second of the others.
 constexpr std::chrono::milliseconds kTick{500};
+// Connect, read and write timeout of Redis calls: the analytics thread waits at most this long
+// on a dead server before its backoff takes over (ingest never waits at all).
+constexpr std::chrono::milliseconds kRedisTimeout{500};
+// List changes waiting for Redis during an outage (API deny/undeny and new grey entries).
+constexpr std::size_t kMaxPendingChanges = 100'000;
 
 std::int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -40,7 +47,9 @@ struct Observation {
 struct AnalyticsMetrics {
   explicit AnalyticsMetrics(metrics::Registry& r)
       : dropped(r.counter("waf_postanalytics_analytics_dropped_total",
-                          "Observations (stats rows, attacks) behaviour detection could not count")),
+                          "Observations (stats rows, attacks) behaviour detection could not count: queue full, "
+                          "counter table full or Redis unavailable")),
+        redis_errors(r.counter("waf_postanalytics_redis_errors_total", "Failed Redis calls (connection or reply)")),
         grey_entries(r.gauge("waf_postanalytics_iplist_entries", "Entries of the IP lists served to proxies",
                              R"(list="grey")")),
         deny_entries(r.gauge("waf_postanalytics_iplist_entries", "Entries of the IP lists served to proxies",
@@ -52,6 +61,7 @@ struct AnalyticsMetrics {
     }
   }
   metrics::Counter& dropped;
+  metrics::Counter& redis_errors;
   metrics::Gauge& grey_entries;
   metrics::Gauge& deny_entries;
   std::array<metrics::Counter*, kBehaviourKinds.size()> greylisted{};
@@ -83,11 +93,14 @@ void add_analytics_options(CLI::App& app, AnalyticsOptions& o) {
 
 class Analytics::Impl {
  public:
-  Impl(BehaviourConfig config, std::string data_dir, metrics::Registry& registry)
-      : config_(std::move(config)), data_dir_(std::move(data_dir)), metrics_(registry) {}
+  Impl(BehaviourConfig config, std::string data_dir, std::optional<RedisEndpoint> redis, metrics::Registry& registry)
+      : config_(std::move(config)), data_dir_(std::move(data_dir)), metrics_(registry) {
+    if (redis) redis_ = std::make_unique<RedisState>(std::move(*redis), config_, kRedisTimeout);
+  }
 
+  // Loads lists.json. With Redis the lists live there (use Redis persistence), not in data_dir.
   Status load() {
-    if (data_dir_.empty()) return Ok{};
+    if (data_dir_.empty() || redis_) return Ok{};
     std::error_code ec;
     std::filesystem::create_directories(data_dir_, ec);
     if (ec) return make_error(fmt::format("--data-dir: {}: {}", data_dir_, ec.message()));
@@ -139,7 +152,7 @@ class Analytics::Impl {
     const auto now = system_now_ms();
     IpListEntry entry{std::move(*ip), reason.empty() ? "manual" : std::move(reason), now, std::nullopt};
     if (ttl) entry.expires_ms = now + std::chrono::duration_cast<std::chrono::milliseconds>(*ttl).count();
-    change([&] { return state_.put(IpList::deny, entry); });
+    change([&] { return state_.put(IpList::deny, entry); }, ListChange{IpList::deny, true, entry});
     return entry;
   }
 
@@ -147,10 +160,12 @@ class Analytics::Impl {
     auto ip = normalize_ip_or_cidr(ip_text);
     if (!ip) return false;
     bool present = false;
-    change([&] {
-      present = state_.contains(list, *ip, system_now_ms());
-      return state_.remove(list, *ip);
-    });
+    change(
+        [&] {
+          present = state_.contains(list, *ip, system_now_ms());
+          return state_.remove(list, *ip);
+        },
+        ListChange{list, false, IpListEntry{*ip, {}, 0, std::nullopt}});
     return present;
   }
 
@@ -168,9 +183,10 @@ class Analytics::Impl {
  private:
   std::string lists_path() const { return (std::filesystem::path(data_dir_) / "lists.json").string(); }
 
-  // Applies a mutation of the lists; on a change, publishes and schedules persistence.
+  // Applies a mutation of the lists; on a change, publishes and schedules persistence (local) or
+  // the write to Redis (shared; the local snapshot shows the change at once either way).
   template <typename Mutation>
-  void change(Mutation&& mutation) {
+  void change(Mutation&& mutation, ListChange shared) {
     {
       std::lock_guard lock(lists_mutex_);
       if (!mutation()) return;
@@ -179,6 +195,13 @@ class Analytics::Impl {
     {
       std::lock_guard lock(queue_mutex_);
       dirty_ = true;
+      if (redis_) {
+        if (pending_changes_.size() < kMaxPendingChanges) {
+          pending_changes_.push_back(std::move(shared));
+        } else {
+          metrics_.dropped.inc();
+        }
+      }
     }
     wake_.notify_one();
   }
@@ -192,6 +215,7 @@ class Analytics::Impl {
 
   void loop() {
     std::int64_t last_prune_bucket = 0;
+    auto next_refresh = std::chrono::steady_clock::now();
     for (;;) {
       std::deque<Observation> batch;
       bool dirty = false;
@@ -205,32 +229,110 @@ class Analytics::Impl {
       }
       const auto now = system_now_ms();
       for (const auto& observation : batch) count(observation, now);
-      if (const auto bucket = config_.bucket_of(now); bucket != last_prune_bucket) {
-        counters_.prune(bucket);
-        last_prune_bucket = bucket;
+      if (redis_) {
+        write_pending_changes();
+        if (std::chrono::steady_clock::now() >= next_refresh) {
+          refresh(now);
+          next_refresh = std::chrono::steady_clock::now() + kTick;
+        }
+      } else {
+        if (const auto bucket = config_.bucket_of(now); bucket != last_prune_bucket) {
+          counters_.prune(bucket);
+          last_prune_bucket = bucket;
+        }
+        if (dirty) persist();
       }
-      if (dirty) persist();
     }
   }
 
   void count(const Observation& observation, std::int64_t now) {
-    for (const auto& increment : count_observations(config_, observation.attacks, observation.rows, now)) {
+    const auto increments = count_observations(config_, observation.attacks, observation.rows, now);
+    if (redis_) {
+      // During an outage the client fails at once (backoff): the observation is dropped, counted.
+      const auto totals = redis_->add(increments);
+      if (!totals) {
+        metrics_.redis_errors.inc();
+        metrics_.dropped.inc(observation.attacks.size() + observation.rows.size());
+        return;
+      }
+      for (std::size_t i = 0; i < increments.size() && i < totals->size(); ++i) check(increments[i], (*totals)[i], now);
+      return;
+    }
+    for (const auto& increment : increments) {
       const auto total = counters_.add(increment);
       if (!total) {
-        metrics_.dropped.inc(increment.count);
+        metrics_.dropped.inc();
         continue;
       }
-      if (*total >= config_.threshold(increment.kind)) grey(increment.kind, increment.ip, now);
+      check(increment, *total, now);
     }
+  }
+
+  void check(const CounterIncrement& increment, std::uint64_t total, std::int64_t now) {
+    if (total >= config_.threshold(increment.kind)) grey(increment.kind, increment.ip, now);
+  }
+
+  void write_pending_changes() {
+    std::vector<ListChange> changes;
+    {
+      std::lock_guard lock(queue_mutex_);
+      changes.swap(pending_changes_);
+    }
+    if (changes.empty()) return;
+    if (redis_->apply(changes)) return;
+    metrics_.redis_errors.inc();
+    // Kept, in order, ahead of newer changes: they reach Redis when it is back.
+    std::lock_guard lock(queue_mutex_);
+    changes.insert(changes.end(), std::make_move_iterator(pending_changes_.begin()),
+                   std::make_move_iterator(pending_changes_.end()));
+    pending_changes_ = std::move(changes);
+  }
+
+  // Reloads both lists when another replica (or this one) changed them. Changes still waiting for
+  // Redis are applied on top, so an outage does not take back what the API just did.
+  void refresh(std::int64_t now) {
+    auto loaded = redis_->load_if_changed();
+    if (!loaded) {
+      metrics_.redis_errors.inc();
+      return;
+    }
+    if (!*loaded) return;
+    // Entries past their expiry stay in the hashes until someone removes them: this replica does,
+    // and never loads them (else they would flap in and out of the snapshot).
+    std::vector<ListChange> pending;
+    for (auto [list, entries] : {std::pair{IpList::grey, &(*loaded)->grey}, std::pair{IpList::deny, &(*loaded)->deny}}) {
+      std::erase_if(*entries, [&](const IpListEntry& e) {
+        if (!e.expires_ms || *e.expires_ms > now) return false;
+        pending.push_back({list, false, e});
+        return true;
+      });
+    }
+    {
+      std::lock_guard lock(queue_mutex_);
+      pending_changes_.insert(pending_changes_.end(), pending.begin(), pending.end());
+      pending = pending_changes_;
+    }
+    std::lock_guard lock(lists_mutex_);
+    const auto before = state_.version();
+    state_.replace(std::move((*loaded)->grey), std::move((*loaded)->deny));
+    for (auto& change : pending) {
+      if (change.put) {
+        state_.put(change.list, change.entry);
+      } else {
+        state_.remove(change.list, change.entry.ip);
+      }
+    }
+    if (state_.version() != before) publish_locked(now);
   }
 
   void grey(BehaviourKind kind, const std::string& ip, std::int64_t now) {
     bool added = false;
+    const IpListEntry entry{ip, std::string(behaviour_reason(kind)), now, now + config_.grey_ttl_ms};
     change([&] {
       if (state_.contains(IpList::grey, ip, now)) return false;
       added = true;
-      return state_.put(IpList::grey, {ip, std::string(behaviour_reason(kind)), now, now + config_.grey_ttl_ms});
-    });
+      return state_.put(IpList::grey, entry);
+    }, ListChange{IpList::grey, true, entry});
     if (added) {
       metrics_.greylisted[static_cast<std::size_t>(kind)]->inc();
       log::info("ip_greylisted", {{"ip", ip}, {"reason", behaviour_reason(kind)}});
@@ -239,7 +341,7 @@ class Analytics::Impl {
 
   // Writes lists.json through a temporary file and a rename, so a crash leaves the old or the new.
   void persist() {
-    if (data_dir_.empty()) return;
+    if (data_dir_.empty() || redis_) return;
     std::string text;
     {
       std::lock_guard lock(lists_mutex_);
@@ -266,6 +368,7 @@ class Analytics::Impl {
   std::condition_variable wake_;
   std::deque<Observation> queue_;
   std::size_t queued_items_ = 0;
+  std::vector<ListChange> pending_changes_;  // with Redis: list changes not yet written there
   bool dirty_ = false;
   bool stopping_ = false;
 
@@ -275,14 +378,21 @@ class Analytics::Impl {
   std::optional<std::int64_t> stale_at_;
   std::uint64_t persisted_version_ = 0;
 
-  WindowCounters counters_;  // analytics thread only
+  WindowCounters counters_;             // analytics thread only, without Redis
+  std::unique_ptr<RedisState> redis_;  // analytics thread only, with Redis
   std::thread thread_;
 };
 
 Result<std::unique_ptr<Analytics>> Analytics::start(const AnalyticsOptions& options, metrics::Registry& registry) {
   auto config = make_behaviour_config(options);
   if (!config) return config.error();
-  auto impl = std::make_unique<Impl>(std::move(*config), options.data_dir, registry);
+  std::optional<RedisEndpoint> redis;
+  if (!options.redis_url.empty()) {
+    auto endpoint = parse_redis_url(options.redis_url);
+    if (!endpoint) return endpoint.error();
+    redis = std::move(*endpoint);
+  }
+  auto impl = std::make_unique<Impl>(std::move(*config), options.data_dir, std::move(redis), registry);
   if (auto loaded = impl->load(); !loaded) return loaded.error();
   impl->run();
   return std::unique_ptr<Analytics>(new Analytics(std::move(impl)));

@@ -295,11 +295,13 @@ async function copyException(index) {
     await navigator.clipboard.writeText(text);
     copied = true;
   } catch {
-    // Not a secure context (plain http to a non-local address): select the text for Ctrl+C.
+    // No Clipboard API outside a secure context (plain http to a non-local address): select the
+    // text and use the older copy command, which still works on a click; else Ctrl+C does.
     const range = document.createRange();
     range.selectNodeContents(box);
     getSelection().removeAllRanges();
     getSelection().addRange(range);
+    copied = document.execCommand('copy');
   }
   for (const b of document.querySelectorAll('#d-findings button.copy')) b.textContent = 'Copy exception';
   const button = document.querySelector(`#d-findings button.copy[data-finding="${index}"]`);

@@ -2,6 +2,8 @@
 
 #include "postanalytics/export/queued_exporter.hpp"
 #include "postanalytics/export/stdout_sink.hpp"
+#include "postanalytics/export/syslog_sink.hpp"
+#include "postanalytics/export/webhook_sink.hpp"
 
 namespace waf::postanalytics {
 
@@ -12,8 +14,22 @@ void add_export_options(CLI::App& app, ExportOptions& o) {
 }
 
 Result<std::vector<std::unique_ptr<Exporter>>> start_exporters(const ExportOptions& options, metrics::Registry& registry) {
+  std::vector<std::unique_ptr<ExportSink>> sinks;
+  if (options.to_stdout) sinks.push_back(std::make_unique<StdoutSink>());
+  if (!options.webhook_url.empty()) {
+    auto url = parse_http_url(options.webhook_url);
+    if (!url) return url.error();
+    if (url->tls) return make_error("--export-webhook: https:// is not supported yet; use http:// to a local relay");
+    sinks.push_back(std::make_unique<WebhookSink>(std::move(*url)));
+  }
+  if (!options.syslog_url.empty()) {
+    auto target = parse_syslog_url(options.syslog_url);
+    if (!target) return target.error();
+    sinks.push_back(std::make_unique<SyslogSink>(std::move(*target), local_syslog_identity()));
+  }
+  // Started only once every option is valid: a bad one starts nothing.
   std::vector<std::unique_ptr<Exporter>> out;
-  if (options.to_stdout) out.push_back(std::make_unique<QueuedExporter>(std::make_unique<StdoutSink>(), registry));
+  for (auto& sink : sinks) out.push_back(std::make_unique<QueuedExporter>(std::move(sink), registry));
   return out;
 }
 

@@ -65,6 +65,9 @@ void QueuedExporter::loop() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (const auto linger = sink_->linger(); linger.count() > 0) {
+        wake_.wait_for(lock, linger, [&] { return stopping_ || queue_.size() >= sink_->max_batch(); });
+      }
       stopping = stopping_;
       if (queue_.empty()) return;  // stopping with nothing left
       const auto n = std::min(queue_.size(), sink_->max_batch());

@@ -134,3 +134,31 @@ TEST_CASE("analytics: a damaged lists.json refuses to start and says where") {
   CHECK(analytics.error().message.find("lists.json") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("analytics: with Redis down, ingest never waits, drops and errors are counted, API changes still show") {
+  waf::metrics::Registry registry;
+  AnalyticsOptions options;
+  options.redis_url = "redis://127.0.0.1:1";  // nothing listens on port 1: refused at once
+  auto analytics = start(options, registry);
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) analytics->observe({}, {{"10.0.0.1", "POST", "/login", 401, 1}});
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(200));
+  const auto metric = [&](const std::string& name) {
+    const auto text = registry.render();
+    const auto at = text.find("\n" + name + " ");
+    return at == std::string::npos ? 0 : std::stoull(text.substr(at + name.size() + 2));
+  };
+  CHECK(eventually([&] { return metric("waf_postanalytics_analytics_dropped_total") > 0; }));
+  CHECK(metric("waf_postanalytics_redis_errors_total") > 0);
+  REQUIRE(analytics->deny("192.0.2.7", "manual", std::nullopt).ok());
+  CHECK(analytics->lists()->deny.size() == 1);
+}
+
+TEST_CASE("analytics: a bad --redis URL refuses to start") {
+  waf::metrics::Registry registry;
+  AnalyticsOptions options;
+  options.redis_url = "localhost:6379";
+  const auto analytics = Analytics::start(options, registry);
+  REQUIRE_FALSE(analytics.ok());
+  CHECK(analytics.error().message.starts_with("--redis"));
+}
