@@ -402,6 +402,21 @@ bool batch_control(std::string_view s) noexcept {
       break;
     }
   }
+  // "IF (2 GEQ 15) echo", "if not (2 equ 2) echo": a bracketed comparison with cmd.exe's word
+  // operators, which no programming language has.
+  if (after == std::string_view::npos && i < v.size() && v[i] == '(') {
+    const std::size_t close = v.find(')', i);
+    const std::string_view cond = v.substr(i + 1, close == std::string_view::npos ? 0 : close - i - 1);
+    std::size_t k = skip_blanks(cond, 0);
+    const std::size_t lhs = k;
+    while (k < cond.size() && !is_space(cond[k])) ++k;
+    const std::size_t op = skip_blanks(cond, k);
+    for (std::string_view cmp : {"equ", "neq", "lss", "leq", "gtr", "geq"}) {
+      const std::size_t e = batch_word(cond, op, cmp);
+      if (k > lhs && e != std::string_view::npos && e < cond.size() && is_space(cond[e]) && skip_blanks(cond, e) < cond.size())
+        after = close + 1;
+    }
+  }
   if (after == std::string_view::npos) {
     const std::size_t lhs = batch_operand(v, i);
     if (lhs == std::string_view::npos) return false;
@@ -695,8 +710,10 @@ class CommandInjectionDetector final : public Detector {
       return;
     }
     const std::size_t start = skip_blank(s, i);
-    // "${IFS}id": only a shell reads its field separator as a blank.
-    const bool ifs = start > i && s.substr(i, start - i).find("IFS") != std::string_view::npos;
+    // "${IFS}id": only a shell reads its field separator as a blank; "|$u wget x": after a
+    // separator, an unset variable before the command word is a blank only to a shell, too.
+    const std::string_view skipped = s.substr(i, start - i);
+    const bool ifs = skipped.find("IFS") != std::string_view::npos || (i > 0 && skipped.find('$') != std::string_view::npos);
     // SQLite's shell runs commands with ".shell" and ".system" ("1;.shell whoami").
     for (std::string_view dot : {".shell", ".system"}) {
       const std::size_t after = start + dot.size();
@@ -726,6 +743,11 @@ class CommandInjectionDetector final : public Detector {
         best = {i == 0 ? 0 : i - 1, score, rule};
         return;
       }
+    }
+    // "x & FOR /F %G IN ('whoami') DO ...": cmd.exe control flow after a separator, as at the start.
+    if (i > 0 && (word == "for" || word == "if") && batch_control(s.substr(start))) {
+      best = {i - 1, score, "cmd.exe FOR/IF statement"};
+      return;
     }
     if (word == "alias" && alias_definition(s, end)) {
       best = {i == 0 ? 0 : i - 1, score, "alias definition"};

@@ -127,7 +127,7 @@ constexpr Shape kShapes[] = {
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
     {"^f($", 65, 0}, {"^f(1", 70, kSqlOnly}, {"^f(s", 70, kSqlOnly}, {"^f(E", 90, 0},
     {"^f(f", 75, kSqlOnly}, {"^f(v", 75, 0}, {"^f(n,", 70, kSqlOnly}, {"^F$", 70, 0},
-    {"^)knk", 75, 0}, {"^;E", 80, 0}, {"^;En", 80, 0}, {";Ekk", 85, 0}, {";Ek(", 85, 0}, {"UE$", 70, 0},
+    {"^)knk", 75, 0}, {"^)l(", 75, 0}, {"^)ls", 75, 0}, {"^;E", 80, 0}, {"^;En", 80, 0}, {";Ekk", 85, 0}, {";Ek(", 85, 0}, {"UE$", 70, 0},
     // A whole statement as the value.
     {"^Eok", 90, 0}, {"^E1,", 80, 0}, {"^E1k", 85, 0}, {"^EF", 95, 0},
     {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^Ekk", 80, 0},
@@ -178,7 +178,9 @@ class Fingerprinter {
   Fingerprinter(std::string_view text, Context context, bool plus_is_blank = false) noexcept
       : s_(text), plus_is_blank_(plus_is_blank) {
     if (context == Context::none) return;
-    const char q = context == Context::single_quote ? '\'' : '"';
+    const char q = context == Context::single_quote ? '\'' : context == Context::double_quote ? '"' : '`';
+    // Continuing a MySQL `identifier`, the break-out and the identifiers after it are the literals.
+    backtick_ = context == Context::backtick;
     // An injected value breaks out of the literal early (after a name, an id, an email); a quote
     // far into a paragraph or on a later line is prose or code, not a break-out.
     const std::size_t close = s_.find(q);
@@ -305,7 +307,7 @@ class Fingerprinter {
       ++i_;
       return;
     }
-    if (c == '\'' || c == '"') return string(c);
+    if (c == '\'' || c == '"' || (c == '`' && backtick_)) return string(c);
     if (c == '`') {  // a MySQL quoted identifier: `information_schema` is still the system schema
       const std::size_t end = s_.find('`', i_ + 1);
       i_ = end == std::string_view::npos ? s_.size() : end + 1;
@@ -526,6 +528,7 @@ class Fingerprinter {
   std::size_t i_ = 0;
   bool applies_ = true;
   bool in_exec_comment_ = false;
+  bool backtick_ = false;
   bool sql_only_ = false;
   bool spaced_literal_ = false;
   // Left uninitialised: only [0, n_) is ever read, and clearing 1.5 KB three times per value
@@ -630,8 +633,51 @@ std::size_t union_select(std::string_view s) noexcept {
   return std::string_view::npos;
 }
 
-// A run of three barewords is prose ("sleep(5) is not a good way to wait"); there, a shape found
-// in the middle of the value counts only when it is certain of a rewritten query (score 90 and up).
+// MySQL reads "1.e" as a number that may touch the next token: "1.e(ascii 1.e(substring(1.e(select"
+// calls functions and opens subqueries where filters expect a blank or a word boundary. An outline
+// number ("clause 1.e(ii)") is followed by no SQL word.
+std::size_t scientific_glue(std::string_view s) noexcept {
+  for (std::size_t at = text::ifind(s, ".e("); at != std::string_view::npos; at = text::ifind(s, ".e(", at + 3)) {
+    if (at == 0 || !is_digit(s[at - 1])) continue;
+    std::size_t b = at + 3;
+    while (b < s.size() && (s[b] == '(' || is_space(s[b]))) ++b;
+    std::size_t e = b;
+    while (e < s.size() && is_word(s[e])) ++e;
+    const char type = lookup(s.substr(b, e - b));
+    if (type == 'g' || type == 'F' || type == 'E' || type == 'U') {
+      std::size_t digits = at;
+      while (digits > 0 && is_digit(s[digits - 1])) --digits;
+      return digits;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// A value that is only a system catalog ("information_schema", "pg_catalog.pg_tables", "mysql.user"):
+// the name an injection probes to list tables, which no ordinary field holds on its own. (Names
+// that are also words or UI labels, "mysql", "master", "user_tables", are left out; a plain name
+// without a member never gets here, the engine's prefilter passes it.)
+bool system_catalog(std::string_view s) noexcept {
+  static constexpr std::string_view kCatalogs[] = {"information_schema", "pg_catalog", "pg_shadow", "pg_user",
+                                                   "sqlite_master", "msysaccessobjects", "sysobjects", "syscolumns",
+                                                   "mysql.user", "mysql.db"};
+  const std::size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  const std::string_view v = s.substr(first, s.find_last_not_of(" \t\r\n") + 1 - first);
+  for (const std::string_view name : kCatalogs) {
+    if (!text::istarts_with(v, name)) continue;
+    const std::string_view rest = v.substr(name.size());
+    // Alone or with a member: "information_schema.tables", "pg_catalog.pg_user".
+    if (rest.empty() || (rest.size() > 1 && rest[0] == '.' && std::all_of(rest.begin() + 1, rest.end(), is_word)))
+      return true;
+  }
+  return false;
+}
+
+// A run of three barewords is prose ("sleep(5) is not a good way to wait"), and so is a value that
+// opens with two ("I think 3 < 5 and 10 > 7"): an injection starts where the application's value
+// ends, right after one word at most. There, a shape found in the middle of the value counts only
+// when it is certain of a rewritten query (score 90 and up).
 // Shapes anchored at the start have their own guards (the literal a break-out must follow).
 constexpr int kProseMinScore = 90;
 // After a literal with blanks in it (see Fingerprinter::spaced_literal), plausible shapes do not count.
@@ -652,14 +698,17 @@ class SqliDetector final : public Detector {
     // quote contexts and for UNION SELECT hidden in a literal.
     const bool single = s.find('\'') != std::string_view::npos;
     const bool dbl = s.find('"') != std::string_view::npos;
-    for (Context context : {Context::none, Context::single_quote, Context::double_quote}) {
-      if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl)) continue;
+    const bool tick = s.find('`') != std::string_view::npos;
+    for (Context context : {Context::none, Context::single_quote, Context::double_quote, Context::backtick}) {
+      if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl) ||
+          (context == Context::backtick && !tick))
+        continue;
       Fingerprinter f(s, context, value.kind == LocationKind::body_text);
       if (!f.applies()) continue;
       f.run();
       const std::string_view fp = f.fingerprint();
       const TypeSet fp_types = fingerprint_types(fp);
-      const bool prose = fp.find("nnn") != std::string_view::npos;
+      const bool prose = fp.find("nnn") != std::string_view::npos || fp.starts_with("nn");
       for (std::size_t k = 0; k < std::size(kShapes); ++k) {
         const Shape& shape = kShapes[k];
         if (!kShapeTypes[k].subset_of(fp_types)) continue;
@@ -697,6 +746,16 @@ class SqliDetector final : public Detector {
         text::report(out, AttackClass::sqli, value, s, at, 64, 90, "UNION SELECT");
         return;
       }
+    }
+    if ((best == nullptr || best->score < 85) && s.find('(') != std::string_view::npos) {
+      if (const std::size_t at = scientific_glue(s); at != std::string_view::npos) {
+        text::report(out, AttackClass::sqli, value, s, at, 64, 85, "function glued to a 1.e number");
+        return;
+      }
+    }
+    if (best == nullptr && s.size() <= 64 && system_catalog(s)) {
+      text::report(out, AttackClass::sqli, value, s, 0, s.size(), 70, "system catalog name");
+      return;
     }
     if (best == nullptr) return;
     std::string detail = "fingerprint ";

@@ -257,7 +257,15 @@ class SstiDetector final : public Detector {
                         value.kind == LocationKind::cookie || value.kind == LocationKind::query_value ||
                         value.kind == LocationKind::json_value;
       const std::size_t at = ifind(s, "__proto__");
-      if (name && 85 > best.score) best = {at == std::string_view::npos ? 0 : at, 85, "prototype pollution"};
+      // JSON text carried in any other field (an XML attribute, a form value) that names it as a
+      // key: the server parses it into an object all the same.
+      bool json_key = false;
+      if (at != std::string_view::npos && at > 0 && s[at - 1] == '"' && s.compare(at + 9, 1, "\"") == 0) {
+        std::size_t k = at + 10;
+        while (k < s.size() && is_space(s[k])) ++k;
+        json_key = k < s.size() && s[k] == ':';
+      }
+      if ((name || json_key) && 85 > best.score) best = {at == std::string_view::npos ? 0 : at, 85, "prototype pollution"};
     }
     if (best.score == 0) return;
     text::report(out, AttackClass::ssti, value, s, best.at, 64, best.score, best.rule);

@@ -258,6 +258,18 @@ bool script_follows(std::string_view v) noexcept {
 }
 
 // A handler attribute injected into an existing tag: `" onfocus=alert(1) autofocus="`.
+// "const onInput = debounce(...)", "let onload = ...": a JavaScript variable named like a handler,
+// in pasted code; no markup puts a declaration keyword before an attribute.
+bool declared_variable(std::string_view s, std::size_t at) noexcept {
+  std::size_t end = at;
+  while (end > 0 && is_space(s[end - 1])) --end;
+  std::size_t begin = end;
+  while (begin > 0 && is_alpha(s[begin - 1])) --begin;
+  if (end == at || (begin > 0 && text::is_word(s[begin - 1]))) return false;
+  const std::string_view keyword = s.substr(begin, end - begin);
+  return keyword == "const" || keyword == "let" || keyword == "var";
+}
+
 void scan_handlers(std::string_view s, Hit& best) noexcept {
   for (std::size_t at = ifind(s, "on"); at != std::string_view::npos; at = ifind(s, "on", at + 2)) {
     if (at > 0 && !(is_space(s[at - 1]) || s[at - 1] == '"' || s[at - 1] == '\'' || s[at - 1] == '/' ||
@@ -274,6 +286,7 @@ void scan_handlers(std::string_view s, Hit& best) noexcept {
     // "set onchange=true in the config": after a blank the handler must be given script (a call, an
     // assignment, a statement), not a word.
     if (!quoted && !script_follows(s.substr(eq + 1, 64))) continue;
+    if (!quoted && declared_variable(s, at)) continue;
     keep(best, at, eq + 1 - at + 16, 80, "event handler outside a tag");
   }
 }
@@ -394,6 +407,26 @@ bool prose_call(std::string_view s, std::size_t open) noexcept {
   return false;
 }
 
+// "setTimeout(() => fn(...args), ms)", "setInterval(function () {...})": a timer handed a function
+// expression runs code the page already has (a debounce, a poll); an injected timer is handed a
+// string or a name ("setTimeout(name)" runs window.name), and a sink in an arrow's body counts on its own.
+bool timer_takes_function(std::string_view s, std::size_t open) noexcept {
+  std::size_t k = open + 1;
+  while (k < s.size() && is_space(s[k])) ++k;
+  std::size_t e = k;
+  while (e < s.size() && (text::is_word(s[e]) || s[e] == '$')) ++e;
+  const std::string_view name = s.substr(k, e - k);
+  if (name == "function" || name == "async") return true;
+  std::size_t a = e;
+  if (name.empty() && k < s.size() && s[k] == '(') {  // "(a, b) =>"
+    a = s.find(')', k);
+    if (a == std::string_view::npos) return false;
+    ++a;
+  }
+  while (a < s.size() && is_space(s[a])) ++a;
+  return s.compare(a, 2, "=>") == 0;
+}
+
 // A script call after leaving a string or an attribute: `';alert(1)//`, `"-confirm``-"`.
 void scan_sinks(std::string_view s, Hit& best) noexcept {
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -405,7 +438,9 @@ void scan_sinks(std::string_view s, Hit& best) noexcept {
     if ((f == 'a' || f == 'b' || f == 'p' || f == 'c' || f == 'e' || f == 's' || f == 'm') && in(kSinks, word)) {
       std::size_t k = end;
       while (k < s.size() && is_space(s[k])) ++k;
-      if (k < s.size() && (s[k] == '(' || s[k] == '`') && !prose_call(s, k)) {
+      const bool timer = iequals(word, "settimeout") || iequals(word, "setinterval");
+      if (k < s.size() && (s[k] == '(' || s[k] == '`') && !prose_call(s, k) &&
+          !(timer && s[k] == '(' && timer_takes_function(s, k))) {
         std::size_t b = i;
         while (b > 0 && is_space(s[b - 1])) --b;
         if (b == 0 || breaks_context(s[b - 1])) keep(best, b == 0 ? 0 : b - 1, k + 1 - (b == 0 ? 0 : b - 1) + 8, 75, "script call after a context break");

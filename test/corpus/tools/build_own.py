@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
-"""Writes test/corpus/own/<class>/<attack|benign>/<name>.http from the requests listed below.
+"""Writes test/corpus/own/<class>/<attack|benign>/NNN.http from the requests listed below, and
+engine-xss-NNN.http from those in engine_xss_requests.py: the one command that regenerates the
+generated part of the own corpus.
 
 Hand-written traffic, written once as data so it can be reviewed: realistic benign requests
 (JSON APIs, forms, searches full of SQL-ish words, uploads, prose, code, markdown) and attacks
 placed where real ones arrive (query, form, JSON at depth, cookies, headers, path, multipart, XML),
 using payload shapes and encodings rather than copies of any test suite.
+Files of other names under own/ (gen-*, prose-*, code-*, client-*) are kept by hand; this script
+replaces only the files it names, so regenerating leaves them and `git status` clean. Append new
+requests at the end of a list: the number in a file name is the request's position.
 Usage: build_own.py [OUT_DIR]
 """
 import json
 import os
-import shutil
+import re
 import sys
 import urllib.parse
+
+import engine_xss_requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../own")
@@ -132,6 +139,27 @@ BENIGN = {
         request("GET", "/api/v1/products?ids=1,2,3&fields=name,price&limit=50&offset=100"),
         request("DELETE", "/api/v1/cart/items/981"),
         request("GET", "/api/v1/users/me", ("Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl",)),
+        # Pasted code: a debounce helper whose handler-named variable and timers are JavaScript, not markup.
+        js("/api/v1/snippets", {"lang": "javascript", "title": "debounce", "code": "function debounce(func, wait) {\n"
+                                "  let timeout;\n  return function executedFunction(...args) {\n    const later = () => {\n"
+                                "      clearTimeout(timeout);\n      func(...args);\n    };\n    clearTimeout(timeout);\n"
+                                "    timeout = setTimeout(later, wait);\n  };\n}\n\n"
+                                "const onInput = debounce(() => search(input.value), 300);\n"
+                                "input.addEventListener('input', onInput);"}),
+        js("/api/v1/snippets", {"lang": "javascript", "title": "one-liner", "code": "const debounce = (fn, ms) => { let t; "
+                                "return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); }; };"}),
+        # Backticks in chat and commit messages: Markdown code, not a MySQL identifier broken out of.
+        js("/api/v1/comments", {"post": 5, "body": "Rename `user_id` to `account_id` and drop `legacy_flag`; then run "
+                                "`make migrate`."}),
+        js("/api/v1/chat", {"from": "lee", "text": "the column is `created_at` not `createdAt` -- fixed in #42"}),
+        js("/api/v1/commits", {"message": "fix: quote `group` and `order` columns in the exporter (#311)"}),
+        # A log shipper's inputs: a glob names no file to read.
+        js("/api/v1/agents/7/config", {"inputs": [{"type": "log", "paths": ["/var/log/app/*.log"],
+                                                   "exclude_files": ["\\.gz$"], "multiline": {"pattern": "^\\["}}]}),
+        # Comparisons in a sentence, and SQL quoted inside a question (a bare statement stays flagged).
+        js("/api/v1/chat", {"from": "kim", "text": "I think 3 < 5 and 10 > 7"}),
+        js("/api/v1/forum/posts", {"title": "Query returns nothing", "body": "Why does SELECT * FROM users WHERE "
+                                   "age > 21 return no rows when half of them are 30?"}),
     ],
     "forms": [
         form("/login", {"username": "alice", "password": "Tr0ub4dor&3!", "remember": "on"}),
@@ -155,6 +183,26 @@ BENIGN = {
         form("/comment", {"text": "Email me: first.last@example.com or call 555-0100 (ext. 42)."}),
         form("/password/reset", {"token": "a9f3c0d2e1b4", "new": "!QAZ2wsx#EDC", "confirm": "!QAZ2wsx#EDC"}),
         form("/admin/notes", {"note": "Meeting moved to 3:30pm. Agenda: budget, hiring; Q&A."}),
+        form("/paste", {"syntax": "js", "content": "const debounce = (fn, delay = 250) => {\n  let id = null;\n"
+                        "  return (...a) => { if (id) clearTimeout(id); id = setTimeout(() => { fn.apply(this, a); }, delay); };\n"
+                        "};\ndocument.querySelector('#q').onkeyup = debounce(e => fetch('/api/search?q=' + "
+                        "encodeURIComponent(e.target.value)));"}),
+        form("/settings/logs", {"pattern": "/var/log/app/*.log", "retention_days": "14"}),
+        form("/forum/reply", {"thread": "42", "body": "I think 3 < 5 and 10 > 7, so the list is sorted."}),
+        # Outline numbers and catalog names in sentences (sqli knows "1.e(select" and a bare "information_schema.tables").
+        form("/contracts/comment", {"clause": "1.e", "text": "Clause 1.e(ii) says the deposit is refundable; see 1.e(iii) "
+                                    "for the exceptions."}),
+        form("/blog/comment", {"post": "lodash-cve", "text": "merge() copied __proto__ keys onto Object.prototype, "
+                               "so upgrade lodash to 4.17.21 and freeze the prototype in tests."}),
+        form("/issues/new", {"title": "`SELECT` returns `NULL` when `a` or `b` is missing",
+                             "body": "Using `COALESCE(a, b)` works around it."}),
+        form("/wiki/save", {"page": "db", "text": "`orders` AS `o` JOIN `customers` AS `c` ON `o`.`customer_id` = `c`.`id`"}),
+        form("/feedback", {"page": "/app/feed", "text": "1) like (heart) button does nothing 2) share opens twice :)"}),
+        form("/runbooks/save", {"step": "4", "text": "if (retries > 3) page the on-call engineer; otherwise wait 5 minutes "
+                                "and retry (the queue drains by itself)"}),
+        form("/pricing/notes", {"note": "Starter | $9 per seat | $90 per year; Team | $15 per seat | $150 per year"}),
+        form("/forum/reply", {"thread": "77", "body": "Query information_schema.tables to list them, or pg_catalog.pg_tables "
+                              "on PostgreSQL; both are documented."}),
     ],
     "search": [
         get("/search", {"q": "select union jacket"}),
@@ -387,19 +435,32 @@ ATTACKS = {
 }
 
 
-def main():
-    if os.path.isdir(OUT_DIR):
-        shutil.rmtree(OUT_DIR)
+def write(out_dir, sets):
+    """Writes each (label, {class dir: requests}, file name pattern) set after removing the files of that
+    pattern it finds, so a request dropped from a list does not linger; other files stay."""
     n = 0
-    for label, groups in (("benign", BENIGN), ("attack", ATTACKS)):
-        for group, requests in groups.items():
-            cls = group if label == "attack" else "benign_" + group
-            d = os.path.join(OUT_DIR, cls, label)
+    for label, groups, pattern in sets:
+        owned = re.compile(re.escape(pattern).replace(re.escape("{:03d}"), r"\d{3}") + "$")
+        for cls, requests in groups.items():
+            d = os.path.join(out_dir, cls, label)
             os.makedirs(d, exist_ok=True)
+            for name in os.listdir(d):
+                if owned.match(name):
+                    os.remove(os.path.join(d, name))
             for i, raw in enumerate(requests, 1):
-                with open(os.path.join(d, f"{i:03d}.http"), "wb") as f:
+                with open(os.path.join(d, pattern.format(i)), "wb") as f:
                     f.write(raw)
                 n += 1
+    return n
+
+
+def main():
+    n = write(OUT_DIR, [
+        ("benign", {"benign_" + group: reqs for group, reqs in BENIGN.items()}, "{:03d}.http"),
+        ("attack", ATTACKS, "{:03d}.http"),
+        ("benign", engine_xss_requests.BENIGN, "engine-xss-{:03d}.http"),
+        ("attack", engine_xss_requests.ATTACKS, "engine-xss-{:03d}.http"),
+    ])
     print(f"build_own: wrote {n} requests to {OUT_DIR}")
 
 

@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
-"""Writes test/corpus/own/<class>/<label>/engine-xss-NNN.http: realistic benign traffic around the XSS,
-RFI/SSRF, CRLF, path traversal and SSTI detectors (rich text, pasted code, links, uploads, multi-line
-text, templates) and attacks in shapes and places the other own files lack.
-Usage: engine_xss_requests.py [OUT_DIR]   (default: the directory of this file)
+"""Requests build_own.py writes as test/corpus/own/<class>/<label>/engine-xss-NNN.http: realistic benign
+traffic around the XSS, RFI/SSRF, CRLF, path traversal and SSTI detectors (rich text, pasted code,
+links, uploads, multi-line text, templates) and attacks in shapes and places the other own files lack.
+Keys are corpus class directories. Append new requests at the end of a list: the number in a file
+name is the request's position.
 """
-import json, os, sys, urllib.parse
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+import json, urllib.parse
 UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 q = urllib.parse.quote
 def request(method, target, headers=(), body=b"", ct=None, host="app.example.com"):
@@ -90,6 +89,9 @@ BENIGN = {
   get("/files", {"dir": "projects/website/src/components", "sort": "name"}),
   get("/download", {"file": "invoices/2026-03/INV-10023.pdf"}),
   js("/api/editor/open", {"path": "src/main/java/com/example/App.java", "line": 42}),
+  # Benign on purpose: a known program with ordinary arguments and no separator, substitution,
+  # redirection or sensitive path breaks out of nothing. Apps that run commands by design (IDEs,
+  # CI runners) send exactly this; "cmd=cat /etc/passwd" or "x; id" are still attacks.
   form("/ide/run", {"cwd": "/home/dev/app", "cmd": "npm test -- --watch=false"}),
   js("/api/git/compare", {"range": "v1.4.0..v1.5.0", "path": "docs/"}),
   get("/docs/view", {"page": "guides/../guides/install.md"}),
@@ -173,14 +175,3 @@ ATTACKS = {
   get("/r", {"x": "@(7*7)"}),
  ],
 }
-
-def main():
-    n = 0
-    for label, groups in (("benign", BENIGN), ("attack", ATTACKS)):
-        for cls, reqs in groups.items():
-            d = os.path.join(OUT, cls, label); os.makedirs(d, exist_ok=True)
-            for i, raw in enumerate(reqs, 1):
-                with open(os.path.join(d, f"engine-xss-{i:03d}.http"), "wb") as f: f.write(raw)
-                n += 1
-    print("wrote", n)
-main()
