@@ -58,7 +58,9 @@ constexpr Prefilter kXxe = with_every_value(any_of("<>&%:"), kind_bit(LocationKi
 // A lookup is "${...}".
 constexpr Prefilter kJndi = any_of("${}");
 // Line breaks (control bytes), or a whole request or mail command line: blanks, a version, a colon.
-constexpr Prefilter kCrlf = any_of(" /:");
+// RFC 2109 cookie attributes ("$Version=1") are found by their name, whatever their value.
+constexpr Prefilter kCrlf =
+    with_every_value(any_of(" /:"), kind_bit(LocationKind::cookie) | kind_bit(LocationKind::query_name));
 // Scanners show in their headers.
 constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
 
