@@ -51,11 +51,12 @@ test-integration:
 test-fuzz:
 	test/fuzz/run_fuzz_smoke.sh $(FUZZ_SECONDS)
 
+# The console runs in Debian's headless Chromium (playwright-core from npm, installed by deps.sh).
 # The Kubernetes tools are built once from the Go module proxy and cached outside the repo
 # (~/.cache/waf-k8s-tools, keyed by version): the first run takes a while, later ones nothing.
 test-e2e:
 	scripts/k8s-tools.sh >/dev/null
-	WAF_BIN=$(abspath $(WAF)) $(PYTEST) -q test/e2e
+	WAF_BIN=$(abspath $(WAF)) $(PYTEST) -q test/e2e test/console
 
 # Benchmarks, not tests: numbers for the README, each measured against a peer in the same run.
 bench: build
@@ -66,6 +67,9 @@ bench: build
 	bench/proxy_bench.sh $(WAF)
 	bench/inspection_bench.sh $(WAF)
 	python3 bench/admission_bench.py $(WAF) 10
+	python3 bench/postanalytics_bench.py $(WAF)
+	bench/report_bench.sh $(WAF)
+	python3 bench/console_bench.py $(WAF)
 
 # The FROM scratch image (amd64), and the arm64 cross build with its image and a manifest list.
 image: build
