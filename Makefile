@@ -56,7 +56,8 @@ test-fuzz:
 # (~/.cache/waf-k8s-tools, keyed by version): the first run takes a while, later ones nothing.
 test-e2e:
 	scripts/k8s-tools.sh >/dev/null
-	WAF_BIN=$(abspath $(WAF)) $(PYTEST) -q test/e2e test/console
+	WAF_BIN=$(abspath $(WAF)) $(PYTEST) -q test/e2e
+	WAF_BIN=$(abspath $(WAF)) $(PYTEST) -q test/console
 
 # Benchmarks, not tests: numbers for the README, each measured against a peer in the same run.
 bench: build

@@ -6,7 +6,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/net/endpoint.hpp"
 #include "common/options.hpp"
 #include "controller/cert_reloader.hpp"
 #include "controller/controller_metrics.hpp"
@@ -32,18 +31,6 @@ Result<std::shared_ptr<const InjectorConfig>> load_config(const std::string& pat
   auto config = parse_injector_config(ss.str());
   if (!config) return make_error(fmt::format("--config {}: {}", path, config.error().message));
   return std::make_shared<const InjectorConfig>(std::move(*config));
-}
-
-Result<asio::ip::tcp::endpoint> endpoint_for(const std::string& flag, const std::string& text) {
-  auto hp = net::parse_host_port(text);
-  if (!hp) return make_error(fmt::format("{}: {}", flag, hp.error().message));
-  if (hp->host.empty()) return asio::ip::tcp::endpoint(asio::ip::tcp::v4(), hp->port);
-  auto addresses = net::resolve(*hp);
-  if (!addresses || addresses->empty()) return make_error(fmt::format("{}: cannot resolve '{}'", flag, hp->host));
-  std::error_code ec;
-  auto address = asio::ip::make_address(addresses->front(), ec);
-  if (ec) return make_error(fmt::format("{}: bad address '{}'", flag, addresses->front()));
-  return asio::ip::tcp::endpoint(address, hp->port);
 }
 
 http::HttpResponse text_response(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
@@ -140,9 +127,9 @@ int run(int argc, const char* const* argv) {
   if (!config) return fail_startup(config.error().message);
   auto tls = load_tls_context(o.tls_cert, o.tls_key);
   if (!tls) return fail_startup(tls.error().message);
-  auto listen_at = endpoint_for("--listen", o.listen);
+  auto listen_at = http::listen_endpoint("--listen", o.listen);
   if (!listen_at) return fail_startup(listen_at.error().message);
-  auto admin_at = endpoint_for("--admin-listen", o.admin_listen);
+  auto admin_at = http::listen_endpoint("--admin-listen", o.admin_listen);
   if (!admin_at) return fail_startup(admin_at.error().message);
   const auto interval = std::chrono::milliseconds(*options::parse_duration_ms(o.reload_interval));
 

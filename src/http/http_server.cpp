@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "common/log.hpp"
+#include "common/net/endpoint.hpp"
 
 namespace waf::http {
 
@@ -253,6 +254,24 @@ void HttpListener::do_accept() {
     }
     if (acceptor_.is_open()) do_accept();
   });
+}
+
+Result<asio::ip::tcp::endpoint> listen_endpoint(std::string_view flag, const std::string& text) {
+  auto hp = net::parse_host_port(text);
+  if (!hp) return make_error(fmt::format("{}: {}", flag, hp.error().message));
+  if (hp->host.empty()) return asio::ip::tcp::endpoint(asio::ip::tcp::v4(), hp->port);
+  auto addresses = net::resolve(*hp);
+  if (!addresses || addresses->empty()) return make_error(fmt::format("{}: cannot resolve '{}'", flag, hp->host));
+  std::error_code ec;
+  auto address = asio::ip::make_address(addresses->front(), ec);
+  if (ec) return make_error(fmt::format("{}: bad address '{}'", flag, addresses->front()));
+  return asio::ip::tcp::endpoint(address, hp->port);
+}
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint) {
+  const auto address = endpoint.address().to_string();
+  return endpoint.address().is_v6() ? fmt::format("[{}]:{}", address, endpoint.port())
+                                    : fmt::format("{}:{}", address, endpoint.port());
 }
 
 }  // namespace waf::http

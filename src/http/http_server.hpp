@@ -17,6 +17,12 @@
 
 namespace waf::http {
 
+// The address a listen flag names (":8080" is every IPv4 interface; a host is resolved once), or an
+// error naming the flag.
+Result<asio::ip::tcp::endpoint> listen_endpoint(std::string_view flag, const std::string& text);
+// "127.0.0.1:8080", "[::1]:8080": what the "listening" log lines say.
+std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint);
+
 struct ServerLimits {
   // An AdmissionReview of a large Pod is tens of KiB; the API server itself caps requests at 3 MiB.
   std::size_t max_body_bytes = 3 * 1024 * 1024;

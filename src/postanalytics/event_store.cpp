@@ -6,7 +6,7 @@
 #include <functional>
 #include <limits>
 
-#include "postanalytics/path_glob.hpp"
+#include "common/glob.hpp"
 
 namespace waf::postanalytics {
 namespace {
@@ -94,7 +94,7 @@ struct EventStore::Compiled {
     if (namespace_id && e.namespace_id != *namespace_id) return false;
     if (app_id && e.app_id != *app_id) return false;
     if (ip != nullptr && (!e.has_ip || !ip->contains(e.ip))) return false;
-    if (!path_glob.empty() && !path_glob_match(path_glob, e.path)) return false;
+    if (!path_glob.empty() && !glob_match(path_glob, e.path)) return false;
     return true;
   }
 };

@@ -8,7 +8,6 @@
 #include <chrono>
 
 #include "common/log.hpp"
-#include "common/net/endpoint.hpp"
 #include "common/options.hpp"
 #include "http/http_server.hpp"
 #include "postanalytics/analytics/analytics.hpp"
@@ -35,23 +34,6 @@ constexpr std::chrono::seconds kCompactionInterval{30};
 int fail_startup(std::string_view message) {
   std::fprintf(stderr, "waf postanalytics: %.*s\n", static_cast<int>(message.size()), message.data());
   return 2;
-}
-
-Result<asio::ip::tcp::endpoint> endpoint_for(const std::string& flag, const std::string& text) {
-  auto hp = net::parse_host_port(text);
-  if (!hp) return make_error(fmt::format("{}: {}", flag, hp.error().message));
-  if (hp->host.empty()) return asio::ip::tcp::endpoint(asio::ip::tcp::v4(), hp->port);
-  auto addresses = net::resolve(*hp);
-  if (!addresses || addresses->empty()) return make_error(fmt::format("{}: cannot resolve '{}'", flag, hp->host));
-  std::error_code ec;
-  auto address = asio::ip::make_address(addresses->front(), ec);
-  if (ec) return make_error(fmt::format("{}: bad address '{}'", flag, addresses->front()));
-  return asio::ip::tcp::endpoint(address, hp->port);
-}
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
-  return e.address().is_v6() ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
-                             : fmt::format("{}:{}", e.address().to_string(), e.port());
 }
 
 std::int64_t now_ms() {
@@ -94,9 +76,9 @@ int run(int argc, const char* const* argv) {
   if (const int rc = options::parse(app, common, argc, argv); rc >= 0) return rc;
   ::signal(SIGPIPE, SIG_IGN);
 
-  auto listen_at = endpoint_for("--listen", o.listen);
+  auto listen_at = http::listen_endpoint("--listen", o.listen);
   if (!listen_at) return fail_startup(listen_at.error().message);
-  auto http_at = endpoint_for("--http-listen", o.http_listen);
+  auto http_at = http::listen_endpoint("--http-listen", o.http_listen);
   if (!http_at) return fail_startup(http_at.error().message);
   std::optional<TokenFile> token;
   if (!o.token_file.empty()) {
@@ -169,8 +151,8 @@ int run(int argc, const char* const* argv) {
   if (!http_bound) return fail_startup(fmt::format("--http-listen: {}", http_bound.error().message));
   ingest_listener.start();
   http_listener.start();
-  log::info("listening", {{"listener", "ingest"}, {"address", endpoint_text(*ingest_bound)}});
-  log::info("listening", {{"listener", "http"}, {"address", endpoint_text(*http_bound)}});
+  log::info("listening", {{"listener", "ingest"}, {"address", http::endpoint_text(*ingest_bound)}});
+  log::info("listening", {{"listener", "http"}, {"address", http::endpoint_text(*http_bound)}});
 
   asio::steady_timer compaction(io);
   std::function<void()> schedule_compaction = [&] {

@@ -1,11 +1,10 @@
 #pragma once
-// Shell-style patterns for policy paths and locations: '*' matches any run of characters
-// (slashes and dots included), '?' one character, everything else itself.
+// Policy path patterns; locations match with the plain glob_match (common/glob.hpp).
 #include <string_view>
 
-namespace waf::engine {
+#include "common/glob.hpp"
 
-bool glob_match(std::string_view pattern, std::string_view text) noexcept;
+namespace waf::engine {
 
 // A policy path pattern: with a wildcard it must match the whole path; without one it is a
 // prefix ("/api" covers "/api/users"), which is what a path override usually means.

@@ -6,12 +6,11 @@
 #include <limits>
 #include <tuple>
 
+#include "common/glob.hpp"
 #include "common/options.hpp"
 
 namespace waf::postanalytics {
 namespace {
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -64,34 +63,13 @@ Result<BehaviourConfig> make_behaviour_config(const AnalyticsOptions& options) {
   return config;
 }
 
-bool glob_match(std::string_view glob, std::string_view text) noexcept {
-  // Iterative matcher with one backtrack point: linear in practice, no recursion on hostile paths.
-  std::size_t g = 0, t = 0, star = std::string_view::npos, star_t = 0;
-  while (t < text.size()) {
-    if (g < glob.size() && glob[g] == '*') {
-      star = g++;
-      star_t = t;
-    } else if (g < glob.size() && (glob[g] == '?' || lower(glob[g]) == lower(text[t]))) {
-      ++g;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      g = star + 1;
-      t = ++star_t;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.size() && glob[g] == '*') ++g;
-  return g == glob.size();
-}
-
 std::vector<CounterIncrement> count_observations(const BehaviourConfig& config, const std::vector<AttackSeen>& attacks,
                                                  const std::vector<StatsRow>& rows, std::int64_t now_ms) {
   std::map<std::tuple<BehaviourKind, std::string_view, std::int64_t>, std::uint64_t> merged;
   const auto now_bucket = config.bucket_of(now_ms);
   const auto is_login = [&](std::string_view path) {
     return std::any_of(config.login_globs.begin(), config.login_globs.end(),
-                       [&](const std::string& glob) { return glob_match(glob, path); });
+                       [&](const std::string& glob) { return glob_match(glob, path, GlobCase::ascii_insensitive); });
   };
   for (const auto& row : rows) {
     if (row.ip.empty() || row.count == 0) continue;

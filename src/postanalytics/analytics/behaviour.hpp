@@ -42,10 +42,6 @@ struct BehaviourConfig {
 // Validates and converts the flag values; the error names the flag at fault.
 Result<BehaviourConfig> make_behaviour_config(const AnalyticsOptions& options);
 
-// '*' matches any run of characters, '?' one; ASCII letters match case-insensitively, so
-// "*login*" matches "/Account/LogIn".
-bool glob_match(std::string_view glob, std::string_view text) noexcept;
-
 // One addition to the counter of (kind, ip) in the bucket of the observation's time.
 struct CounterIncrement {
   BehaviourKind kind;
