@@ -79,6 +79,18 @@ def metric(ip, name_with_labels):
     raise AssertionError(f"no {name_with_labels} in the proxy's metrics")
 
 
+def without_namespace_field_refs(pod, namespace):
+    """podman kube play has no namespaces and refuses `fieldRef: metadata.namespace`; the kubelet
+    would resolve it to the Pod's namespace, so the test does that (every other field is kept)."""
+    spec = pod["spec"]
+    for container in spec.get("containers", []) + spec.get("initContainers", []):
+        for var in container.get("env", []):
+            if var.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.namespace":
+                del var["valueFrom"]
+                var["value"] = namespace
+    return pod
+
+
 class Injector:
     """`waf controller` with the local image as its proxy image, turning Pods into injected Pods."""
 
@@ -105,7 +117,7 @@ class Injector:
                               "operation": "CREATE", "namespace": "default", "object": pod}}
         status, answer = self.controller.post(self.certs["ca"], json.dumps(review).encode())
         assert status == 200 and answer["response"]["allowed"], answer
-        return json_patch.apply(pod, decoded_patch(answer))
+        return without_namespace_field_refs(json_patch.apply(pod, decoded_patch(answer)), "default")
 
     def stop(self):
         self.controller.stop()
