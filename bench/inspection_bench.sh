@@ -17,29 +17,18 @@
 # Every process it starts is stopped on exit. Not a test: numbers depend on the machine.
 set -euo pipefail
 
-usage() { echo "usage: $0 WAF_BIN   (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)" >&2; exit 2; }
-[ $# -eq 1 ] || usage
-waf=$(realpath "$1")
-[ -x "$waf" ] || { echo "bench: $1 is not an executable" >&2; exit 2; }
-here=$(cd "$(dirname "$0")" && pwd)
-duration=${BENCH_DURATION:-10}
-connections=${BENCH_CONNECTIONS:-50}
-rounds=${BENCH_ROUNDS:-3}
-modsec_module=/usr/lib/nginx/modules/ngx_http_modsecurity_module.so
-for tool in nginx wrk taskset python3 curl; do
-  command -v "$tool" >/dev/null || { echo "bench: '$tool' not found (scripts/deps.sh bench)" >&2; exit 2; }
-done
-for f in "$modsec_module" /usr/share/modsecurity-crs/rules/REQUEST-942-APPLICATION-ATTACK-SQLI.conf; do
-  [ -e "$f" ] || { echo "bench: $f missing (scripts/deps.sh bench)" >&2; exit 2; }
-done
-if [ "$(nproc)" -lt 2 ]; then echo "bench: needs 2 CPUs (load generator and proxy on separate cores)" >&2; exit 2; fi
-proxy_cpu=0
-load_cpu=1
-ticks=$(getconf CLK_TCK)
-
 BENCH_NAME=waf-inspection-bench
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
+bench_args "$@"
+require_tools nginx wrk taskset python3 curl
+modsec_module=/usr/lib/nginx/modules/ngx_http_modsecurity_module.so
+for f in "$modsec_module" /usr/share/modsecurity-crs/rules/REQUEST-942-APPLICATION-ATTACK-SQLI.conf; do
+  [ -e "$f" ] || { echo "bench: $f missing (scripts/deps.sh bench)" >&2; exit 2; }
+done
+proxy_cpu=0
+load_cpu=1
+ticks=$(getconf CLK_TCK)
 
 # --- the two requests, as wrk Lua scripts, and the same requests for curl -------------------------
 python3 - "$work" <<'EOF'

@@ -15,25 +15,15 @@
 # else runs on it.
 set -euo pipefail
 
-usage() { echo "usage: $0 WAF_BIN   (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)" >&2; exit 2; }
-[ $# -eq 1 ] || usage
-waf=$(realpath "$1")
-[ -x "$waf" ] || { echo "bench: $1 is not an executable" >&2; exit 2; }
-here=$(cd "$(dirname "$0")" && pwd)
-duration=${BENCH_DURATION:-10}
-rounds=${BENCH_ROUNDS:-3}
-connections=${BENCH_CONNECTIONS:-50}
-for tool in nginx wrk taskset python3; do
-  command -v "$tool" >/dev/null || { echo "bench: '$tool' not found (scripts/deps.sh bench)" >&2; exit 2; }
-done
-if [ "$(nproc)" -lt 2 ]; then echo "bench: needs 2 CPUs (load generator and proxy on separate cores)" >&2; exit 2; fi
+BENCH_NAME=waf-bench
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_args "$@"
+require_tools nginx wrk taskset python3
 load_cpu=0
 proxy_cpu=1
 
 load_before=$(cut -d' ' -f1 /proc/loadavg)  # reported: other work on the machine skews every number
-BENCH_NAME=waf-bench
-# shellcheck source=bench/lib.sh
-. "$(dirname "$0")/lib.sh"
 
 # Status code of GET / on 127.0.0.1:PORT, or nothing if the connection fails (bash /dev/tcp: no curl needed).
 http_status() {

@@ -14,24 +14,14 @@
 # table and the on/off ratio (target: within 5%). Not a test: numbers depend on the machine.
 set -euo pipefail
 
-usage() { echo "usage: $0 WAF_BIN   (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)" >&2; exit 2; }
-[ $# -eq 1 ] || usage
-waf=$(realpath "$1")
-[ -x "$waf" ] || { echo "bench: $1 is not an executable" >&2; exit 2; }
-here=$(cd "$(dirname "$0")" && pwd)
-duration=${BENCH_DURATION:-10}
-rounds=${BENCH_ROUNDS:-3}
-connections=${BENCH_CONNECTIONS:-50}
-for tool in nginx wrk taskset python3 curl; do
-  command -v "$tool" >/dev/null || { echo "bench: '$tool' not found (scripts/deps.sh bench)" >&2; exit 2; }
-done
-if [ "$(nproc)" -lt 2 ]; then echo "bench: needs 2 CPUs (load generator and proxy on separate cores)" >&2; exit 2; fi
+BENCH_NAME=waf-report-bench
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_args "$@"
+require_tools nginx wrk taskset python3 curl
 load_cpu=0
 proxy_cpu=1
 load_before=$(cut -d' ' -f1 /proc/loadavg)
-BENCH_NAME=waf-report-bench
-# shellcheck source=bench/lib.sh
-. "$here/lib.sh"
 
 wait_http() {  # URL NAME LOG PID: until URL answers (any status), at most 10 s, while PID lives
   local i
