@@ -6,9 +6,11 @@ chroot checks). Each proxy is started with port 0 and its real ports are read fr
 `listening` log lines; at teardown it gets SIGTERM and must exit 0 with no sanitizer report.
 """
 import os
+import signal
 
 import pytest
 
+from pa_client import Postanalytics, postanalytics_argv
 from upstream import Upstream
 from wafproc import Proxy, proxy_argv
 
@@ -71,6 +73,28 @@ def start_proxy(waf_bin):
     yield start
     errors = []
     for p in started:
+        try:
+            p.stop()
+        except AssertionError as e:
+            errors.append(str(e))
+    assert not errors, "\n\n".join(errors)
+
+
+@pytest.fixture
+def start_postanalytics(waf_bin):
+    """start_postanalytics(*flags, env=None) -> Postanalytics (pa_client.py); each is stopped
+    (SIGTERM, clean exit) at the end unless the test killed it."""
+    started = []
+
+    def start(*extra, env=None):
+        p = Postanalytics(postanalytics_argv(waf_bin, extra), env=env)
+        started.append(p)
+        return p.wait_ready()
+    yield start
+    errors = []
+    for p in started:
+        if p.proc.returncode == -signal.SIGKILL:
+            continue
         try:
             p.stop()
         except AssertionError as e:

@@ -1,20 +1,14 @@
 """Fixtures of the scale-out tests: a real `redis-server` on a free loopback port (started and
-stopped here), and `waf postanalytics` replicas through the wrapper of ../postanalytics/pa_client.py.
+stopped here); the replicas come from the start_postanalytics fixture of ../conftest.py.
 Without redis-server the Redis tests skip, or fail under WAF_E2E_REQUIRED=1 (CI installs it)."""
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "postanalytics"))
-
-from pa_client import Postanalytics, postanalytics_argv  # noqa: E402
 
 REQUIRED = os.environ.get("WAF_E2E_REQUIRED") == "1"
 
@@ -100,33 +94,3 @@ def redis(tmp_path):
     yield r
     r.stop()
 
-
-@pytest.fixture
-def start_postanalytics(waf_bin):
-    """start_postanalytics(*flags) -> Postanalytics; each must exit cleanly at the end."""
-    started = []
-
-    def start(*extra, env=None):
-        p = Postanalytics(postanalytics_argv(waf_bin, extra), env=env)
-        started.append(p)
-        return p.wait_ready()
-    yield start
-    errors = []
-    for p in started:
-        try:
-            p.stop()
-        except AssertionError as e:
-            errors.append(str(e))
-    assert not errors, "\n\n".join(errors)
-
-
-def wait_for(predicate, timeout=10.0, what="condition"):
-    """Polls predicate (bounded); returns its last truthy value or fails with `what`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)

@@ -6,7 +6,7 @@ import re
 import socket
 import threading
 
-from conftest import wait_for
+from httpwire import wait_until
 from pa_client import event
 
 SYSLOG_LINE = re.compile(r"^<(\d+)>1 (\S+) (\S+) waf (\d+) attack - (\{.*\})$")
@@ -64,7 +64,7 @@ def test_webhook_syslog_and_stdout_receive_every_stored_event(start_postanalytic
         status, body = pa.send_batch(events, sender="proxy:1:0", seq=1)
         assert status == 200 and body["duplicate"] is True, body
 
-        got = wait_for(lambda: len(webhook.events()) >= 5 and webhook.events(), what="5 events at the webhook")
+        got = wait_until(lambda: len(webhook.events()) >= 5 and webhook.events(), what="5 events at the webhook")
         assert sorted(e["request_id"] for e in got) == [f"req-{n}" for n in range(5)]
         path, content_type, _ = webhook.bodies[0]
         assert path == "/hooks/waf" and content_type == "application/json"
@@ -85,7 +85,7 @@ def test_webhook_syslog_and_stdout_receive_every_stored_event(start_postanalytic
             with pa._cond:
                 lines = list(pa.stdout_lines)
             return [json.loads(l)["request_id"] for l in lines if l.startswith("{")]
-        assert sorted(wait_for(lambda: len(stdout_events()) >= 5 and stdout_events(), what="stdout lines")) == \
+        assert sorted(wait_until(lambda: len(stdout_events()) >= 5 and stdout_events(), what="stdout lines")) == \
             [f"req-{n}" for n in range(5)]
 
         m = pa.wait_metrics([("waf_postanalytics_export_sent_total", {"exporter": "webhook"}, 5),
@@ -131,7 +131,7 @@ def test_webhook_over_https_verifies_the_receiver(start_postanalytics, tmp_path)
         for pa in (trusted, untrusted):
             status, body = pa.send_batch([event(1)], sender="proxy:1:0", seq=1)
             assert status == 200, body
-        got = wait_for(lambda: webhook.events(), what="the event over https")
+        got = wait_until(lambda: webhook.events(), what="the event over https")
         assert [e["request_id"] for e in got] == ["req-1"]
         untrusted.wait_metrics([("waf_postanalytics_export_errors_total", {"exporter": "webhook"},
                                  lambda v: v is not None and v >= 1)], timeout=10)

@@ -3,7 +3,7 @@ deny lists through a real redis-server, so a brute force split across both repli
 the IP on BOTH although neither replica alone saw enough failures."""
 import json
 
-from conftest import wait_for
+from httpwire import wait_until
 from pa_client import stats
 
 ATTACKER = "203.0.113.7"
@@ -44,7 +44,7 @@ def test_brute_force_split_across_replicas_grey_lists_on_both(start_postanalytic
     # Replica A sees 6 failing logins: below the threshold of 10, counted in Redis.
     status, body = a.send_batch([login_failures(6)], sender="proxy-a:1:0", seq=1)
     assert status == 200, body
-    wait_for(lambda: redis_window_total(redis, "brute_force", ATTACKER) == 6, what="A's failures counted in Redis")
+    wait_until(lambda: redis_window_total(redis, "brute_force", ATTACKER) == 6, what="A's failures counted in Redis")
     assert ATTACKER not in grey_entries(a)
     assert served_lists(b)["grey"] == []
 
@@ -52,10 +52,10 @@ def test_brute_force_split_across_replicas_grey_lists_on_both(start_postanalytic
     status, body = b.send_batch([login_failures(6)], sender="proxy-b:1:0", seq=1)
     assert status == 200, body
     for replica in (a, b):
-        entry = wait_for(lambda: grey_entries(replica).get(ATTACKER), what="the attacker on the grey list")
+        entry = wait_until(lambda: grey_entries(replica).get(ATTACKER), what="the attacker on the grey list")
         assert entry["reason"] == "brute_force"
         assert entry["expires"] is not None
-        served = wait_for(lambda: [g for g in served_lists(replica)["grey"] if g["ip"] == ATTACKER],
+        served = wait_until(lambda: [g for g in served_lists(replica)["grey"] if g["ip"] == ATTACKER],
                           what="the attacker in /ingest/v1/lists")
         assert served[0]["reason"] == "brute_force"
     assert redis_window_total(redis, "brute_force", ATTACKER) == 12
@@ -68,20 +68,20 @@ def test_deny_and_release_on_one_replica_apply_on_the_other(start_postanalytics,
     status, _, body = a.api("PUT", "/api/v1/denylist", body={"ip": "198.51.100.0/24", "reason": "scanner"})
     assert status == 200, body
     before = served_lists(b)["version"]
-    deny = wait_for(lambda: served_lists(b)["deny"], what="the deny entry on replica B")
+    deny = wait_until(lambda: served_lists(b)["deny"], what="the deny entry on replica B")
     assert deny[0]["ip"] == "198.51.100.0/24" and deny[0]["reason"] == "scanner" and deny[0]["expires"] is None
     assert served_lists(b)["version"] > before
 
     status, _, _ = b.api("DELETE", "/api/v1/denylist?ip=198.51.100.0/24")
     assert status == 204
-    wait_for(lambda: served_lists(a)["deny"] == [], what="the release on replica A")
+    wait_until(lambda: served_lists(a)["deny"] == [], what="the release on replica A")
 
 
 def test_redis_outage_keeps_ingest_and_the_last_lists(start_postanalytics, redis):
     a, _ = start_replicas(start_postanalytics, redis)
     status, _, body = a.api("PUT", "/api/v1/denylist", body={"ip": "192.0.2.9"})
     assert status == 200, body
-    wait_for(lambda: redis.command("HGET", "waf:deny", "192.0.2.9"), what="the deny entry in Redis")
+    wait_until(lambda: redis.command("HGET", "waf:deny", "192.0.2.9"), what="the deny entry in Redis")
     redis.stop()
 
     # Ingest still acknowledges at once; the observations are dropped and counted, not queued forever.
@@ -111,10 +111,10 @@ def test_brute_force_through_two_proxies_reporting_to_different_replicas(start_p
         for _ in range(6):
             with Client(proxy.port) as c:
                 assert c.request("POST", "/login", [("X-Forwarded-For", ATTACKER)], b"user=a&pass=b").status == 401
-    wait_for(lambda: redis_window_total(redis, "brute_force", ATTACKER) == 12, timeout=15,
+    wait_until(lambda: redis_window_total(redis, "brute_force", ATTACKER) == 12, timeout=15,
              what="both proxies' statistics counted in Redis")
     for replica in (a, b):
-        entry = wait_for(lambda: grey_entries(replica).get(ATTACKER), what="the attacker grey-listed")
+        entry = wait_until(lambda: grey_entries(replica).get(ATTACKER), what="the attacker grey-listed")
         assert entry["reason"] == "brute_force"
     # Each proxy pulls the grey list from its own replica.
     for proxy in proxies:
