@@ -22,7 +22,6 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "test/integration"))
-sys.path.insert(0, os.path.join(ROOT, "test/integration/postanalytics"))
 from pa_client import Postanalytics, event, postanalytics_argv  # noqa: E402
 
 waf = os.path.abspath(sys.argv[1])
