@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/json_writer.hpp"
-#include "postanalytics/time_text.hpp"
+#include "common/time_text.hpp"
 
 namespace waf::postanalytics {
 namespace {

@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "http/http_message.hpp"
-#include "postanalytics/time_text.hpp"
+#include "common/time_text.hpp"
 
 namespace waf::postanalytics {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "postanalytics/time_text.hpp"
+#include "common/time_text.hpp"
 
 namespace waf::postanalytics {
 namespace {

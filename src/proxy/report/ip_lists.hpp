@@ -30,9 +30,6 @@ struct PulledLists {
 // address or a CIDR are an error too (a list the proxy cannot enforce as sent).
 Result<PulledLists> parse_lists(std::string_view json);
 
-// "2026-11-22T16:00:00.000Z" (fraction optional, "Z" or "+00:00") to unix milliseconds.
-std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) noexcept;
-
 // The entries in force at `now_ms`, ready for engine::inspect.
 struct ActiveIpLists {
   std::uint64_t version = 0;

@@ -1,8 +1,11 @@
 #include "proxy/report/ip_lists.hpp"
 
+#include "common/time_text.hpp"
+
 #include <doctest/doctest.h>
 
 using namespace waf::proxy::report;
+using waf::parse_rfc3339_ms;
 
 TEST_CASE("ip lists: parses the lists body of the contract") {
   const auto lists = parse_lists(

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace waf::postanalytics {
+namespace waf {
 
 // RFC 3339 date-time with 'T' and 'Z' (either case) or a numeric offset; fractions of a second
 // are kept to the millisecond. nullopt for anything else, including impossible dates.
@@ -18,4 +18,4 @@ std::optional<std::int64_t> parse_time_param_ms(std::string_view text) noexcept;
 // "2026-11-22T15:45:00.000Z".
 std::string format_time_ms(std::int64_t unix_ms);
 
-}  // namespace waf::postanalytics
+}  // namespace waf

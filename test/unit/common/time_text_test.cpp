@@ -1,8 +1,8 @@
-#include "postanalytics/time_text.hpp"
+#include "common/time_text.hpp"
 
 #include <doctest/doctest.h>
 
-using namespace waf::postanalytics;
+using namespace waf;
 
 TEST_CASE("time: RFC 3339 forms, to the millisecond") {
   CHECK(parse_rfc3339_ms("1970-01-01T00:00:00Z") == 0);

@@ -1,12 +1,26 @@
-#include "postanalytics/time_text.hpp"
+#include "common/time_text.hpp"
+
+#include <fmt/format.h>
 
 #include <charconv>
-#include <chrono>
 
-#include "engine/event.hpp"
-
-namespace waf::postanalytics {
+namespace waf {
 namespace {
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm): no time zone database and
+// no global state, unlike gmtime.
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+}
 
 // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
@@ -96,7 +110,17 @@ std::optional<std::int64_t> parse_time_param_ms(std::string_view text) noexcept 
 }
 
 std::string format_time_ms(std::int64_t unix_ms) {
-  return engine::format_time(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
+  std::int64_t days = unix_ms / 86400000;
+  std::int64_t rem = unix_ms % 86400000;
+  if (rem < 0) {
+    rem += 86400000;
+    --days;
+  }
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3600000, rem / 60000 % 60, rem / 1000 % 60,
+                     rem % 1000);
 }
 
-}  // namespace waf::postanalytics
+}  // namespace waf
