@@ -22,12 +22,12 @@ constexpr KindMask kAll = ~KindMask{0};
 // '+' is a space only in HTML form encoding: query strings and form bodies.
 constexpr KindMask kFormEncoded = kind_bit(LocationKind::query_name) | kind_bit(LocationKind::query_value) |
                                   kind_bit(LocationKind::form_value);
-// Base64 hides whole payloads in argument values, cookies and bodies; names and paths are not
-// worth the false positives.
-constexpr KindMask kArgumentValues =
-    kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) | kind_bit(LocationKind::cookie) |
-    kind_bit(LocationKind::header) | kind_bit(LocationKind::multipart_value) | kind_bit(LocationKind::json_value) |
-    kind_bit(LocationKind::xml_text);
+// Base64 hides whole payloads in argument values, cookies, path segments and bodies; argument
+// names are not worth the false positives.
+constexpr KindMask kBase64Carriers =
+    kind_bit(LocationKind::path) | kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) |
+    kind_bit(LocationKind::cookie) | kind_bit(LocationKind::header) | kind_bit(LocationKind::multipart_value) |
+    kind_bit(LocationKind::json_value) | kind_bit(LocationKind::xml_text) | kind_bit(LocationKind::body_text);
 // Path normalisation would break URLs inside values ("http://x" -> "http:/x"), so it is for paths.
 constexpr KindMask kPath = kind_bit(LocationKind::path);
 
@@ -59,7 +59,7 @@ const DecoderEntry kDecoders[] = {
     {"html_entity", make<HtmlEntityDecoder>, kAll, false, ByteSet("&"), ByteSet{}},
     {"js_escape", make<JsEscapeDecoder>, kAll, false, ByteSet("\\"), ByteSet{}},
     {"whitespace", make<WhitespaceDecoder>, kAll, false, whitespace_triggers(), ByteSet{}},
-    {"base64", make<Base64Decoder>, kArgumentValues, false, ByteSet{}, base64_alphabet()},
+    {"base64", make<Base64Decoder>, kBase64Carriers, false, ByteSet{}, base64_alphabet()},
     {"path", make<PathDecoder>, kPath, false, ByteSet("/\\.;"), ByteSet{}},
 };
 

@@ -20,10 +20,11 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 // "name=value(&name=value)*" with a name made of the bytes form field names use: clients that
-// forget the Content-Type still send form bodies, and servers still parse them as forms.
+// forget the Content-Type still send form bodies, and servers still parse them as forms. A body
+// that ends in its first '=' run is base64 padding ("SGk=") and stays text, for the base64 decoder.
 bool looks_form_encoded(std::string_view body) {
   const auto eq = body.find('=');
-  if (eq == 0 || eq == std::string_view::npos) return false;
+  if (eq == 0 || eq == std::string_view::npos || body.find_first_not_of('=', eq) == std::string_view::npos) return false;
   for (const char c : body.substr(0, eq)) {
     const bool name_byte = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
                            c == '[' || c == ']' || c == '%' || c == '+';

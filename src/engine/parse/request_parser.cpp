@@ -52,6 +52,9 @@ void collect_request_values(const Request& request, std::size_t body_limit, Valu
     }
     if (lname == "content-type" && content_type.empty()) content_type = value;
     if (!out.add(LocationKind::header, location, value)) return;
+    // The page the client says it came from carries its own query arguments: a payload there is
+    // percent-encoded inside the URL and reaches the application's logs and analytics as is.
+    if (lname == "referer") parse_urlencoded(split_target(value).query, location, LocationKind::query_value, out);
   }
   std::string_view body = request.body;
   bool truncated = request.body_truncated;

@@ -66,6 +66,16 @@ TEST_CASE("inspect: finds an attack in a decoded query value and blocks in block
   CHECK_FALSE(v.partial_inspection);
 }
 
+TEST_CASE("inspect: base64 is decoded in path segments and in untyped bodies") {
+  const auto policy = policy_from(R"({"mode": "block"})");
+  // "!EVIL thing" in base64.
+  CHECK(inspect(get("/files/IUVWSUwgdGhpbmc=/view"), policy).action == Action::block);
+  Request post = get("/ingest");
+  post.method = "POST";
+  post.body = "IUVWSUwgdGhpbmc=";
+  CHECK(inspect(post, policy).action == Action::block);
+}
+
 TEST_CASE("inspect: modes decide the action") {
   const Request attack = get("/?a=!EVIL");
   CHECK(inspect(get("/?a=fine"), policy_from(R"({"mode": "block"})")).action == Action::allow);

@@ -177,6 +177,17 @@ TEST_CASE("request parser: every part of a request becomes a located value") {
         "json_value\tjson.name\tbob\n");
 }
 
+TEST_CASE("request parser: the Referer's query arguments are values of their own") {
+  Request request{"GET", "/", {{"Referer", "https://shop.example/search?q=a%27b&page=2#top"}}, "", false, ""};
+  const Limits limits;
+  ValueCollector values(limits);
+  collect_request_values(request, 1024, values);
+  const std::string got = render(values);
+  CHECK(got.find("header\theader.referer\thttps://shop.example/search?q=a%27b&page=2#top\n") != std::string::npos);
+  CHECK(got.find("query_value\theader.referer.q\ta%27b\n") != std::string::npos);
+  CHECK(got.find("query_value\theader.referer.page\t2\n") != std::string::npos);
+}
+
 TEST_CASE("request parser: body sniffing, body limit and fallbacks") {
   const Limits limits;
   SUBCASE("JSON without a content type is parsed as JSON") {
@@ -191,6 +202,12 @@ TEST_CASE("request parser: body sniffing, body limit and fallbacks") {
     collect_request_values(request, 1024, values);
     CHECK(values.values().back().location == "form.q");
     CHECK(values.values().back().kind == LocationKind::form_value);
+  }
+  SUBCASE("base64 with its padding, without a content type, stays text for the base64 decoder") {
+    Request request{"POST", "/", {}, "SGVsbG8sIHdvcmxkIQ==", false, ""};
+    ValueCollector values(limits);
+    collect_request_values(request, 1024, values);
+    CHECK(values.values().back().kind == LocationKind::body_text);
   }
   SUBCASE("prose without a content type stays text") {
     Request request{"POST", "/", {}, "hello there, a=b", false, ""};
