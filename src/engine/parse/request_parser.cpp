@@ -26,7 +26,12 @@ void collect_body(std::string_view body, bool truncated, std::string_view conten
     case BodyFormat::json:
       if (parse_json(body, "json", out, truncated)) return;
       break;
-    case BodyFormat::xml: parse_xml(body, "xml", out); return;
+    case BodyFormat::xml:
+      parse_xml(body, "xml", out);
+      // Markup nobody declared as XML is as likely an HTML fragment or a template, which the
+      // XML reading would take apart: it is inspected whole as well.
+      if (!type.media_type.empty()) return;
+      break;
     case BodyFormat::text: break;
   }
   out.add(LocationKind::body_text, "body", body);

@@ -209,6 +209,13 @@ TEST_CASE("request parser: body sniffing, body limit and fallbacks") {
     collect_request_values(request, 1024, values);
     CHECK(values.values().back().kind == LocationKind::body_text);
   }
+  SUBCASE("markup without a content type is read as XML and also kept whole as text") {
+    Request request{"POST", "/", {}, "<b>hi</b><%= 7*7 %>", false, ""};
+    ValueCollector values(limits);
+    collect_request_values(request, 1024, values);
+    CHECK(values.values().back().location == "body");
+    CHECK(values.values().back().raw == "<b>hi</b><%= 7*7 %>");
+  }
   SUBCASE("prose without a content type stays text") {
     Request request{"POST", "/", {}, "hello there, a=b", false, ""};
     ValueCollector values(limits);
