@@ -64,11 +64,12 @@ void keep(Hit& best, std::size_t pos, std::size_t len, int score, std::string_vi
 }
 
 // Fullwidth "<" (U+FF1C) is folded to "<" by some back ends.
-// So is "\xBC" ("¼" in Latin-1, "<" once a back end strips the high bit).
+// So is a lone "\xBC" ("¼" in Latin-1, "<" once a back end strips the high bit); after another
+// high byte it is the second half of a UTF-8 letter ("ü" is C3 BC) in ordinary text.
 std::size_t tag_open_len(std::string_view s, std::size_t i) noexcept {
   if (s[i] == '<') return 1;
   if (s.compare(i, 3, "\xEF\xBC\x9C") == 0) return 3;
-  if (s[i] == '\xBC') return 1;
+  if (s[i] == '\xBC' && (i == 0 || static_cast<unsigned char>(s[i - 1]) < 0x80)) return 1;
   if (s.compare(i, 2, "\xC2\xBC") == 0) return 2;
   return 0;
 }
