@@ -19,8 +19,11 @@ bool PathDecoder::decode(std::string_view in, std::string& out) const {
     const auto slash = rest.find('/');
     std::string_view seg = rest.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-    // Servlet containers drop ";params" before resolving dots: "/..;/" is "/../".
-    if (const auto semi = seg.find(';'); semi != std::string_view::npos) seg = seg.substr(0, semi);
+    // Servlet containers drop ";params" before resolving dots: "/..;/" is "/../". Other segments
+    // keep theirs: what follows a ';' ("1;DROP TABLE t") is for the detectors to see.
+    if (const auto semi = seg.find(';'); semi != std::string_view::npos) {
+      if (const auto dots = seg.substr(0, semi); dots == "." || dots == "..") seg = dots;
+    }
     if (seg.empty() || seg == ".") continue;
     if (seg == ".." && !stack.empty() && stack.back() != "..") {
       stack.pop_back();
