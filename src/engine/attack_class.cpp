@@ -16,6 +16,7 @@ std::string_view name(AttackClass cls) noexcept {
     case AttackClass::jndi: return "jndi";
     case AttackClass::crlf: return "crlf";
     case AttackClass::scanner: return "scanner";
+    case AttackClass::code_injection: return "code_injection";
     case AttackClass::custom_rule: return "custom_rule";
     case AttackClass::protocol: return "protocol";
   }

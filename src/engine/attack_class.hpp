@@ -18,6 +18,7 @@ enum class AttackClass {
   jndi,
   crlf,
   scanner,
+  code_injection,
   custom_rule,
   protocol,
 };
@@ -26,7 +27,7 @@ inline constexpr AttackClass kAllAttackClasses[] = {
     AttackClass::sqli,  AttackClass::xss,   AttackClass::path_traversal, AttackClass::rfi_ssrf,
     AttackClass::command_injection, AttackClass::ssti, AttackClass::nosqli, AttackClass::ldapi,
     AttackClass::xxe,   AttackClass::jndi,  AttackClass::crlf,           AttackClass::scanner,
-    AttackClass::custom_rule, AttackClass::protocol,
+    AttackClass::code_injection, AttackClass::custom_rule, AttackClass::protocol,
 };
 
 std::string_view name(AttackClass cls) noexcept;

@@ -1,5 +1,6 @@
 #include "engine/detect/registry.hpp"
 
+#include "engine/detect/code_injection.hpp"
 #include "engine/detect/command_injection.hpp"
 #include "engine/detect/crlf.hpp"
 #include "engine/detect/jndi.hpp"
@@ -61,6 +62,8 @@ constexpr Prefilter kJndi = any_of("${}");
 // RFC 2109 cookie attributes ("$Version=1") are found by their name, whatever their value.
 constexpr Prefilter kCrlf =
     with_every_value(any_of(" /:"), kind_bit(LocationKind::cookie) | kind_bit(LocationKind::query_name));
+// SSI comments, PHP tags, variables and calls, OGNL '#'/'@', property walks, serialized '"'.
+constexpr Prefilter kCodeInjection = any_of("<?$(#@.[{\"!");
 // Scanners show in their headers.
 constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
 
@@ -78,6 +81,7 @@ const DetectorEntry kDetectors[] = {
     {"jndi", make_jndi, &kJndi},
     {"crlf", make_crlf, &kCrlf},
     {"scanner", make_scanner, &kScanner},
+    {"code_injection", make_code_injection, &kCodeInjection},
 };
 
 }  // namespace

@@ -66,7 +66,7 @@ export function fromLocalInput(value) {
 // The attack classes of the engine (src/engine/attack_class.cpp), each with its colour in app.css;
 // anything else is drawn as "other" rather than trusting a server string as a CSS class.
 export const KNOWN_CLASSES = ['sqli', 'xss', 'path_traversal', 'rfi_ssrf', 'command_injection', 'ssti', 'nosqli', 'ldapi',
-  'xxe', 'jndi', 'crlf', 'scanner', 'custom_rule', 'protocol'];
+  'xxe', 'jndi', 'crlf', 'scanner', 'code_injection', 'custom_rule', 'protocol'];
 
 export function classKey(cls) {
   return KNOWN_CLASSES.includes(cls) ? `k-${cls}` : 'k-other';

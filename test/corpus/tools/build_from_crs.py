@@ -32,7 +32,7 @@ OUT_DIR = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "../crs")
 MAX_PARANOIA = 2
 
 # CRS rule id -> our attack class. Most specific prefix wins. Rules not listed are not attack
-# detections we claim (PHP code injection, session fixation, method enforcement, response rules).
+# detections we claim (session fixation, method enforcement, response rules).
 CLASS_BY_RULE_PREFIX = [
     ("913", "scanner"),
     ("920", "protocol"),
@@ -41,6 +41,7 @@ CLASS_BY_RULE_PREFIX = [
     ("930", "path_traversal"),
     ("931", "rfi_ssrf"),
     ("932", "command_injection"),
+    ("933", "code_injection"),  # PHP
     ("934100", "ssti"),   # Node.js injection / deserialisation
     ("934110", "rfi_ssrf"),
     ("934120", "rfi_ssrf"),
@@ -50,13 +51,14 @@ CLASS_BY_RULE_PREFIX = [
     ("934170", "rfi_ssrf"),  # PHP data: scheme
     ("941", "xss"),
     ("942", "sqli"),
+    ("944", "code_injection"),  # Java
     ("944150", "jndi"),
     ("944151", "jndi"),
     ("944152", "jndi"),
 ]
 # Classes whose attacks count towards detection; "protocol" tests only contribute benign traffic.
 ATTACK_CLASSES = {"scanner", "crlf", "ldapi", "path_traversal", "rfi_ssrf", "command_injection", "ssti",
-                  "xss", "sqli", "jndi"}
+                  "xss", "sqli", "jndi", "code_injection"}
 
 
 def class_of(rule_id):
