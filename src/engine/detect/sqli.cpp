@@ -87,8 +87,8 @@ enum ShapeFlag : unsigned {
                           // not a mention ("update @john")
   kNoProseTail = 64U,  // the value does not end in a long unterminated literal with blanks, the way
                        // a code line quoting a character and commenting on it does ("'-'  # 0x2D")
-  kCommentTail = 128U,  // the value ends in a comment that cuts the rest of the query off ("ORDER BY 3--"),
-                        // which a sentence starting the same way ("order by 1 pm") does not
+  kCommentTail = 128U,  // the value ends in a bare comment that cuts the rest of the query off
+                        // ("ORDER BY 3--", "... #"), where a note says something ("order by 12 #fast")
 };
 struct Shape {
   std::string_view pattern;
@@ -256,6 +256,13 @@ class Fingerprinter {
     if (k >= to || k + 1 >= n_) return false;
     const std::string_view right = token_text(tokens_[k + 1]);
     return text::iequals(token_text(tokens_[k - 1]), right) || text::iequals(right, "true");
+  }
+
+  // The value ends in a comment without words: "--", "-- -", "--+", "#", "/*".
+  bool bare_comment_tail() const noexcept {
+    if (n_ == 0 || fp_[n_ - 1] != 'c') return false;
+    const std::string_view t = token_text(tokens_[n_ - 1]);
+    return std::none_of(t.begin(), t.end(), [](char c) { return text::is_alpha(c) || is_digit(c); });
   }
 
   bool short_tail() const noexcept {
@@ -790,7 +797,7 @@ class SqliDetector final : public Detector {
         if ((shape.flags & kSqlOnly) != 0 && !f.sql_only()) return;
         if ((shape.flags & kShortTail) != 0 && !f.short_tail()) return;
         if ((shape.flags & kNoProseTail) != 0 && f.prose_tail()) return;
-        if ((shape.flags & kCommentTail) != 0 && fp.back() != 'c') return;
+        if ((shape.flags & kCommentTail) != 0 && !f.bare_comment_tail()) return;
         const std::size_t at = match(fp, shape.pattern);
         if (at == std::string_view::npos) return;
         const std::size_t len = shape.pattern.size() - (shape.pattern.front() == '^') - (shape.pattern.back() == '$');
