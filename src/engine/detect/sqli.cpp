@@ -336,6 +336,16 @@ class Fingerprinter {
   void step() noexcept {
     const char c = s_[i_];
     const std::size_t start = i_;
+    // MySQL's ODBC escape "{identifier expr}" ignores the identifier: "1 or {if length(...)}" is
+    // "1 or length(...)". Skip it when a blank separates it from the expression.
+    if (c == '{' && i_ + 1 < s_.size() && text::is_alpha(s_[i_ + 1])) {
+      std::size_t end = i_ + 1;
+      while (end < s_.size() && is_word(s_[end])) ++end;
+      if (end < s_.size() && is_space(s_[end])) {
+        i_ = end;
+        return;
+      }
+    }
     if (is_space(c) || (plus_is_blank_ && c == '+') || c == '{' || c == '}' || c == '[' || c == ']' || c == '\\' ||
         static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) {
       ++i_;

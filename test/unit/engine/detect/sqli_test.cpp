@@ -50,6 +50,12 @@ TEST_CASE("sqli tokenizer: a number with a fraction or an exponent ends before a
   CHECK(fingerprint("1union", Context::none) == "n");
 }
 
+TEST_CASE("sqli tokenizer: MySQL's ODBC escape ignores its identifier") {
+  CHECK(fingerprint("9 or {if length(user)>0}", Context::none) == "1&f(n)o1");
+  // A template placeholder keeps its name.
+  CHECK(fingerprint("{name} or {x}", Context::none) == "n&n");
+}
+
 TEST_CASE("sqli tokenizer: a literal context applies only to a short, code-free prefix") {
   CHECK(fingerprint("admin'--", Context::single_quote) == "sc");
   CHECK(fingerprint("no quote here", Context::single_quote).empty());
