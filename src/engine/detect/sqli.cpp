@@ -149,7 +149,7 @@ constexpr Shape kShapes[] = {
     {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^Ekk", 80, 0},
     {"^Ef(", 80, 0}, {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},
     {"^Ev", 80, kSystemVariable}, {"^Enkn$", 75, 0},
-    {"^EnBnB", 85, 0}, {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
+    {"^EnBnB", 85, 0}, {"^Enkno", 80, 0}, {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
     {"^Ekn$", 75, 0}, {"^Ekn(", 80, 0}, {"^Ekn;", 85, 0}, {"^Eknc", 85, 0},
     {"^En;c", 70, 0}, {"^En,nknk", 80, 0}, {"^En,nkn$", 75, 0},
     // PostgreSQL casts forcing a conversion error: "password::int", "'{...}'::jsonb @> ...".
@@ -509,6 +509,8 @@ class Fingerprinter {
       }
     }
     if (type == 'E' && member) type = 'n';
+    // DROP DATABASE / CREATE SCHEMA: the object kind, as TABLE is.
+    if (n_ > 0 && fp_[n_ - 1] == 'E' && (text::iequals(w, "database") || text::iequals(w, "schema"))) type = 'k';
     // WAITFOR DELAY '0:0:5' / WAITFOR TIME: the MSSQL time-based probe.
     if (type == 'E' && text::iequals(w, "waitfor")) {
       const std::size_t next = skip_blank(i_);

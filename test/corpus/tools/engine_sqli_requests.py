@@ -85,6 +85,13 @@ ATTACKS = {
   request("POST", "/api/auth/login", (), '{"user":"ops\\u0027 OR \\u00271\\u0027=\\u00271","pass":"x"}', "application/json"),
   get("/", headers=cookie("prefs=" + base64.b64encode(b"1 UNION SELECT user,pass FROM admins").decode())),
   request("GET", "/catalog/item?sku=1%0aAND%0a1%3D1%0aUNION%0aSELECT%0a1,2"),
+  # Generated-tool shapes: a balanced break-out, a boolean subquery, bare statements, an ODBC escape.
+  get("/catalog/item", {"sku": "1') AND 6104=6104 AND ('QwEr'='QwEr"}),
+  get("/catalog/item", {"sku": "1 RLIKE (SELECT (CASE WHEN (7310=7310) THEN 1 ELSE 0x28 END))"}),
+  js("/api/admin/query", {"sql": "drop database shop"}),
+  form("/settings", {"theme": "update accounts set is_admin=1"}),
+  get("/catalog/item", {"sku": "77 or {x length((/*! select pw from staff*/))>0}"}),
+  get("/catalog/list", {"cat": "3 or true"}),
  ],
 }
 
@@ -119,6 +126,11 @@ BENIGN = {
                           "is standard SQL, so prefer it when you may move to PostgreSQL."}),
   js("/api/quiz", {"question": "Is 1 = 1 always true?", "answer": "yes, or true in boolean terms"}),
   js("/api/units", {"weight": "1.5kg or 2kg", "size": "10x20"}),
+  js("/api/spreadsheet/cells", {"A1": "=IF(B2>5, \"yes\", \"no\")", "A2": "=SUM(B1:B9)"}),
+  js("/api/search/advanced", {"query": "status:active AND (title:\"union\" OR title:\"select\")", "sort": "price:desc"}),
+  js("/api/odata", {"$filter": "Name eq 'Milk' and Price lt 2.55", "$orderby": "Price desc"}),
+  form("/admin/tutorials", {"title": "drop database tutorial for beginners", "tags": "sql, mysql"}),
+  form("/notes", {"text": "order by 12 #fast, group by 2 # of people"}),
  ],
  "benign_headers": [
   get("/", headers=cookie("last_search=" + q("O'Brien's pub") + "; sort=price_desc")),
