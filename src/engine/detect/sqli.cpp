@@ -560,6 +560,17 @@ class Fingerprinter {
     static constexpr std::string_view kLong[] = {"<=>", "->>", "<=", ">=", "<>", "!=", "==", "||", "&&",
                                                  "->", "<@", "@>", "?|", "?&", "!<", "!>"};
     const std::size_t start = i_;
+    // A '+' glued to a clause or logic keyword ("x'+OR+1=1--", "1+UNION+SELECT") is a form-encoded
+    // blank that reached us literally (a cookie, a JSON string): no SQL adds a number to OR.
+    if (s_[i_] == '+' && i_ + 1 < s_.size() && text::is_alpha(s_[i_ + 1])) {
+      std::size_t end = i_ + 1;
+      while (end < s_.size() && is_word(s_[end])) ++end;
+      const char next = lookup(s_.substr(i_ + 1, end - i_ - 1));
+      if (next == '&' || next == 'U' || next == 'E' || next == 'l') {
+        ++i_;
+        return;
+      }
+    }
     for (auto l : kLong) {
       if (s_.compare(i_, l.size(), l) == 0) {
         i_ += l.size();

@@ -92,6 +92,9 @@ ATTACKS = {
   form("/settings", {"theme": "update accounts set is_admin=1"}),
   get("/catalog/item", {"sku": "77 or {x length((/*! select pw from staff*/))>0}"}),
   get("/catalog/list", {"cat": "3 or true"}),
+  # A tracking cookie carrying a form-encoded break-out literally, and a concatenated subquery.
+  get("/", headers=cookie("TrackingId=Qx81'+OR+1=1--")),
+  get("/", headers=cookie("TrackingId=Qx81'||(SELECT CASE WHEN (1=1) THEN TO_CHAR(1/0) ELSE '' END FROM dual)||'")),
  ],
 }
 
@@ -136,5 +139,6 @@ BENIGN = {
   get("/", headers=cookie("last_search=" + q("O'Brien's pub") + "; sort=price_desc")),
   get("/", headers=("Referer: https://shop.example.com/search?q=union+jack+flag&sort=desc",)),
   get("/", headers=("X-Forwarded-For: 203.0.113.9, 10.0.0.2",)),
+  get("/", headers=cookie("fav=rock+and+roll; lang=C++; ui=a+or+b")),
  ],
 }

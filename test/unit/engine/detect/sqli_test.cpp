@@ -56,6 +56,14 @@ TEST_CASE("sqli tokenizer: MySQL's ODBC escape ignores its identifier") {
   CHECK(fingerprint("{name} or {x}", Context::none) == "n&n");
 }
 
+TEST_CASE("sqli tokenizer: a literal '+' before a keyword is a form-encoded blank") {
+  CHECK(fingerprint("x'+OR+1=1--", Context::single_quote) == "s&1o1c");
+  CHECK(fingerprint("1+UNION+SELECT+1", Context::none) == "1UE1");
+  // Before a number or a name it adds.
+  CHECK(fingerprint("1+1", Context::none) == "1");
+  CHECK(fingerprint("a+b", Context::none) == "non");
+}
+
 TEST_CASE("sqli tokenizer: a literal context applies only to a short, code-free prefix") {
   CHECK(fingerprint("admin'--", Context::single_quote) == "sc");
   CHECK(fingerprint("no quote here", Context::single_quote).empty());
