@@ -351,7 +351,15 @@ class Fingerprinter {
       ++i_;
       return;
     }
-    if (c == '\'' || c == '"' || (c == '`' && backtick_)) return string(c);
+    if (c == '\'' || c == '"' || (c == '`' && backtick_)) return string(c, start);
+    // N'unicode', X'41', B'01', E'escaped': one literal with its type prefix, so "N'a'=N'a" compares
+    // two strings ("Youssou N'Dour" stays a name and a literal).
+    if (const char l = lower(c); (l == 'n' || l == 'x' || l == 'b' || l == 'e') && i_ + 1 < s_.size() &&
+                                 s_[i_ + 1] == '\'' &&
+                                 (i_ == 0 || (!is_word(s_[i_ - 1]) && s_[i_ - 1] != '\\' && s_[i_ - 1] != '\''))) {
+      ++i_;
+      return string('\'', start);
+    }
     if (c == '`') {  // a MySQL quoted identifier: `information_schema` is still the system schema
       const std::size_t end = s_.find('`', i_ + 1);
       i_ = end == std::string_view::npos ? s_.size() : end + 1;
@@ -409,8 +417,9 @@ class Fingerprinter {
     emit({'o', start, 2, false});
   }
 
-  void string(char q) noexcept {
-    const std::size_t start = i_++;
+  // A literal from `start` (its prefix letter, if any) to the quote that closes the one at i_.
+  void string(char q, std::size_t start) noexcept {
+    ++i_;
     while (i_ < s_.size()) {
       if (s_[i_] == '\\') {
         i_ += 2;

@@ -95,6 +95,9 @@ ATTACKS = {
   # A tracking cookie carrying a form-encoded break-out literally, and a concatenated subquery.
   get("/", headers=cookie("TrackingId=Qx81'+OR+1=1--")),
   get("/", headers=cookie("TrackingId=Qx81'||(SELECT CASE WHEN (1=1) THEN TO_CHAR(1/0) ELSE '' END FROM dual)||'")),
+  # MSSQL national and hex string literals in the tautology.
+  form("/account/login", {"email": "ops@example.net' OR N'z'=N'z'--", "password": "x"}),
+  get("/catalog/item", {"sku": "12 or X'41'=X'41'"}),
  ],
 }
 
@@ -134,6 +137,7 @@ BENIGN = {
   js("/api/odata", {"$filter": "Name eq 'Milk' and Price lt 2.55", "$orderby": "Price desc"}),
   form("/admin/tutorials", {"title": "drop database tutorial for beginners", "tags": "sql, mysql"}),
   form("/notes", {"text": "order by 12 #fast, group by 2 # of people"}),
+  js("/api/playlists", {"name": "Youssou N'Dour & N'Golo's picks", "note": "B'day party or X'mas party?"}),
  ],
  "benign_headers": [
   get("/", headers=cookie("last_search=" + q("O'Brien's pub") + "; sort=price_desc")),

@@ -64,6 +64,15 @@ TEST_CASE("sqli tokenizer: a literal '+' before a keyword is a form-encoded blan
   CHECK(fingerprint("a+b", Context::none) == "non");
 }
 
+TEST_CASE("sqli tokenizer: a type prefix belongs to its literal") {
+  CHECK(fingerprint("x' or N'a'=N'a", Context::single_quote) == "s&sos");
+  CHECK(fingerprint("1 or X'31'=x'31'", Context::none) == "1&sos");
+  CHECK(fingerprint("Youssou N'Dour", Context::none) == "ns");
+  // Inside a word the letter is part of the word ("AN'..."), and after a backslash it is an escape ("\\n'").
+  CHECK(fingerprint("AN'x'", Context::none) == "ns");
+  CHECK(fingerprint("x' \\n'", Context::single_quote) == "sns");
+}
+
 TEST_CASE("sqli tokenizer: a literal context applies only to a short, code-free prefix") {
   CHECK(fingerprint("admin'--", Context::single_quote) == "sc");
   CHECK(fingerprint("no quote here", Context::single_quote).empty());
