@@ -505,14 +505,19 @@ class Fingerprinter {
       const bool named = type == 'F' && w.find('_') != std::string_view::npos;
       if (!call && !procedure && !named) type = 'n';
     }
-    // INTO OUTFILE / INTO DUMPFILE writes a file on the database host, and PROCEDURE ANALYSE
-    // runs its arguments in MySQL's error path: as dangerous as a call.
-    if (type == 'k' && (text::iequals(w, "into") || text::iequals(w, "procedure"))) {
+    // INTO OUTFILE / INTO DUMPFILE writes a file on the database host, PROCEDURE ANALYSE runs its
+    // arguments in MySQL's error path, and PostgreSQL's COPY ... TO/FROM PROGRAM runs a shell
+    // command: as dangerous as a call.
+    if (text::iequals(w, "into") || text::iequals(w, "procedure") || text::iequals(w, "to") || text::iequals(w, "from")) {
       const std::size_t next = skip_blank(i_);
       std::size_t end = next;
       while (end < s_.size() && is_word(s_[end])) ++end;
       const std::string_view target = s_.substr(next, end - next);
-      if (text::iequals(target, "outfile") || text::iequals(target, "dumpfile") || text::iequals(target, "analyse")) {
+      const bool program = text::iequals(target, "program") && skip_blank(end) < s_.size() &&
+                           (s_[skip_blank(end)] == '\'' || s_[skip_blank(end)] == '$') &&
+                           text::icontains_word(s_.substr(0, start), "copy");
+      if (program || text::iequals(target, "outfile") || text::iequals(target, "dumpfile") ||
+          text::iequals(target, "analyse")) {
         i_ = end;
         return emit({'F', start, i_ - start, false});
       }

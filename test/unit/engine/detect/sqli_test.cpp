@@ -36,8 +36,13 @@ TEST_CASE("sqli tokenizer: MySQL, MSSQL and PostgreSQL syntax") {
   CHECK(fingerprint("x' into outfile '/tmp/x", Context::single_quote) == "sFs");
 }
 
-TEST_CASE("sqli tokenizer: PROCEDURE ANALYSE is a dangerous call") {
+TEST_CASE("sqli tokenizer: PROCEDURE ANALYSE and COPY ... PROGRAM are dangerous calls") {
   CHECK(fingerprint("1 procedure analyse()", Context::none) == "1F()");
+  CHECK(fingerprint("x'; copy t to program 'id'--", Context::single_quote) == "s;nnFsc");
+  CHECK(fingerprint("copy x from program 'id'", Context::none) == "nnFs");
+  // Without COPY, or without a command, it is prose.
+  CHECK(fingerprint("imported from program 'Excel'", Context::none) == "nkns");
+  CHECK(fingerprint("copy from program managers", Context::none) == "nknn");
   // Without ANALYSE it is the keyword.
   CHECK(fingerprint("procedure x", Context::none) == "kn");
 }
