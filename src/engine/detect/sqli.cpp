@@ -87,6 +87,8 @@ enum ShapeFlag : unsigned {
                           // not a mention ("update @john")
   kNoProseTail = 64U,  // the value does not end in a long unterminated literal with blanks, the way
                        // a code line quoting a character and commenting on it does ("'-'  # 0x2D")
+  kCommentTail = 128U,  // the value ends in a bare comment that cuts the rest of the query off
+                        // ("ORDER BY 3--", "... #"), where a note says something ("order by 12 #fast")
 };
 struct Shape {
   std::string_view pattern;
@@ -113,7 +115,7 @@ constexpr Shape kShapes[] = {
     // A numeric parameter followed by a condition, a union or a second statement.
     {"^1&1o", 85, 0}, {"^1&1c", 80, 0}, {"^1&1l", 75, 0}, {"^1&so", 85, 0},
     {"^1&f(", 80, 0}, {"^1&F", 95, 0}, {"^1&(", 75, 0}, {"^1&v", 75, 0},
-    {"^1&no", 75, 0}, {"^1&E", 85, 0}, {"^1&kk", 80, 0}, {"^1&sl", 75, 0},
+    {"^1&no", 75, 0}, {"^1F", 90, 0}, {"^1&E", 85, 0}, {"^1&kk", 80, 0}, {"^1&sl", 75, 0},
     {"^1&1$", 70, kSameOperands}, {"^1)&", 80, 0}, {"^1);", 80, 0}, {"^1)c", 80, 0},
     {"^1;E", 90, 0}, {"^1;c", 75, 0}, {"^1B1", 80, 0}, {"^1Bn", 75, 0},
     {"^1ks", 80, 0}, {"^1l(E", 90, 0}, {"^1oF", 95, 0},
@@ -122,6 +124,20 @@ constexpr Shape kShapes[] = {
     {"^&so", 85, 0}, {"^&1o", 85, 0}, {"^&1c", 80, 0}, {"^&(1o", 85, 0},
     {"^&(so", 85, 0}, {"^&(no", 80, 0}, {"^&nos", 80, 0}, {"^&no1", 80, 0},
     {"^&no(", 80, 0}, {"^&F", 95, 0}, {"^&f(", 80, kSqlOnly},
+    {"^&non", 80, kSameOperands}, {"^&sl(", 80, 0}, {"^&(f(", 80, kSqlOnly}, {"^&1l(E", 90, 0},
+    // Closing the application's parenthesis first: ") or ('x'='x", "1)) or sleep(5)#".
+    {"^)&so", 85, 0}, {"^)&(so", 85, 0}, {"^)&1o", 85, 0}, {"^)&(1o", 85, 0}, {"^)&F", 95, 0},
+    // A clause probing the column count: "ORDER BY 10--", "GROUP BY 1,2,3#".
+    {"^B1", 80, kCommentTail}, {"^s&1B", 85, 0}, {"^sUB", 85, 0},
+    // An INSERT ... VALUES or UPDATE ... SET the value continues: "x'), ('admin', 'pw')--",
+    // "x', (select password from users))--", "x', is_admin=1 where name='bob'--".
+    {"^s),(s", 80, kQuoteOnly}, {"^s),(1", 80, kQuoteOnly}, {"^s,(E", 85, 0},
+    {"^s,.)c", 80, kQuoteOnly}, {"^s,.,.)c", 80, kQuoteOnly}, {"^s,.,.,.)c", 80, kQuoteOnly},
+    {"^s,no1", 75, kQuoteOnly}, {"^s,nos", 75, kQuoteOnly | kShortTail},
+    // CASE WHEN <condition> THEN: a conditional only SQL writes this way.
+    {"kk(1o1)k", 85, 0}, {"kk1o1k", 85, 0}, {"kk(1)k", 85, 0},
+    // A function list after a comma in an ORDER BY or a column list: ", find_in_set('2', col)".
+    {"^,f(", 75, kSqlOnly},
     // A literal followed by a call: "'+sleep(10)+'" after '+' became a blank.
     {"^sF", 90, 0}, {"^s)E", 85, 0}, {"Fs", 90, 0},
     // Function calls opening the value: "concat(0x7e,version())", "substring(", "sp_password".
@@ -133,11 +149,11 @@ constexpr Shape kShapes[] = {
     {"^E1", 75, kSqlOnly}, {"^En$", 75, kSqlOnly}, {"^Ekk", 80, 0},
     {"^Ef(", 80, 0}, {"^E(", 75, kSqlOnly}, {"^E($", 70, 0}, {"^E(k", 80, 0},
     {"^Ev", 80, kSystemVariable}, {"^Enkn$", 75, 0},
-    {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
+    {"^EnBnB", 85, 0}, {"^Enkno", 80, 0}, {"^EnknB", 80, 0}, {"^Enkn;", 80, 0}, {"^Enknk", 80, 0}, {"^Eknk", 85, 0},
     {"^Ekn$", 75, 0}, {"^Ekn(", 80, 0}, {"^Ekn;", 85, 0}, {"^Eknc", 85, 0},
     {"^En;c", 70, 0}, {"^En,nknk", 80, 0}, {"^En,nkn$", 75, 0},
     // PostgreSQL casts forcing a conversion error: "password::int", "'{...}'::jsonb @> ...".
-    {"^nX$", 75, 0}, {"nXo", 80, 0}, {"sX", 80, 0}, {")X", 90, 0}, {"&sX", 85, 0},
+    {"^nX$", 75, 0}, {"^1X", 80, 0}, {"nXo", 80, 0}, {"sX", 80, 0}, {")X", 90, 0}, {"&sX", 85, 0},
     // Anywhere in the value.
     {"UE.", 95, 0}, {"U(E", 95, 0}, {"EF", 90, 0}, {";Ekn$", 85, 0}, {";Eknk", 85, 0},
     {";Ekn;", 85, 0}, {";Eknc", 85, 0}, {";Ekn(", 85, 0}, {";Ekt", 90, 0},
@@ -231,6 +247,24 @@ class Fingerprinter {
     return !closed && t.size() > 16 && text::find_any(t, " \t") != std::string_view::npos;
   }
 
+  // The first comparison or logic operator in tokens (from, to) has the same text on both sides
+  // ("1 or 1", "or a = a"), or "true" on its right ("1 or true"): a condition that is always true,
+  // where "1 or 2" and "or a = b" are a choice in a sentence.
+  bool same_operands(std::size_t from, std::size_t to) const noexcept {
+    std::size_t k = from + 1;
+    while (k < to && k + 1 < n_ && fp_[k] != 'o' && fp_[k] != '&') ++k;
+    if (k >= to || k + 1 >= n_) return false;
+    const std::string_view right = token_text(tokens_[k + 1]);
+    return text::iequals(token_text(tokens_[k - 1]), right) || text::iequals(right, "true");
+  }
+
+  // The value ends in a comment without words: "--", "-- -", "--+", "#", "/*".
+  bool bare_comment_tail() const noexcept {
+    if (n_ == 0 || fp_[n_ - 1] != 'c') return false;
+    const std::string_view t = token_text(tokens_[n_ - 1]);
+    return std::none_of(t.begin(), t.end(), [](char c) { return text::is_alpha(c) || is_digit(c); });
+  }
+
   bool short_tail() const noexcept {
     if (n_ == 0 || fp_[n_ - 1] != 's') return false;
     const std::string_view t = token_text(tokens_[n_ - 1]);
@@ -302,12 +336,30 @@ class Fingerprinter {
   void step() noexcept {
     const char c = s_[i_];
     const std::size_t start = i_;
+    // MySQL's ODBC escape "{identifier expr}" ignores the identifier: "1 or {if length(...)}" is
+    // "1 or length(...)". Skip it when a blank separates it from the expression.
+    if (c == '{' && i_ + 1 < s_.size() && text::is_alpha(s_[i_ + 1])) {
+      std::size_t end = i_ + 1;
+      while (end < s_.size() && is_word(s_[end])) ++end;
+      if (end < s_.size() && is_space(s_[end])) {
+        i_ = end;
+        return;
+      }
+    }
     if (is_space(c) || (plus_is_blank_ && c == '+') || c == '{' || c == '}' || c == '[' || c == ']' || c == '\\' ||
         static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) {
       ++i_;
       return;
     }
-    if (c == '\'' || c == '"' || (c == '`' && backtick_)) return string(c);
+    if (c == '\'' || c == '"' || (c == '`' && backtick_)) return string(c, start);
+    // N'unicode', X'41', B'01', E'escaped': one literal with its type prefix, so "N'a'=N'a" compares
+    // two strings ("Youssou N'Dour" stays a name and a literal).
+    if (const char l = lower(c); (l == 'n' || l == 'x' || l == 'b' || l == 'e') && i_ + 1 < s_.size() &&
+                                 s_[i_ + 1] == '\'' &&
+                                 (i_ == 0 || (!is_word(s_[i_ - 1]) && s_[i_ - 1] != '\\' && s_[i_ - 1] != '\''))) {
+      ++i_;
+      return string('\'', start);
+    }
     if (c == '`') {  // a MySQL quoted identifier: `information_schema` is still the system schema
       const std::size_t end = s_.find('`', i_ + 1);
       i_ = end == std::string_view::npos ? s_.size() : end + 1;
@@ -365,8 +417,9 @@ class Fingerprinter {
     emit({'o', start, 2, false});
   }
 
-  void string(char q) noexcept {
-    const std::size_t start = i_++;
+  // A literal from `start` (its prefix letter, if any) to the quote that closes the one at i_.
+  void string(char q, std::size_t start) noexcept {
+    ++i_;
     while (i_ < s_.size()) {
       if (s_[i_] == '\\') {
         i_ += 2;
@@ -399,6 +452,15 @@ class Fingerprinter {
         i_ += 2;
         while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
       }
+    }
+    // MySQL ends a number with a fraction or an exponent where a letter follows, so "1.0union" and
+    // "1e0union" read as a number and a keyword; "1.5kg" stays a word.
+    const std::string_view number = s_.substr(start, i_ - start);
+    if (i_ < s_.size() && text::is_alpha(s_[i_]) && number.find_first_of(".eE") != std::string_view::npos) {
+      std::size_t end = i_;
+      while (end < s_.size() && is_word(s_[end])) ++end;
+      const char next = lookup(s_.substr(i_, end - i_));
+      if (next == 'U' || next == 'E' || next == '&' || next == 'B' || next == 'l') return emit({'1', start, i_ - start, false});
     }
     // "2nd", "3px", "1a2b": a word that starts with digits.
     if (i_ < s_.size() && (is_word(s_[i_]) || s_[i_] == '$')) {
@@ -443,18 +505,26 @@ class Fingerprinter {
       const bool named = type == 'F' && w.find('_') != std::string_view::npos;
       if (!call && !procedure && !named) type = 'n';
     }
-    // INTO OUTFILE / INTO DUMPFILE writes a file on the database host: as dangerous as a call.
-    if (type == 'k' && text::iequals(w, "into")) {
+    // INTO OUTFILE / INTO DUMPFILE writes a file on the database host, PROCEDURE ANALYSE runs its
+    // arguments in MySQL's error path, and PostgreSQL's COPY ... TO/FROM PROGRAM runs a shell
+    // command: as dangerous as a call.
+    if (text::iequals(w, "into") || text::iequals(w, "procedure") || text::iequals(w, "to") || text::iequals(w, "from")) {
       const std::size_t next = skip_blank(i_);
       std::size_t end = next;
       while (end < s_.size() && is_word(s_[end])) ++end;
       const std::string_view target = s_.substr(next, end - next);
-      if (text::iequals(target, "outfile") || text::iequals(target, "dumpfile")) {
+      const bool program = text::iequals(target, "program") && skip_blank(end) < s_.size() &&
+                           (s_[skip_blank(end)] == '\'' || s_[skip_blank(end)] == '$') &&
+                           text::icontains_word(s_.substr(0, start), "copy");
+      if (program || text::iequals(target, "outfile") || text::iequals(target, "dumpfile") ||
+          text::iequals(target, "analyse")) {
         i_ = end;
         return emit({'F', start, i_ - start, false});
       }
     }
     if (type == 'E' && member) type = 'n';
+    // DROP DATABASE / CREATE SCHEMA: the object kind, as TABLE is.
+    if (n_ > 0 && fp_[n_ - 1] == 'E' && (text::iequals(w, "database") || text::iequals(w, "schema"))) type = 'k';
     // WAITFOR DELAY '0:0:5' / WAITFOR TIME: the MSSQL time-based probe.
     if (type == 'E' && text::iequals(w, "waitfor")) {
       const std::size_t next = skip_blank(i_);
@@ -504,6 +574,17 @@ class Fingerprinter {
     static constexpr std::string_view kLong[] = {"<=>", "->>", "<=", ">=", "<>", "!=", "==", "||", "&&",
                                                  "->", "<@", "@>", "?|", "?&", "!<", "!>"};
     const std::size_t start = i_;
+    // A '+' glued to a clause or logic keyword ("x'+OR+1=1--", "1+UNION+SELECT") is a form-encoded
+    // blank that reached us literally (a cookie, a JSON string): no SQL adds a number to OR.
+    if (s_[i_] == '+' && i_ + 1 < s_.size() && text::is_alpha(s_[i_ + 1])) {
+      std::size_t end = i_ + 1;
+      while (end < s_.size() && is_word(s_[end])) ++end;
+      const char next = lookup(s_.substr(i_ + 1, end - i_ - 1));
+      if (next == '&' || next == 'U' || next == 'E' || next == 'l') {
+        ++i_;
+        return;
+      }
+    }
     for (auto l : kLong) {
       if (s_.compare(i_, l.size(), l) == 0) {
         i_ += l.size();
@@ -587,6 +668,39 @@ constexpr auto kShapeTypes = [] {
   }
   return types;
 }();
+
+// The shapes a fingerprint can match, in table order: an anchored shape ("^s&so") only where the
+// fingerprint starts with its first token, so a value tries the unanchored shapes and one group of
+// the anchored ones instead of the whole table. Keys: 0 for unanchored shapes, else the first token.
+constexpr unsigned shape_key(std::string_view pattern) noexcept {
+  return pattern.size() > 1 && pattern[0] == '^' && pattern[1] != '.' ? static_cast<unsigned char>(pattern[1]) & 127U
+                                                                        : 0U;
+}
+struct ShapeIndex {
+  std::array<std::uint16_t, std::size(kShapes)> order{};  // shape indices grouped by key, ascending within a group
+  std::array<std::uint16_t, 129> begin{};                 // group `key` is order[begin[key], begin[key + 1])
+};
+constexpr ShapeIndex kShapeIndex = [] {
+  ShapeIndex index;
+  for (const Shape& shape : kShapes) ++index.begin[shape_key(shape.pattern) + 1];
+  for (std::size_t key = 1; key < index.begin.size(); ++key) index.begin[key] += index.begin[key - 1];
+  std::array<std::uint16_t, 128> next{};
+  for (std::size_t key = 0; key < next.size(); ++key) next[key] = index.begin[key];
+  for (std::size_t k = 0; k < std::size(kShapes); ++k) index.order[next[shape_key(kShapes[k].pattern)]++] = static_cast<std::uint16_t>(k);
+  return index;
+}();
+
+// Calls `try_shape(k)` for every shape that may match a fingerprint starting with `first`, in table order.
+template <typename F>
+void for_candidate_shapes(char first, F&& try_shape) noexcept {
+  const unsigned key = static_cast<unsigned char>(first) & 127U;
+  std::size_t u = kShapeIndex.begin[0], u_end = kShapeIndex.begin[1];
+  std::size_t a = key == 0 ? u_end : kShapeIndex.begin[key], a_end = key == 0 ? u_end : kShapeIndex.begin[key + 1];
+  while (u < u_end || a < a_end) {
+    const bool take_u = a == a_end || (u < u_end && kShapeIndex.order[u] < kShapeIndex.order[a]);
+    try_shape(kShapeIndex.order[take_u ? u++ : a++]);
+  }
+}
 
 // Blanks and comments between SQL keywords, including the opener of a MySQL /*!50000 ...*/ comment.
 std::size_t skip_sql_blank(std::string_view s, std::size_t at) noexcept {
@@ -707,29 +821,29 @@ class SqliDetector final : public Detector {
       if (!f.applies()) continue;
       f.run();
       const std::string_view fp = f.fingerprint();
+      if (fp.empty()) continue;
       const TypeSet fp_types = fingerprint_types(fp);
       const bool prose = fp.find("nnn") != std::string_view::npos || fp.starts_with("nn");
-      for (std::size_t k = 0; k < std::size(kShapes); ++k) {
+      for_candidate_shapes(fp.front(), [&](std::size_t k) {
         const Shape& shape = kShapes[k];
-        if (!kShapeTypes[k].subset_of(fp_types)) continue;
-        if ((shape.flags & kQuoteOnly) != 0 && context == Context::none) continue;
-        if (best != nullptr && shape.score <= best->score) continue;
-        if (prose && shape.score < kProseMinScore && shape.pattern.front() != '^') continue;
-        if (f.spaced_literal() && shape.score < kSpacedLiteralMinScore) continue;
-        if ((shape.flags & kSqlOnly) != 0 && !f.sql_only()) continue;
-        if ((shape.flags & kShortTail) != 0 && !f.short_tail()) continue;
-        if ((shape.flags & kNoProseTail) != 0 && f.prose_tail()) continue;
+        if (!kShapeTypes[k].subset_of(fp_types)) return;
+        if ((shape.flags & kQuoteOnly) != 0 && context == Context::none) return;
+        if (best != nullptr && shape.score <= best->score) return;
+        if (prose && shape.score < kProseMinScore && shape.pattern.front() != '^') return;
+        if (f.spaced_literal() && shape.score < kSpacedLiteralMinScore) return;
+        if ((shape.flags & kSqlOnly) != 0 && !f.sql_only()) return;
+        if ((shape.flags & kShortTail) != 0 && !f.short_tail()) return;
+        if ((shape.flags & kNoProseTail) != 0 && f.prose_tail()) return;
+        if ((shape.flags & kCommentTail) != 0 && !f.bare_comment_tail()) return;
         const std::size_t at = match(fp, shape.pattern);
-        if (at == std::string_view::npos) continue;
-        if ((shape.flags & kSameOperands) != 0 && !f.sql_only() &&
-            !text::iequals(f.token_text(f.token(at)), f.token_text(f.token(std::min(at + 2, fp.size() - 1)))))
-          continue;
+        if (at == std::string_view::npos) return;
         const std::size_t len = shape.pattern.size() - (shape.pattern.front() == '^') - (shape.pattern.back() == '$');
-        if ((shape.flags & kNoWordAfter) != 0 && at + len < fp.size() && fp[at + len] == 'n') continue;
+        if ((shape.flags & kSameOperands) != 0 && !f.sql_only() && !f.same_operands(at, at + len)) return;
+        if ((shape.flags & kNoWordAfter) != 0 && at + len < fp.size() && fp[at + len] == 'n') return;
         if ((shape.flags & kSystemVariable) != 0) {
           const std::size_t v = fp.find('v', at);
           const bool declared = text::iequals(f.token_text(f.token(at)), "declare");
-          if (v == std::string_view::npos || (!declared && !f.token_text(f.token(v)).starts_with("@@"))) continue;
+          if (v == std::string_view::npos || (!declared && !f.token_text(f.token(v)).starts_with("@@"))) return;
         }
         const Token& first = f.token(at);
         const Token& last = f.token(std::min(at + len, fp.size()) - 1);
@@ -738,7 +852,7 @@ class SqliDetector final : public Detector {
         best_to = last.pos + last.len;
         best_fp_len = fp.size();
         std::copy(fp.begin(), fp.end(), best_fp.begin());
-      }
+      });
     }
     // Only a quote can hide UNION SELECT from the tokenizer; prose without one skips the search.
     if ((best == nullptr || best->score < 90) && (single || dbl)) {
