@@ -18,6 +18,7 @@ import re
 import sys
 import urllib.parse
 
+import engine_code_requests
 import engine_sqli_requests
 import engine_xss_requests
 
@@ -463,6 +464,8 @@ def main():
         ("attack", engine_xss_requests.ATTACKS, "engine-xss-{:03d}.http"),
         ("benign", engine_sqli_requests.BENIGN, "engine-sqli-{:03d}.http"),
         ("attack", engine_sqli_requests.ATTACKS, "engine-sqli-{:03d}.http"),
+        ("benign", engine_code_requests.BENIGN, "engine-code-{:03d}.http"),
+        ("attack", engine_code_requests.ATTACKS, "engine-code-{:03d}.http"),
     ])
     print(f"build_own: wrote {n} requests to {OUT_DIR}")
 
