@@ -414,8 +414,10 @@ bool document_url(std::string_view url) noexcept {
 // A data: URL an include() executes ("data://text/plain;base64,PD9waHA..."); images and other
 // media are what data: URLs in forms normally carry.
 // The payload must be markup or code ("<?php", "<script"): its first byte is '<', which base64
-// writes as 'P'. A bare "data:text/plain" is a probe for the wrapper.
-bool data_payload(std::string_view rest) noexcept {
+// writes as 'P'. A bare "data:text/plain" is a probe for the wrapper, and so is base64 text as
+// the whole argument ("data:text/plain;base64,SSBsb3ZlIFBIUAo="): no form field takes a file that
+// way. (PHP's "data://" spelling of harmless text stays allowed, as in CRS.)
+bool data_payload(std::string_view rest, bool whole) noexcept {
   if (rest.starts_with("//")) rest.remove_prefix(2);
   const std::size_t comma = rest.find(',');
   const std::string_view type = rest.substr(0, comma);
@@ -424,7 +426,7 @@ bool data_payload(std::string_view rest) noexcept {
     return false;
   if (comma == std::string_view::npos) return !type.empty();
   const std::string_view payload = rest.substr(comma + 1);
-  if (text::ifind(type, ";base64") != std::string_view::npos) return payload.starts_with("P");
+  if (text::ifind(type, ";base64") != std::string_view::npos) return payload.starts_with("P") || whole;
   return payload.find('<') != std::string_view::npos;
 }
 
@@ -466,7 +468,8 @@ class RfiSsrfDetector final : public Detector {
         keep(best, b, known->score, "fetch through an odd URL scheme");
       // The URL is the argument, or a parameter of one ("url=http://...", "a=1&file=http://...").
       const bool argument = b == lead || (b > 0 && s[b - 1] == '=');
-      if (iequals(scheme, "data") && !header && argument && data_payload(s.substr(colon + 1)))
+      if (iequals(scheme, "data") && !header && argument &&
+          data_payload(s.substr(colon + 1), b == lead && s.compare(colon + 1, 2, "//") != 0))
         keep(best, b, 80, "data: URL payload");
       // "http:2852039166", "http:/127.1": browsers and curl still take the host.
       if (!slashes && !web) continue;

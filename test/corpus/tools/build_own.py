@@ -18,6 +18,7 @@ import re
 import sys
 import urllib.parse
 
+import engine_cmdi_xss_requests
 import engine_xss_requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -460,6 +461,8 @@ def main():
         ("attack", ATTACKS, "{:03d}.http"),
         ("benign", engine_xss_requests.BENIGN, "engine-xss-{:03d}.http"),
         ("attack", engine_xss_requests.ATTACKS, "engine-xss-{:03d}.http"),
+        ("benign", engine_cmdi_xss_requests.BENIGN, "engine-cmdi-xss-{:03d}.http"),
+        ("attack", engine_cmdi_xss_requests.ATTACKS, "engine-cmdi-xss-{:03d}.http"),
     ])
     print(f"build_own: wrote {n} requests to {OUT_DIR}")
 
