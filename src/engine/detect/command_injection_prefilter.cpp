@@ -12,25 +12,23 @@ namespace {
 // is a control byte), inside a substitution ('`', "$(", "<(", ">("), a group ('{', "()"), or at
 // the start of the value. Names are hidden by quotes, escapes ('\\', cmd.exe's '^') and
 // variables ('$'); globs ('*', '?', '[') spell paths to programs; '%' opens cmd.exe variables
-// and encodings; '~' expands to directories. A value with none of these bytes can only be a command line that starts with a
-// program's name, so the program names are the words. '/', '-' and '.' are left out: every URL,
-// date and sentence has them, and no command line needs them without a program name.
+// and encodings; '~' expands to directories. A value with none of these bytes can only be a
+// command line that starts with a program's name (the leading words), or one of the detector's
+// one-liners (the needles). '/', '-' and '.' are left out: every URL, date and sentence has them,
+// and no command line needs them without a program name.
 constexpr std::string_view kBytes = ";|&`$<>{}'\"\\^*?[%~";
 
-// "() { :;};" (Shellshock) needs no other byte; "/dev/tcp/host/port" is a reverse shell's file;
-// "!-1" is a history reference; "if a==b cmd" is cmd.exe's string comparison.
-constexpr std::string_view kNeedles[] = {"()", "/dev/tcp/", "/dev/udp/", "!-", "=="};
+// One-liners found anywhere in a value: "() { :;};" (Shellshock) and fork bombs, reverse shells
+// files ("/dev/tcp/host/port"), cmd.exe ("cmd.exe", "cmd /c", MSSQL's "xp_cmdshell"), PowerShell,
+// history references ("!-1") and cmd.exe's string comparison ("if a==b cmd"). Interpreters and
+// shells with their options ("bash -i", "python -c '...'") come with a separator, a quote or at
+// the start.
+constexpr std::string_view kNeedles[] = {"()", "/dev/tcp/", "/dev/udp/", "cmd", "powershell", "!-", "=="};
 
-// Names the detector reads that are no program of its lists: the first word of a hyphenated
-// program ("aa-exec", "ansible-vault", "lwp-download", "invoke-expression" are words "aa",
-// "ansible", "lwp", "invoke" here), MSSQL's shell procedure, alias definitions and SQLite's
-// ".shell"/".system". cmd.exe's IF is known by its tests and comparisons ("IF NOT DEFINED X (",
-// "IF ERRORLEVEL 3", "if (2 GEQ 15)"), since "if" alone is in every other sentence; its FOR
-// needs '%'.
-constexpr std::string_view kExtraWords[] = {"aa",      "ansible", "chef",    "lwp",        "invoke", "xp_cmdshell",
-                                            "alias",   "shell",   "system",  "exist",      "defined", "errorlevel",
-                                            "cmdextversion", "equ", "neq",   "lss",        "leq",    "gtr",
-                                            "geq"};
+// Command names the detector reads at the start of a value besides its programs: the first word
+// of a hyphenated program ("aa-exec", "ansible-vault", "lwp-download", "invoke-expression"),
+// alias definitions and cmd.exe's IF and FOR statements.
+constexpr std::string_view kExtraWords[] = {"aa", "ansible", "chef", "lwp", "invoke", "alias", "if", "for"};
 
 // A word of the table is a run of letters, digits, '_' and '$' (prefilter.hpp): a name with other
 // bytes ("apt-get") is found through its first word.
@@ -73,8 +71,9 @@ constexpr Prefilter make_command_injection() {
   Prefilter p;
   p.bytes = control_and_non_ascii();
   p.bytes.add(kBytes);
+  p.every_value = kind_bit(LocationKind::body_text);  // an unparsed form body: "code=uname -a"
   p.needles = kNeedles;
-  p.words = kWordTable;
+  p.leading_words = kWordTable;
   return p;
 }
 constexpr Prefilter kCommandInjection = make_command_injection();

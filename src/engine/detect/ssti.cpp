@@ -35,7 +35,7 @@ const GadgetGroup kCodeGadgets[] = {
     {"constructor", {"constructor.constructor", ":constructor:constructor", "[\"constructor\"][\"constructor\"]"}},
     {"java", {"freemarker.template.utility.execute", "java.lang.runtime", "new java.lang.processbuilder"}},
     {"runtime", {"getruntime().exec"}},
-    {"smarty_internal", {"smarty_internal_"}},
+    {"_internal_", {"smarty_internal_"}},  // an anchor led by "_", rare in text, where "s" is everywhere
 };
 
 // "{{config}}", "{{ self }}", "{{ settings.SECRET_KEY }}": the framework's own objects, which hold
