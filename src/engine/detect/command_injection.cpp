@@ -131,8 +131,8 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       i += 2;
       continue;
     }
-    // "cat$IFS/etc/passwd": the field separator ends the word.
-    if (c == '$' && (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 6, "${IFS}") == 0)) break;
+    // "cat$IFS/etc/passwd", "cat${IFS%??}/etc/passwd": the field separator ends the word.
+    if (c == '$' && (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 5, "${IFS") == 0)) break;
     // "c$u\at", "cat$u", "${u}w${u}hoami": an unset variable inside a word expands to nothing.
     if (c == '$' && n > 0 && i + 1 < s.size() && is_alpha(s[i + 1])) {
       pending = true;
@@ -168,8 +168,8 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
   while (i < s.size()) {
     if (is_space(s[i]) || s[i] == '{' || s[i] == '(' || s[i] == '\t') {
       ++i;
-    } else if (s.compare(i, 6, "${IFS}") == 0) {
-      i += 6;
+    } else if (s.compare(i, 5, "${IFS") == 0 && s.find('}', i) != std::string_view::npos) {
+      i = s.find('}', i) + 1;  // "${IFS}", "${IFS%??}"
     } else if (s.compare(i, 4, "$IFS") == 0) {
       i += 4;
     } else if (s[i] == '$' && i + 1 < s.size() && is_alpha(s[i + 1])) {
@@ -215,11 +215,12 @@ bool echo_marker(std::string_view s, std::size_t i, std::size_t end) noexcept {
 }
 
 // What follows a program name decides whether this is a command line.
-// `tight`: the program directly follows a separator (";whoami x"), which prose never writes.
+// `tight`: the program directly follows a separator (";whoami x"), which prose never writes;
+// `separated`: it follows one at all.
 bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::string_view program,
-                    bool tight) noexcept {
+                    bool tight, bool separated) noexcept {
   const std::size_t start = i;
-  if (s.compare(i, 6, "${IFS}") == 0 || s.compare(i, 4, "$IFS") == 0) return true;  // "cat${IFS}/etc/passwd"
+  if (s.compare(i, 5, "${IFS") == 0 || s.compare(i, 4, "$IFS") == 0) return true;  // "cat${IFS}/etc/passwd"
   // '+' is a blank in a form-encoded query the decoder left alone ("cat+/etc/passwd").
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || (s[i] == '+' && i + 1 < s.size() && s[i + 1] == '/'))) ++i;
   if (i >= s.size()) return true;  // "; id"
@@ -268,6 +269,14 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
   // Glued to a separator, a program name that is no English word takes any argument
   // (";ansible-vault decrypt x"); "| grep nginx lists ..." in a post keeps its blank.
   if (!word_program && tight && is_alpha(c)) return true;
+  // "& wmic process call create x", "| wmic useraccount get name": WMI's aliases after a separator.
+  if (separated && program == "wmic") {
+    for (std::string_view alias : {"process", "os", "useraccount", "service", "nicconfig", "product", "qfe", "startup",
+                                   "share", "logicaldisk", "computersystem", "group", "bios", "environment"}) {
+      if (text::istarts_with(s.substr(i), alias) && (i + alias.size() >= s.size() || !text::is_word(s[i + alias.size()])))
+        return true;
+    }
+  }
   // A file name with an extension, "x.sh", "a.txt"; any program with a Windows executable.
   std::size_t j = i;
   while (j < s.size() && (text::is_word(s[j]) || s[j] == '-')) ++j;
@@ -909,10 +918,12 @@ class CommandInjectionDetector final : public Detector {
     if (i == 0) {
       if (end >= s.size()) return;
       const std::size_t arg = s.find_first_not_of(" \t", end);
-      const bool pathish = arg != std::string_view::npos && arg > end && arg + 1 < s.size() &&
+      // "cat${IFS}/etc/passwd": the field separator is the blank.
+      const bool blank_ifs = s.compare(end, 4, "$IFS") == 0 || s.compare(end, 5, "${IFS") == 0;
+      const bool pathish = blank_ifs || (arg != std::string_view::npos && arg > end && arg + 1 < s.size() &&
                            std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos &&
                            !is_space(s[arg + 1]) && !(s[arg] == '-' && s[arg + 1] == '-' &&
-                                                      (arg + 2 >= s.size() || !text::is_word(s[arg + 2])));
+                                                      (arg + 2 >= s.size() || !text::is_word(s[arg + 2]))));
       // A program that is also a word needs its option right away: "env adds --chdir" is prose.
       if (word_program && !pathish && !option_soon(s, end, 0)) return;
     }
@@ -920,7 +931,7 @@ class CommandInjectionDetector final : public Detector {
     const std::size_t arg = s.find_first_not_of(" \t", end);
     const bool named = distinctive(w, word_program) && arg != std::string_view::npos && arg > end && is_alpha(s[arg]);
     if (!named && !option_soon(s, end, word_program ? 0 : 2) &&
-        !shell_argument(s, end, word_program, w, tight))
+        !shell_argument(s, end, word_program, w, tight, i > 0))
       return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }

@@ -18,7 +18,7 @@ namespace {
 // and no command line needs them without a program name.
 constexpr std::string_view kBytes = ";|&`$<>{}'\"\\^*?[%~";
 
-// One-liners found anywhere in a value: "() { :;};" (Shellshock) and fork bombs, reverse shells
+// One-liners found anywhere in a value: "() { :;};" (Shellshock) and fork bombs, reverse shells'
 // files ("/dev/tcp/host/port"), cmd.exe ("cmd.exe", "cmd /c", MSSQL's "xp_cmdshell"), PowerShell,
 // history references ("!-1") and cmd.exe's string comparison ("if a==b cmd"). Interpreters and
 // shells with their options ("bash -i", "python -c '...'") come with a separator, a quote or at
