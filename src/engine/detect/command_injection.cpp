@@ -187,7 +187,7 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
 // "; ping attacker.example", "| nslookup x.attacker.example #": a host name as the last word of a
 // network program's command line, where a sentence goes on ("; ping google.com to check").
 bool host_argument(std::string_view s, std::size_t i, std::string_view program) noexcept {
-  static constexpr std::string_view kNetwork[] = {"ping", "nslookup", "dig", "host", "curl", "wget", "nc",
+  static constexpr std::string_view kNetwork[] = {"ping", "nslookup", "dig", "curl", "wget", "nc",
                                                   "ncat", "telnet", "ssh", "ftp", "traceroute", "tracert", "whois"};
   if (!in(kNetwork, program)) return false;
   std::size_t j = i;
@@ -654,8 +654,15 @@ void shell_expansion(std::string_view s, Hit& best) noexcept {
     std::size_t k = at + 2;
     while (k < s.size() && text::is_word(s[k])) ++k;
     if (k == at + 2 || k + 1 >= s.size()) continue;
-    const bool cut = s[k] == '#' || (s[k] == ':' && text::is_digit(s[k + 1]));
-    if (cut && s.find('}', k) != std::string_view::npos) {
+    // "${PATH:0:1}" is one character; "${x#{}}" and "${PATH#{}/}" strip a prefix to build a path
+    // or probe. "${CI_COMMIT_SHA:0:8}" in a CI variable is a cut for people to read.
+    const std::size_t close = s.find('}', k);
+    if (close == std::string_view::npos || close == k) continue;
+    const std::string_view op = s.substr(k, close - k);
+    const bool one_char = op.size() >= 4 && op[0] == ':' && op.ends_with(":1") &&
+                          op.substr(1, op.size() - 3).find_first_not_of("0123456789") == std::string_view::npos;
+    const bool strip = op[0] == '#' && (at == 0 || close + 1 >= s.size() || s[close + 1] == '/' || s[close + 1] == '}');
+    if (one_char || strip) {
       best = {at, 75, "parameter expansion trick"};
       return;
     }
