@@ -226,6 +226,7 @@ Reach classify_host(std::string_view host) noexcept {
       continue;
     }
     if (host[i] == '\\') continue;
+    if (host[i] == '\0') break;  // "localhost%00.example.com": C resolvers stop at the NUL
     buf[n++] = lower(host[i]);
   }
   std::string_view h(buf.data(), n);
@@ -511,6 +512,15 @@ class RfiSsrfDetector final : public Detector {
     if (lead != std::string_view::npos && s.compare(lead, 2, "//") == 0 && !header) {
       const Reach reach = classify_host(authority_host(s, lead));
       if (reach == Reach::metadata || reach == Reach::internal) keep(best, lead, 80, "scheme-relative URL to an internal host");
+    }
+    // "\\\\127.0.0.1\\c$\\x", "\\\\fileserver\\admin$": a UNC path to this host's network or an
+    // administrative share, which Windows opens over SMB with the server's credentials.
+    if (lead != std::string_view::npos && s.compare(lead, 2, "\\\\") == 0 && !header) {
+      const std::size_t host_end = std::min(s.find('\\', lead + 2), s.size());
+      const Reach reach = classify_host(s.substr(lead + 2, host_end - lead - 2));
+      const std::size_t share_end = std::min(s.find('\\', host_end + 1), s.size());
+      const bool admin_share = host_end + 1 < share_end && s[share_end - 1] == '$';
+      if (reach == Reach::metadata || reach == Reach::internal || admin_share) keep(best, lead, 80, "UNC path to an internal host or share");
     }
     // "\\\\evil.example\\share\\shell.php": a UNC path in an include argument loads over SMB/WebDAV.
     if (lead != std::string_view::npos && s.compare(lead, 2, "\\\\") == 0 && !header && include_argument(value.location)) {

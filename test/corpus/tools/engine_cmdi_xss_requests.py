@@ -87,6 +87,8 @@ BENIGN = {
   js("/api/editor/open", {"path": "src/app/etc/config.yaml"}),
   form("/cms/save", {"html": "<img src=\"../images/logo.png\" alt=\"logo\">"}),
   js("/api/settings", {"log_dir": "/var/lib/app/logs", "tmp": "/tmp/app-cache"}),
+  js("/api/import", {"source": "\\\\nas01\\reports\\2026\\q1.xlsx", "sheet": "Summary"}),
+  js("/api/ci/variables", {"IMAGE_TAG": "${CI_COMMIT_SHA:0:8}", "DEPLOY_DIR": "${HOME}/apps"}),
  ],
 }
 
@@ -326,5 +328,7 @@ ATTACKS = {
   get("/fetch", headers=cookie("avatar=http://127.0.0.1:9000/")),
   get("/fetch", {"url": "http://0/"}),
   get("/fetch", {"src": "data:text/plain;base64,SGVsbG8gZnJvbSBhIHByb2Jl"}),
+  js("/api/import", {"path": "\\\\127.0.0.1\\c$\\windows\\win.ini"}),
+  form("/share/open", {"unc": "\\\\fileserver\\admin$"}),
  ],
 }
