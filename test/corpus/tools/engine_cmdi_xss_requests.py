@@ -295,6 +295,9 @@ ATTACKS = {
   raw_get("/download?file=..%u2215..%u2215..%u2215etc%u2215passwd"),
   get("/download", {"file": "/../../../../etc/passwd"}),
   get("/download", {"file": "c:/windows/win.ini"}),
+  get("/download", {"file": "%SYSTEMROOT%\\win.ini"}),
+  get("/app/view", {"page": "WEB-INF/web.xml"}),
+  get("/download", {"file": "//etc//passwd"}),
  ],
  "rfi_ssrf": [
   get("/fetch", {"url": "http://169.254.169.254/latest/meta-data/iam/security-credentials/"}),
