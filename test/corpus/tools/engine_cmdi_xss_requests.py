@@ -48,6 +48,9 @@ BENIGN = {
   js("/api/tickets", {"subject": "PowerShell scripts fail to run after the update", "body": "Windows 11 23H2; execution policy is RemoteSigned."}),
   form("/comments", {"text": "Rock & echo hall | live album ~5 stars!!"}),
   get("/search", {"q": "~ 20 people at the meetup"}),
+  js("/api/chat", {"msg": "wow!! that was fast; echo that to the team & ping me later"}),
+  form("/forum/reply", {"thread": "88", "body": "Certutil decodes base64 files; wmic is deprecated on Windows 11 | use PowerShell instead."}),
+  get("/search", {"q": "dig vs nslookup"}),
  ],
  "benign_code": [
   js("/api/paste", {"title": "backup script", "language": "bash", "code": "#!/bin/bash\nset -euo pipefail\nfor f in /srv/data/*.csv; do\n  gzip -k \"$f\"\ndone\necho \"done: $(date +%F)\""}),
@@ -89,6 +92,8 @@ BENIGN = {
   js("/api/settings", {"log_dir": "/var/lib/app/logs", "tmp": "/tmp/app-cache"}),
   js("/api/import", {"source": "\\\\nas01\\reports\\2026\\q1.xlsx", "sheet": "Summary"}),
   js("/api/ci/variables", {"IMAGE_TAG": "${CI_COMMIT_SHA:0:8}", "DEPLOY_DIR": "${HOME}/apps"}),
+  js("/api/settings", {"config_path": "%APPDATA%\\MyApp\\settings.json", "cache": "%LOCALAPPDATA%\\MyApp\\cache"}),
+  form("/support/ticket", {"subject": "Mapped drive", "message": "Our share \\\\fs01\\projects is read-only since Monday; \\\\fs01\\home works."}),
  ],
 }
 
