@@ -12,31 +12,9 @@ using text::is_alpha;
 using text::is_digit;
 using text::is_space;
 using text::lower;
+using command_injection::kPrefixPrograms;
+using command_injection::kPrograms;
 
-// Programs an injected command line runs: recon, download-and-run, shells and interpreters,
-// reverse shells, Windows equivalents. Kept to names that are rarely English words on their own
-// after a shell separator.
-constexpr std::string_view kPrograms[] = {
-    "adduser", "ansible", "ansible-console", "ansible-playbook", "ansible-vault", "apt", "apt-get", "aptitude",
-    "aria2c", "at", "awk", "axel", "base32", "base64", "bash", "bcdboot", "bcdedit", "bitsadmin", "bsdtar",
-    "busybox", "bzip2", "c89", "c99", "cat", "cc", "cd", "certreq", "certutil", "chef-client", "chef-run",
-    "chef-shell", "chef-vault", "chmod", "chown", "chroot", "cmd", "comm", "composer", "cp", "cpan", "cpulimit",
-    "crontab", "cscli", "cscript", "csh", "curl", "dash", "date", "dd", "dig", "dir", "docker", "echo", "env",
-    "eval", "ex", "exec", "expr", "fetch", "file", "find", "findstr", "flock", "ftp", "g++", "gcc", "gdb",
-    "gem", "getent", "grep", "gwmi", "gzip", "head", "hostname", "id", "iex", "ifconfig", "invoke-expression",
-    "invoke-webrequest", "ip", "ipconfig", "iptables", "irb", "iwmi", "iwr", "java", "jjs", "jrunscript",
-    "kill", "killall", "ksh", "kubectl", "less", "ln", "ls", "lua", "lwp-download", "lynx", "make", "mkfifo",
-    "more", "mount", "mshta", "msiexec", "mv", "nc", "ncat", "net", "net1", "netcat", "netstat", "nmap", "node",
-    "nohup", "npm", "nslookup", "od", "openssl", "perf", "perl", "php", "ping", "pip", "pip3", "pipx", "pkill",
-    "poweroff", "powershell", "printenv", "printf", "ps", "pwd", "pwsh", "python", "python2", "python3", "rake",
-    "rcp", "reboot", "reg", "regedit", "regsvr32", "rlwrap", "rm", "rmt", "rmt-dump", "rmt-tar", "rsync",
-    "ruby", "rundll32", "sc", "schtasks", "scp", "screen", "sed", "service", "set", "sftp", "sh", "shred",
-    "sleep", "socat", "ssh", "ssh-copy-id", "ssh-keygen", "start", "start-process", "strace", "strings", "su",
-    "sudo", "sysctl", "systemctl", "systeminfo", "tail", "tar", "tasklist", "tclsh", "tcpdump", "tcsh", "tee",
-    "telnet", "tftp", "timeout", "tmux", "top", "touch", "trap", "type", "uname", "unzip", "useradd", "usermod",
-    "uudecode", "ver", "vi", "vim", "visudo", "vssadmin", "wevtutil", "wget", "whoami", "wish", "wmic",
-    "wscript", "xargs", "xterm", "xxd", "zip", "zsh",
-};
 // Programs that are also ordinary words; they need a shell-looking argument, not just any word.
 constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "perl", "ruby", "php", "bash", "ssh",
                                               "telnet", "ftp", "git", "node", "npm", "docker", "kubectl", "pip", "gem", "apt", "vim", "vi",
@@ -45,11 +23,7 @@ constexpr std::string_view kWordPrograms[] = {"python", "python2", "python3", "p
                                               "tee", "zip", "start", "start-process", "cat", "dir", "echo", "env", "eval", "exec", "expr", "fetch",
                                               "find", "head", "kill", "less", "more", "net", "ping", "set",
                                               "sleep", "tail", "timeout", "touch", "type", "ver", "id",
-                                              "date", "top", "trap", "perf", "pipx", "ex", "ip", "hostname"};
-
-// Programs that run the next word as a command: "time ifconfig", "sudo -u x id".
-constexpr std::string_view kPrefixPrograms[] = {"time", "nice", "nohup", "sudo", "env", "timeout", "xargs",
-                                                "exec", "command", "builtin", "busybox", "strace", "stdbuf"};
+                                              "date", "top", "trap", "perf", "pipx", "ex", "ip", "hostname", "host"};
 
 template <std::size_t N>
 bool in(const std::string_view (&list)[N], std::string_view w) noexcept {
@@ -66,9 +40,14 @@ bool listed(std::string_view w) noexcept {
 }
 
 // The program a word names, without a version suffix: "python3.10" and "gcc10.1" run python and
-// gcc. A suffix needs a dot, so "top10" stays a word.
+// gcc. A suffix needs a dot, so "top10" stays a word. cmd.exe finds "powershell.exe" and
+// "whoami.exe" by the same names as "powershell" and "whoami".
 std::string_view program_name(std::string_view w) noexcept {
   if (listed(w)) return w;
+  for (std::string_view ext : {".exe", ".com"}) {
+    if (w.size() > ext.size() && w.ends_with(ext) && listed(w.substr(0, w.size() - ext.size())))
+      return w.substr(0, w.size() - ext.size());
+  }
   std::size_t end = w.size();
   while (end > 0 && (is_digit(w[end - 1]) || w[end - 1] == '.')) --end;
   const std::string_view suffix = w.substr(end);
@@ -125,7 +104,8 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       ++i;
       continue;
     }
-    if (c == '\'' || c == '"' || c == '\\') {
+    // cmd.exe drops a '^' before any character ("w^h^oami"), as sh drops quotes and '\\'.
+    if (c == '\'' || c == '"' || c == '\\' || c == '^') {
       pending = pending || n > 0;
       single += c == '\'';
       dbl += c == '"';
@@ -151,13 +131,22 @@ std::size_t read_word(std::string_view s, std::size_t i, std::array<char, kMaxWo
       i += 2;
       continue;
     }
-    // "cat$IFS/etc/passwd": the field separator ends the word.
-    if (c == '$' && (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 6, "${IFS}") == 0)) break;
-    // "c$u\at", "cat$u": an unset variable inside a word expands to nothing.
+    // "cat$IFS/etc/passwd", "cat${IFS%??}/etc/passwd": the field separator ends the word.
+    if (c == '$' && (s.compare(i, 4, "$IFS") == 0 || s.compare(i, 5, "${IFS") == 0)) break;
+    // "c$u\at", "cat$u", "${u}w${u}hoami": an unset variable inside a word expands to nothing.
     if (c == '$' && n > 0 && i + 1 < s.size() && is_alpha(s[i + 1])) {
       pending = true;
       i += 2;
       while (i < s.size() && text::is_word(s[i])) ++i;
+      continue;
+    }
+    if (c == '$' && i + 2 < s.size() && s[i + 1] == '{' && is_alpha(s[i + 2])) {
+      std::size_t close = i + 2;
+      while (close < s.size() && text::is_word(s[close])) ++close;
+      if (close >= s.size() || s[close] != '}') break;
+      pending = pending || n > 0;
+      hidden = hidden || n > 0;
+      i = close + 1;
       continue;
     }
     if (c == '/') {  // keep only the last path component
@@ -179,8 +168,8 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
   while (i < s.size()) {
     if (is_space(s[i]) || s[i] == '{' || s[i] == '(' || s[i] == '\t') {
       ++i;
-    } else if (s.compare(i, 6, "${IFS}") == 0) {
-      i += 6;
+    } else if (s.compare(i, 5, "${IFS") == 0 && s.find('}', i) != std::string_view::npos) {
+      i = s.find('}', i) + 1;  // "${IFS}", "${IFS%??}"
     } else if (s.compare(i, 4, "$IFS") == 0) {
       i += 4;
     } else if (s[i] == '$' && i + 1 < s.size() && is_alpha(s[i + 1])) {
@@ -195,12 +184,43 @@ std::size_t skip_blank(std::string_view s, std::size_t i) noexcept {
   return i;
 }
 
+// "; ping attacker.example", "| nslookup x.attacker.example #": a host name as the last word of a
+// network program's command line, where a sentence goes on ("; ping google.com to check").
+bool host_argument(std::string_view s, std::size_t i, std::string_view program) noexcept {
+  static constexpr std::string_view kNetwork[] = {"ping", "nslookup", "dig", "curl", "wget", "nc",
+                                                  "ncat", "telnet", "ssh", "ftp", "traceroute", "tracert", "whois"};
+  if (!in(kNetwork, program)) return false;
+  std::size_t j = i;
+  std::size_t dots = 0;
+  while (j < s.size() && (text::is_word(s[j]) || s[j] == '-' || s[j] == '.')) dots += s[j++] == '.';
+  if (dots == 0 || !is_alpha(s[j - 1])) return false;
+  while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+  return j >= s.size() || std::string_view(";|&#\n`)").find(s[j]) != std::string_view::npos;
+}
+
+// ";echo xyz", "| echo xyz &": an injection echoing a marker to see it come back. One word ends
+// the command line, glued to the separator or closing the value with another separator;
+// "ideas; echo chamber; filter bubble" is a list.
+bool echo_marker(std::string_view s, std::size_t i, std::size_t end) noexcept {
+  std::size_t a = end;
+  while (a < s.size() && s[a] == ' ') ++a;
+  std::size_t e = a;
+  while (e < s.size() && (text::is_word(s[e]) || s[e] == '-')) ++e;
+  if (e == a || a == end) return false;
+  std::size_t k = e;
+  while (k < s.size() && s[k] == ' ') ++k;
+  const bool closes = k < s.size() && std::string_view(";|&\n#").find(s[k]) != std::string_view::npos &&
+                      s.find_first_not_of(" \t\r\n;|&#'\"", k) == std::string_view::npos;
+  return closes || (k >= s.size() && i < s.size() && !is_space(s[i]));
+}
+
 // What follows a program name decides whether this is a command line.
-// `tight`: the program directly follows a separator (";whoami x"), which prose never writes.
+// `tight`: the program directly follows a separator (";whoami x"), which prose never writes;
+// `separated`: it follows one at all.
 bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::string_view program,
-                    bool tight) noexcept {
+                    bool tight, bool separated) noexcept {
   const std::size_t start = i;
-  if (s.compare(i, 6, "${IFS}") == 0 || s.compare(i, 4, "$IFS") == 0) return true;  // "cat${IFS}/etc/passwd"
+  if (s.compare(i, 5, "${IFS") == 0 || s.compare(i, 4, "$IFS") == 0) return true;  // "cat${IFS}/etc/passwd"
   // '+' is a blank in a form-encoded query the decoder left alone ("cat+/etc/passwd").
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || (s[i] == '+' && i + 1 < s.size() && s[i + 1] == '/'))) ++i;
   if (i >= s.size()) return true;  // "; id"
@@ -245,9 +265,18 @@ bool shell_argument(std::string_view s, std::size_t i, bool word_program, std::s
     return j >= s.size() || !is_alpha(s[j]) || !word_program;
   }
   if (text::istarts_with(s.substr(i), "http://") || text::istarts_with(s.substr(i), "https://")) return true;
+  if (i > start && host_argument(s, i, program)) return true;
   // Glued to a separator, a program name that is no English word takes any argument
   // (";ansible-vault decrypt x"); "| grep nginx lists ..." in a post keeps its blank.
   if (!word_program && tight && is_alpha(c)) return true;
+  // "& wmic process call create x", "| wmic useraccount get name": WMI's aliases after a separator.
+  if (separated && program == "wmic") {
+    for (std::string_view alias : {"process", "os", "useraccount", "service", "nicconfig", "product", "qfe", "startup",
+                                   "share", "logicaldisk", "computersystem", "group", "bios", "environment"}) {
+      if (text::istarts_with(s.substr(i), alias) && (i + alias.size() >= s.size() || !text::is_word(s[i + alias.size()])))
+        return true;
+    }
+  }
   // A file name with an extension, "x.sh", "a.txt"; any program with a Windows executable.
   std::size_t j = i;
   while (j < s.size() && (text::is_word(s[j]) || s[j] == '-')) ++j;
@@ -592,27 +621,120 @@ struct Hit {
   std::string_view rule;
 };
 
+// The bytes where the scan loop of CommandInjectionDetector::analyse() looks for a command:
+// separators, substitutions and redirections.
+constexpr std::array<bool, 256> kBoundaries = [] {
+  std::array<bool, 256> table{};
+  for (const char c : std::string_view(";\n|&`$<>")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+// Expansions only a shell performs, the probes of an injection that cannot yet name a program:
+// the directory stack as the whole value ("~+", "~-1"), history references ("!-1!-2"), a
+// parameter cut to one character ("${PATH:0:1}" is '/', "${x#{}}"), arithmetic, and output
+// redirected into a system directory (">/tmp/x" as the value).
+void shell_expansion(std::string_view s, Hit& best) noexcept {
+  const auto digits_from = [s](std::size_t i) {
+    while (i < s.size() && text::is_digit(s[i])) ++i;
+    return i;
+  };
+  if (s.size() >= 2 && s[0] == '~' && (s[1] == '+' || s[1] == '-') && digits_from(2) == s.size()) {
+    best = {0, 70, "directory stack expansion"};
+    return;
+  }
+  if (s.starts_with("!-") && s.size() > 2) {
+    std::size_t i = 0;
+    while (i < s.size() && s.compare(i, 2, "!-") == 0 && i + 2 < s.size() && text::is_digit(s[i + 2])) i = digits_from(i + 2);
+    if (i == s.size()) {
+      best = {0, 70, "history expansion"};
+      return;
+    }
+  }
+  for (std::size_t at = s.find("${"); at != std::string_view::npos; at = s.find("${", at + 2)) {
+    std::size_t k = at + 2;
+    while (k < s.size() && text::is_word(s[k])) ++k;
+    if (k == at + 2 || k + 1 >= s.size()) continue;
+    // "${PATH:0:1}" is one character; "${x#{}}" and "${PATH#{}/}" strip a prefix to build a path
+    // or probe. "${CI_COMMIT_SHA:0:8}" in a CI variable is a cut for people to read.
+    const std::size_t close = s.find('}', k);
+    if (close == std::string_view::npos || close == k) continue;
+    const std::string_view op = s.substr(k, close - k);
+    const bool one_char = op.size() >= 4 && op[0] == ':' && op.ends_with(":1") &&
+                          op.substr(1, op.size() - 3).find_first_not_of("0123456789") == std::string_view::npos;
+    const bool strip = op[0] == '#' && (at == 0 || close + 1 >= s.size() || s[close + 1] == '/' || s[close + 1] == '}');
+    if (one_char || strip) {
+      best = {at, 75, "parameter expansion trick"};
+      return;
+    }
+  }
+  // "$((7))", "$[2+2]": arithmetic only a shell evaluates, in a one-line value ("$[]" and
+  // "$[elem]" are MongoDB's positional operators, so the brackets must hold a sum).
+  if (s.find('\n') == std::string_view::npos) {
+    const std::size_t arith = s.find("$((");
+    if (arith != std::string_view::npos && s.find("))", arith + 3) != std::string_view::npos) {
+      best = {arith, 70, "arithmetic expansion"};
+      return;
+    }
+    for (std::size_t at = s.find("$["); at != std::string_view::npos; at = s.find("$[", at + 2)) {
+      const std::size_t close = s.find(']', at + 2);
+      if (close == std::string_view::npos) break;
+      const std::string_view sum = s.substr(at + 2, close - at - 2);
+      if (sum.find_first_not_of("0123456789+-*/% ") == std::string_view::npos && text::find_any(sum, "+-*/%") != std::string_view::npos &&
+          text::find_any(sum, "0123456789") != std::string_view::npos) {
+        best = {at, 70, "arithmetic expansion"};
+        return;
+      }
+    }
+  }
+  std::size_t r = s.starts_with("2>") ? 2 : s.starts_with(">") ? 1 : 0;
+  if (r > 0 && r < s.size() && s[r] == '>') ++r;
+  static constexpr std::string_view kDirs[] = {"/tmp/", "/dev/", "/var/", "/etc/", "/home/", "/root/", "/usr/", "~/"};
+  if (r > 0) {
+    for (const auto dir : kDirs) {
+      if (s.compare(r, dir.size(), dir) == 0 && r + dir.size() < s.size()) {
+        best = {0, 75, "output redirected into a system directory"};
+        return;
+      }
+    }
+  }
+}
+
 class CommandInjectionDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::command_injection; }
 
   void scan(const Value& value, Findings& out) const noexcept override {
-    const std::string_view s = value.decoded;
-    if (s.empty()) return;
+    std::string_view s = value.decoded;
+    Hit best = analyse(s, value.kind);
+    // Path normalisation drops a segment's ";..." (a servlet path parameter), where an injected
+    // command in a path segment sits ("/ping/127.0.0.1;id"): the raw path shows it.
+    if (best.score == 0 && value.kind == LocationKind::path && value.raw.data() != value.decoded.data()) {
+      s = value.raw;
+      best = analyse(s, value.kind);
+    }
+    if (best.score == 0) return;
+    text::report(out, AttackClass::command_injection, value, s, best.at, 64, best.score, best.rule);
+  }
+
+ private:
+  static Hit analyse(std::string_view s, LocationKind kind) noexcept {
     Hit best;
+    if (s.empty()) return best;
     // An uploaded script ("#!/bin/sh ...") is a file, not an injected command line.
-    if (s.starts_with("#!")) return;
+    if (s.starts_with("#!")) return best;
     // Header values have their own grammars ("Accept-Encoding: gzip, deflate"); only an injected
     // separator or substitution counts there.
     std::size_t lines = 0;
     for (std::size_t nl = s.find('\n'); nl != std::string_view::npos && lines < 3; nl = s.find('\n', nl + 1)) ++lines;
     const bool multi_line = lines >= 3;
-    if (value.kind != LocationKind::header) check(s, 0, 70, "command at the start of the value", best);
+    if (kind != LocationKind::header) check(s, 0, 70, "command at the start of the value", best);
     std::size_t backticks = 0;
     std::size_t row_end = std::string_view::npos;  // the table-row verdict holds until this line ends
     bool in_table_row = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
+      // One table lookup passes over the text between boundaries, most of a long value.
+      if (!kBoundaries[static_cast<unsigned char>(c)]) continue;
       // In multi-line text (posts, descriptions, READMEs) a line that starts with a command is
       // documentation; an injected line break comes with a short value ("x\nid").
       if (c == '\n' && multi_line) continue;
@@ -689,18 +811,17 @@ class CommandInjectionDetector final : public Detector {
       if (at != std::string_view::npos && best.score < 85) best = {at, 85, "shell from the environment"};
     }
     // An unparsed form body ("code=uname -a") starts its value after "name=".
-    if (value.kind == LocationKind::body_text) {
+    if (kind == LocationKind::body_text) {
       const std::size_t eq = s.find('=');
       if (eq != std::string_view::npos && eq > 0 && eq < 64 &&
           std::all_of(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(eq),
                       [](char ch) { return text::is_word(ch) || ch == '-' || ch == '.'; }))
         check(s, eq + 1, 70, "command at the start of the value", best);
     }
-    if (best.score == 0) return;
-    text::report(out, AttackClass::command_injection, value, s, best.at, 64, best.score, best.rule);
+    if (best.score < 75) shell_expansion(s, best);
+    return best;
   }
 
- private:
   // `substitution`: the word runs inside $(...), `...` or <(...), which is already shell syntax.
   static void check(std::string_view s, std::size_t i, int score, std::string_view rule, Hit& best,
                     bool substitution = false) noexcept {
@@ -721,6 +842,12 @@ class CommandInjectionDetector final : public Detector {
         best = {i == 0 ? 0 : i - 1, score, "sqlite shell command"};
         return;
       }
+    }
+    // "; $0 -c id": the running shell by its own name.
+    if (i > 0 && s.compare(start, 2, "$0") == 0 &&
+        (start + 2 == s.size() || s.compare(start + 2, 3, " -c") == 0 || s.compare(start + 2, 3, " -i") == 0)) {
+      best = {i - 1, score, "the shell by its own name"};
+      return;
     }
     std::array<char, kMaxWord> buf{};
     std::size_t n = 0;
@@ -770,6 +897,9 @@ class CommandInjectionDetector final : public Detector {
     if (substitution && std::any_of(spelled.begin(), spelled.end(), upper)) return;
     const bool sentence_case = !spelled.empty() && upper(spelled.front()) && std::any_of(spelled.begin(), spelled.end(), lower_case);
     if (i == 0 && sentence_case && in(kWordPrograms, w)) return;
+    // "PowerShell crashes on start": PowerShell's script argument takes anything, but a sentence
+    // opening with its name needs an option to be a command line ("PowerShell -enc ...").
+    if (i == 0 && sentence_case && (w == "powershell" || w == "pwsh") && !option_soon(s, end, 0)) return;
     if (substitution || obfuscated || ifs) {
       if (end < s.size() && text::is_word(s[end])) return;
       best = {i == 0 ? 0 : i - 1, score, rule};
@@ -778,26 +908,37 @@ class CommandInjectionDetector final : public Detector {
     const bool word_program = in(kWordPrograms, w);
     // ";env" (no blank after the separator) reads as code; "more; less" reads as prose.
     const bool tight = i > 0 && start == i;
-    if (word_program && w != "id" && !tight && s.find_first_not_of(" \t\r\n", end) == std::string_view::npos)
+    // "& dir", "; id": the two listings an injection probes with, alone at the end.
+    if (word_program && w != "id" && w != "dir" && !tight && s.find_first_not_of(" \t\r\n", end) == std::string_view::npos)
       return;
+    // "{cat,/etc/passwd}", "{ls,-la}": brace expansion separates the arguments with commas.
+    if (start > 0 && s[start - 1] == '{' && end + 1 < s.size() && s[end] == ',' &&
+        std::string_view("-/$~.").find(s[end + 1]) != std::string_view::npos && s.find('}', end) != std::string_view::npos) {
+      best = {i == 0 ? 0 : i - 1, score, "brace expansion"};
+      return;
+    }
+    if (i > 0 && (w == "echo" || w == "printf") && echo_marker(s, i, end)) {
+      best = {i - 1, score, rule};
+      return;
+    }
     // At the very start only options, paths and substitutions count: "cat /etc/passwd", not "ping me".
     if (i == 0) {
       if (end >= s.size()) return;
       const std::size_t arg = s.find_first_not_of(" \t", end);
-      const bool pathish = arg != std::string_view::npos && arg > end && arg + 1 < s.size() &&
+      // "cat${IFS}/etc/passwd": the field separator is the blank.
+      const bool blank_ifs = s.compare(end, 4, "$IFS") == 0 || s.compare(end, 5, "${IFS") == 0;
+      const bool pathish = blank_ifs || (arg != std::string_view::npos && arg > end && arg + 1 < s.size() &&
                            std::string_view("-+/$~.\\").find(s[arg]) != std::string_view::npos &&
                            !is_space(s[arg + 1]) && !(s[arg] == '-' && s[arg + 1] == '-' &&
-                                                      (arg + 2 >= s.size() || !text::is_word(s[arg + 2])));
+                                                      (arg + 2 >= s.size() || !text::is_word(s[arg + 2]))));
       // A program that is also a word needs its option right away: "env adds --chdir" is prose.
       if (word_program && !pathish && !option_soon(s, end, 0)) return;
     }
-    // "{cat,/etc/passwd}": brace expansion separates arguments with commas.
-    const bool braced = start > 0 && s[start - 1] == '{' && end < s.size() && s[end] == ',';
     // A name like "ansible-vault" or "systeminfo" takes any word as its argument.
     const std::size_t arg = s.find_first_not_of(" \t", end);
     const bool named = distinctive(w, word_program) && arg != std::string_view::npos && arg > end && is_alpha(s[arg]);
-    if (!braced && !named && !option_soon(s, end, word_program ? 0 : 2) &&
-        !shell_argument(s, end, word_program, w, tight))
+    if (!named && !option_soon(s, end, word_program ? 0 : 2) &&
+        !shell_argument(s, end, word_program, w, tight, i > 0))
       return;
     best = {i == 0 ? 0 : i - 1, score, rule};
   }

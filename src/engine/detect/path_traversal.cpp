@@ -60,8 +60,10 @@ std::size_t fold_separator(std::string_view in, std::size_t i, char& out) noexce
 std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out, bool& disguised) noexcept {
   std::size_t n = 0;
   disguised = false;
-  // ".ssh/id_rsa", ".aws/credentials": a relative path into a dot-directory reads like "/.ssh/...".
-  if (in.size() > 2 && in[0] == '.' && text::is_word(in[1]) && text::find_any(in, "/\\") != std::string_view::npos)
+  // ".ssh/id_rsa", ".aws/credentials", "WEB-INF/web.xml": a relative path into a dot-directory or
+  // a Java application's private folder reads like "/.ssh/...".
+  if ((in.size() > 2 && in[0] == '.' && text::is_word(in[1]) && text::find_any(in, "/\\") != std::string_view::npos) ||
+      text::istarts_with(in, "web-inf/") || text::istarts_with(in, "web-inf\\"))
     out[n++] = '/';
   for (std::size_t i = 0; i < in.size() && n < out.size(); ++i) {
     char c = text::lower(in[i]);
@@ -76,6 +78,8 @@ std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out, bool
     if (c == '\0') continue;
     // Tomcat path parameters ("..;/") and Windows trailing dots/spaces.
     if (c == ';' && n > 0 && out[n - 1] == '.') continue;
+    // "//etc/passwd", "/etc//passwd": file systems read repeated separators as one.
+    if (c == '/' && n > 0 && out[n - 1] == '/') continue;
     // "/./" is "/": drop the '.' of a "./" that follows a separator and is not the end of "..".
     if (c == '/' && n >= 2 && out[n - 1] == '.' && out[n - 2] == '/') {
       --n;
@@ -95,7 +99,10 @@ int climb(std::string_view p) noexcept {
                       p[i - 1] == ' ' || p[i - 1] == '"' || p[i - 1] == '\'';
     std::size_t j = i;
     while (j < p.size() && p[j] == '.') ++j;
-    const bool right = j == p.size() || p[j] == '/';
+    // "..%20/", "..%01/": Windows drops trailing blanks from a name, and lax decoders control bytes.
+    std::size_t k = j;
+    while (k < p.size() && static_cast<unsigned char>(p[k]) <= 0x20) ++k;
+    const bool right = k == p.size() || p[k] == '/';
     if (left && right && (i == 0 || p[i - 1] != '.')) ++steps;
     i = j - 1;
   }
@@ -206,6 +213,9 @@ class PathTraversalDetector final : public Detector {
       const std::size_t token_end = std::min(text::find_any(p, " \t\"',", hit_at), p.size());
       if (p.substr(hit_at, token_end - hit_at).find('*') != std::string_view::npos) hit = {};
     }
+    // "%SYSTEMROOT%\\win.ini", "%windir%/system32/...": a Windows variable standing for the root.
+    if (!hit.empty() && p[0] == '%' && p.find('%', 1) != std::string_view::npos && p.find('%', 1) + 1 == hit_at)
+      return {0, 85, "Windows variable path to a sensitive file"};
     if (!hit.empty()) {
       for (auto root : kAbsoluteRoots) {
         // "/etc/passwd" as the whole argument, "file=/etc/passwd", "c:\windows\win.ini".

@@ -49,6 +49,21 @@ bool has_word(std::span<const std::string_view> words, std::string_view s) noexc
   return false;
 }
 
+bool leads_with_word(std::span<const std::string_view> table, std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && (text::is_space(s[i]) || s[i] == '(' || s[i] == '{')) ++i;
+  std::size_t end = i;
+  while (end < s.size() && !text::is_space(s[end])) ++end;
+  std::string_view token = s.substr(i, end - i);
+  if (const std::size_t slash = token.rfind('/'); slash != std::string_view::npos) token.remove_prefix(slash + 1);
+  std::size_t n = 0;
+  while (n < token.size() && text::is_word(token[n])) ++n;
+  std::string_view word = token.substr(0, n);
+  if (listed(table, word)) return true;
+  while (!word.empty() && text::is_digit(word.back())) word.remove_suffix(1);
+  return word.size() < n && listed(table, word);
+}
+
 // A needle can only occur when the value has each of its letters in some case: a test on the
 // value's byte set that spares most searches.
 bool may_contain(const ByteSet& bytes, std::string_view needle) noexcept {
@@ -63,7 +78,7 @@ bool has_content(const Prefilter& p, const ByteSet& bytes, std::string_view s) n
   for (const std::string_view n : p.needles) {
     if (may_contain(bytes, n) && text::ifind(s, n) != std::string_view::npos) return true;
   }
-  return !p.words.empty() && has_word(p.words, s);
+  return (!p.words.empty() && has_word(p.words, s)) || (!p.leading_words.empty() && leads_with_word(p.leading_words, s));
 }
 
 }  // namespace

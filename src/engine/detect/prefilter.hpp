@@ -26,8 +26,15 @@ struct Prefilter {
   // a run of letters within it ("1union" holds "union", "pg_sleep" holds "sleep"). Built by
   // make_word_table() from a list, so that a word costs one hash and one comparison.
   std::span<const std::string_view> words;
+  // Or opening with one of these (a table like `words`) as a command line does: after blanks and
+  // '(' or '{', the last component of a path ("/usr/bin/id"), cut at the first byte no word has
+  // ("python3.10", "apt-get"), also without a trailing number ("gcc10"). One lookup per value,
+  // where `words` costs one per word.
+  std::span<const std::string_view> leading_words;
   // With no bytes, needles or words, every value of `kinds` is scanned.
-  constexpr bool content_free() const noexcept { return bytes.empty() && needles.empty() && words.empty(); }
+  constexpr bool content_free() const noexcept {
+    return bytes.empty() && needles.empty() && words.empty() && leading_words.empty();
+  }
 };
 
 // FNV-1a over the lower-case word: the hash of Prefilter::words.

@@ -2,6 +2,7 @@
 
 #include "engine/detect/code_injection.hpp"
 #include "engine/detect/command_injection.hpp"
+#include "engine/detect/command_injection_prefilter.hpp"
 #include "engine/detect/crlf.hpp"
 #include "engine/detect/jndi.hpp"
 #include "engine/detect/ldapi.hpp"
@@ -73,7 +74,7 @@ const DetectorEntry kDetectors[] = {
     {"xss", make_xss, &kXss},
     {"path_traversal", make_path_traversal, &kPathTraversal},
     {"rfi_ssrf", make_rfi_ssrf, &kRfiSsrf},
-    {"command_injection", make_command_injection},
+    {"command_injection", make_command_injection, &command_injection_prefilter()},
     {"ssti", make_ssti, &kSsti},
     {"nosqli", make_nosqli, &kNosqli},
     {"ldapi", make_ldapi, &kLdapi},

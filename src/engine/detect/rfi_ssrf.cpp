@@ -226,6 +226,7 @@ Reach classify_host(std::string_view host) noexcept {
       continue;
     }
     if (host[i] == '\\') continue;
+    if (host[i] == '\0') break;  // "localhost%00.example.com": C resolvers stop at the NUL
     buf[n++] = lower(host[i]);
   }
   std::string_view h(buf.data(), n);
@@ -414,8 +415,10 @@ bool document_url(std::string_view url) noexcept {
 // A data: URL an include() executes ("data://text/plain;base64,PD9waHA..."); images and other
 // media are what data: URLs in forms normally carry.
 // The payload must be markup or code ("<?php", "<script"): its first byte is '<', which base64
-// writes as 'P'. A bare "data:text/plain" is a probe for the wrapper.
-bool data_payload(std::string_view rest) noexcept {
+// writes as 'P'. A bare "data:text/plain" is a probe for the wrapper, and so is base64 text as
+// the whole argument ("data:text/plain;base64,SSBsb3ZlIFBIUAo="): no form field takes a file that
+// way. (PHP's "data://" spelling of harmless text stays allowed, as in CRS.)
+bool data_payload(std::string_view rest, bool whole) noexcept {
   if (rest.starts_with("//")) rest.remove_prefix(2);
   const std::size_t comma = rest.find(',');
   const std::string_view type = rest.substr(0, comma);
@@ -424,7 +427,7 @@ bool data_payload(std::string_view rest) noexcept {
     return false;
   if (comma == std::string_view::npos) return !type.empty();
   const std::string_view payload = rest.substr(comma + 1);
-  if (text::ifind(type, ";base64") != std::string_view::npos) return payload.starts_with("P");
+  if (text::ifind(type, ";base64") != std::string_view::npos) return payload.starts_with("P") || whole;
   return payload.find('<') != std::string_view::npos;
 }
 
@@ -466,7 +469,8 @@ class RfiSsrfDetector final : public Detector {
         keep(best, b, known->score, "fetch through an odd URL scheme");
       // The URL is the argument, or a parameter of one ("url=http://...", "a=1&file=http://...").
       const bool argument = b == lead || (b > 0 && s[b - 1] == '=');
-      if (iequals(scheme, "data") && !header && argument && data_payload(s.substr(colon + 1)))
+      if (iequals(scheme, "data") && !header && argument &&
+          data_payload(s.substr(colon + 1), b == lead && s.compare(colon + 1, 2, "//") != 0))
         keep(best, b, 80, "data: URL payload");
       // "http:2852039166", "http:/127.1": browsers and curl still take the host.
       if (!slashes && !web) continue;
@@ -508,6 +512,15 @@ class RfiSsrfDetector final : public Detector {
     if (lead != std::string_view::npos && s.compare(lead, 2, "//") == 0 && !header) {
       const Reach reach = classify_host(authority_host(s, lead));
       if (reach == Reach::metadata || reach == Reach::internal) keep(best, lead, 80, "scheme-relative URL to an internal host");
+    }
+    // "\\\\127.0.0.1\\c$\\x", "\\\\fileserver\\admin$": a UNC path to this host's network or an
+    // administrative share, which Windows opens over SMB with the server's credentials.
+    if (lead != std::string_view::npos && s.compare(lead, 2, "\\\\") == 0 && !header) {
+      const std::size_t host_end = std::min(s.find('\\', lead + 2), s.size());
+      const Reach reach = classify_host(s.substr(lead + 2, host_end - lead - 2));
+      const std::size_t share_end = std::min(s.find('\\', host_end + 1), s.size());
+      const bool admin_share = host_end + 1 < share_end && s[share_end - 1] == '$';
+      if (reach == Reach::metadata || reach == Reach::internal || admin_share) keep(best, lead, 80, "UNC path to an internal host or share");
     }
     // "\\\\evil.example\\share\\shell.php": a UNC path in an include argument loads over SMB/WebDAV.
     if (lead != std::string_view::npos && s.compare(lead, 2, "\\\\") == 0 && !header && include_argument(value.location)) {

@@ -1,5 +1,6 @@
 #include "engine/detect/ssti.hpp"
 
+#include <algorithm>
 #include <array>
 #include <initializer_list>
 
@@ -34,6 +35,7 @@ const GadgetGroup kCodeGadgets[] = {
     {"constructor", {"constructor.constructor", ":constructor:constructor", "[\"constructor\"][\"constructor\"]"}},
     {"java", {"freemarker.template.utility.execute", "java.lang.runtime", "new java.lang.processbuilder"}},
     {"runtime", {"getruntime().exec"}},
+    {"_internal_", {"smarty_internal_"}},  // an anchor led by "_", rare in text, where "s" is everywhere
 };
 
 // "{{config}}", "{{ self }}", "{{ settings.SECRET_KEY }}": the framework's own objects, which hold
@@ -44,7 +46,10 @@ bool framework_object(std::string_view body) noexcept {
   std::size_t end = i;
   while (end < body.size() && (text::is_word(body[end]))) ++end;
   const std::string_view name = body.substr(i, end - i);
-  static constexpr std::string_view kObjects[] = {"config", "self", "_self", "settings", "request", "app"};
+  // (JSP EL's implicit objects: "${pageContext.request}", "${applicationScope}".)
+  static constexpr std::string_view kObjects[] = {"config",      "self",           "_self",        "settings",
+                                                  "request",     "app",            "pagecontext",  "applicationscope",
+                                                  "sessionscope", "requestscope"};
   bool known = false;
   for (auto o : kObjects) known = known || text::iequals(name, o);
   if (!known) return false;
@@ -112,7 +117,8 @@ bool prose_after_call(std::string_view code, std::size_t opener) noexcept {
 }
 
 // Whether a constant JavaScript condition ("!!{}", "(true)", "!0", "''") is truthy: leading '!'s
-// flip the literal's own truthiness; anything unrecognised counts as truthy.
+// flip the literal's own truthiness; anything unrecognised counts as truthy. A double negation
+// ("!!''") only probes how the parser takes a literal, which no condition in real code does.
 bool truthy(std::string_view cond) noexcept {
   std::array<char, 16> buf{};
   std::size_t n = 0;
@@ -129,7 +135,7 @@ bool truthy(std::string_view cond) noexcept {
   static constexpr std::string_view kFalsy[] = {"false", "null", "undefined", "nan", "0", "-0", "+0", "\"\"", "''", "``"};
   bool value = true;
   for (auto f : kFalsy) value = value && literal != f;
-  return value != (bangs % 2 == 1);
+  return bangs >= 2 || value != (bangs % 2 == 1);
 }
 
 // "while(true)", "while(!0);", "while(!!{})": an infinite loop whose condition is a constant,
@@ -173,6 +179,7 @@ struct Hit {
 void scan_delimited(std::string_view s, std::string_view open, std::string_view close, int score, Hit& best) noexcept {
   std::size_t end = 0;
   bool have_end = false;
+  std::size_t ticks = 0, ticked = 0;
   for (std::size_t at = s.find(open); at != std::string_view::npos; at = s.find(open, at + 1)) {
     const std::size_t body_start = at + open.size();
     // One forward search per closing delimiter keeps "{{{{{{..." linear.
@@ -185,6 +192,14 @@ void scan_delimited(std::string_view s, std::string_view open, std::string_view 
     if (body.empty() || body.size() > 2048) continue;
     // "<%d.%d>" and "%s" are printf formats, not ERB/ASP code.
     if (open.front() == '<' && body.find('%') != std::string_view::npos) continue;
+    // "`Total: ${total.toFixed(2)}`" is a JavaScript template literal in pasted code (the
+    // backticks before it are counted once, as the search moves on).
+    if (open == "${") {
+      ticks += static_cast<std::size_t>(std::count(s.begin() + static_cast<std::ptrdiff_t>(ticked),
+                                                   s.begin() + static_cast<std::ptrdiff_t>(at), '`'));
+      ticked = at;
+      if (ticks % 2 == 1) continue;
+    }
     // "${jndi:..." belongs to the jndi detector; "${IFS}"/"${HOME}" are shell variables.
     if (open == "${" && (text::istarts_with(body, "jndi") || text::istarts_with(body, "::-") ||
                          body.find(':') != std::string_view::npos))
@@ -229,7 +244,10 @@ class SstiDetector final : public Detector {
       scan_delimited(s, "<%", "%>", 75, best);
     }
     if (s.find('#') != std::string_view::npos || s.find("?new") != std::string_view::npos) {
-      for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach(", "[#assign", "[#import"}) {
+      // Handlebars' "{{#with "s" as |string|}}" opens the known sandbox escape: no template hands
+      // a literal string to #with.
+      for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach(", "[#assign", "[#import",
+                      "{{#with \"", "{{#with '"}) {
         const std::size_t at = ifind(s, kw);
         if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
       }

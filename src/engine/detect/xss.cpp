@@ -161,6 +161,25 @@ bool noop_script_url(std::string_view v) noexcept {
   return body == ";" || body == "void(0)" || body == "void(0);" || body == "void0" || body == "void0;";
 }
 
+// A sink called in an attribute value: "$event.view.alert(1)", "alert`1`".
+bool calls_sink(std::string_view v) noexcept {
+  for (const auto sink : kSinks) {
+    for (std::size_t at = ifind(v, sink); at != std::string_view::npos; at = ifind(v, sink, at + 1)) {
+      std::size_t k = at + sink.size();
+      while (k < v.size() && is_space(v[k])) ++k;
+      if (k < v.size() && (v[k] == '(' || v[k] == '`') && (at == 0 || !text::is_word(v[at - 1]))) return true;
+    }
+  }
+  return false;
+}
+
+// Event bindings of client-side frameworks, which evaluate their value as script: AngularJS
+// "ng-click", Vue "v-on:click" and "@click", Alpine "x-on:click".
+bool framework_handler(std::string_view attr) noexcept {
+  return text::istarts_with(attr, "ng-") || text::istarts_with(attr, "v-on:") || text::istarts_with(attr, "x-on:") ||
+         (attr.size() > 1 && attr[0] == '@');
+}
+
 // Scans one tag starting at `i` (just after '<'); records findings and returns where it ends.
 std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& best) noexcept {
   const std::size_t tag_start = i - open;
@@ -219,6 +238,7 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
       keep(best, tag_start, i - tag_start, 90, "script URL attribute");
     if (iequals(attr, "style") && style_runs_script(value)) keep(best, tag_start, i - tag_start, 85, "style expression");
     if (iequals(attr, "srcdoc")) active = true;
+    if (framework_handler(attr) && calls_sink(value)) keep(best, tag_start, i - tag_start, 85, "framework event binding");
     if (frame && iequals(attr, "src") && text::istarts_with(value, "https://")) script_capable = false;
     // A charset that makes '<' spellable without '<' ("+ADw-" in UTF-7).
     if ((iequals(attr, "charset") || iequals(attr, "content")) &&

@@ -18,6 +18,7 @@ import re
 import sys
 import urllib.parse
 
+import engine_cmdi_xss_requests
 import engine_code_requests
 import engine_sqli_requests
 import engine_xss_requests
@@ -462,6 +463,8 @@ def main():
         ("attack", ATTACKS, "{:03d}.http"),
         ("benign", engine_xss_requests.BENIGN, "engine-xss-{:03d}.http"),
         ("attack", engine_xss_requests.ATTACKS, "engine-xss-{:03d}.http"),
+        ("benign", engine_cmdi_xss_requests.BENIGN, "engine-cmdi-xss-{:03d}.http"),
+        ("attack", engine_cmdi_xss_requests.ATTACKS, "engine-cmdi-xss-{:03d}.http"),
         ("benign", engine_sqli_requests.BENIGN, "engine-sqli-{:03d}.http"),
         ("attack", engine_sqli_requests.ATTACKS, "engine-sqli-{:03d}.http"),
         ("benign", engine_code_requests.BENIGN, "engine-code-{:03d}.http"),
