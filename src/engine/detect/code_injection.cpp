@@ -78,19 +78,26 @@ void scan_php_tags(std::string_view s, Hit& best) noexcept {
       keep(best, at, rest.size() + 2, 90, "PHP echo tag");
       continue;
     }
-    {
-      const std::size_t word = skip_space(rest, 0);
-      if (istarts_with(rest.substr(word), "php")) {
-        rest.remove_prefix(word + 3);
-      } else if (word == 0) {
-        continue;
-      }
-      if (!rest.empty() && !is_space(rest.front())) continue;
+    const std::size_t word = skip_space(rest, 0);
+    // "<?xml :echo 1;": with short_open_tag PHP reads "<?" and runs the rest.
+    if (istarts_with(rest, "xml") && skip_space(rest, 3) < rest.size() && rest[skip_space(rest, 3)] == ':') {
+      keep(best, at, rest.size() + 2, 90, "XML/PHP polyglot");
+      continue;
     }
+    if (istarts_with(rest.substr(word), "php")) {
+      rest.remove_prefix(word + 3);
+    } else if (word == 0) {
+      continue;
+    } else if (const std::string_view next = rest.substr(word);
+               istarts_with(next, "echo") || istarts_with(next, "print") || next.starts_with("$")) {
+      keep(best, at, rest.size() + 2, 85, "PHP short tag");  // "<?  echo x"
+      continue;
+    }
+    if (!rest.empty() && !is_space(rest.front())) continue;
     if (rest.find_first_of("($;`\"'") != std::string_view::npos) keep(best, at, rest.size() + 2, 90, "PHP code");
   }
   for (const std::string_view tag : {std::string_view("[php]"), std::string_view("{php}"), std::string_view("[/php]"),
-                                     std::string_view("{/php}")}) {
+                                     std::string_view("[\\php]"), std::string_view("{/php}")}) {
     if (const auto at = ifind(s, tag); at != std::string_view::npos) keep(best, at, tag.size(), 85, "PHP code tag");
   }
 }

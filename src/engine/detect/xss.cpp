@@ -205,7 +205,8 @@ std::size_t scan_tag(std::string_view s, std::size_t i, std::size_t open, Hit& b
   // through srcdoc, a script URL or a handler, which count on their own.
   const bool frame = iequals(name, "iframe") || iequals(name, "frame");
   if (processing && iequals(name, "import")) keep(best, tag_start, i - tag_start, 90, "script-capable tag");
-  bool active = !closing && in(kActiveTags, name);
+  // "<?xml version=...?>" is a declaration, not the IE "<xml>" data island.
+  bool active = !closing && !processing && in(kActiveTags, name);
   // Attributes.
   while (i < s.size() && s[i] != '>') {
     while (i < s.size() && (is_space(s[i]) || s[i] == '/' || s[i] == '"' || s[i] == '\'')) ++i;
