@@ -431,6 +431,16 @@ bool data_payload(std::string_view rest, bool whole) noexcept {
   return payload.find('<') != std::string_view::npos;
 }
 
+// Headers that name hosts by design: where the request came from, which host it is for, and the
+// proxies on the way.
+bool names_hosts(std::string_view location) noexcept {
+  constexpr std::string_view kPrefix = "header.";
+  if (!location.starts_with(kPrefix)) return false;
+  const std::string_view name = location.substr(kPrefix.size());
+  return name == "referer" || name == "origin" || name == "host" || name == "forwarded" || name == "via" ||
+         name.starts_with("x-forwarded-") || name == "x-real-ip" || name == "x-original-host";
+}
+
 class RfiSsrfDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::rfi_ssrf; }
@@ -439,6 +449,9 @@ class RfiSsrfDetector final : public Detector {
     const std::string_view s = value.decoded;
     // Referer/Origin legitimately name intranet hosts; only odd schemes and metadata count there.
     const bool header = value.kind == LocationKind::header;
+    // Other headers whose whole value is a URL to a loopback or private address ("X-Callback:
+    // http://127.0.0.1:6379/", "User-Agent: http://[::1]/") are handed to a fetcher like an argument.
+    const bool whole_url_header = header && !names_hosts(value.location) && s.find_first_of(" \t") == std::string_view::npos;
     const std::size_t lead = s.find_first_not_of(" \t\r\n\"'");
     Hit best;
     for (std::size_t colon = s.find(':'); colon != std::string_view::npos; colon = s.find(':', colon + 1)) {
@@ -484,6 +497,8 @@ class RfiSsrfDetector final : public Detector {
         keep(best, b, 95, "cloud metadata endpoint");
       } else if (reach == Reach::internal && !header && url_argument(s, b) && !loopback_redirect(value.location)) {
         keep(best, b, 85, "URL to a loopback or private address");
+      } else if (reach == Reach::internal && whole_url_header && b == lead) {
+        keep(best, b, 80, "header URL to a loopback or private address");
       }
       if (header) continue;
       const std::string_view url = s.substr(b, url_end(s, b) - b);
