@@ -2,7 +2,8 @@
 """Runs `waf inspect` over the labelled corpus and prints per-class detection as a Markdown table.
 
 Layout: <source>/<class>/<label>/<name>.http, where source is "crs" (generated from the OWASP CRS
-regression tests by tools/build_from_crs.py) or "own" (hand-written), and label is
+regression tests by tools/build_from_crs.py), "own" (hand-written) or "placements" (payload families
+in every placement and encoding, tools/build_placements.py), and label is
   attack    must be flagged,
   benign    must pass,
   negative  a CRS test that only says one rule must not match; many are attacks for other rules,
@@ -13,7 +14,7 @@ CRS attacks also count per paranoia level (crs/labels.tsv): "PL1" attacks are th
 install (paranoia level 1) blocks, "PL2+" those only a stricter install flags; the PL1 column is
 the number comparable with CRS as deployed.
 
-Usage: run_corpus.py WAF_BIN [--policy FILE] [--source crs|own] [--misses [--flagged-negatives]]
+Usage: run_corpus.py WAF_BIN [--policy FILE] [--source crs|own|placements] [--misses [--flagged-negatives]]
 Exit status: 0 on success, 2 when WAF_BIN cannot inspect (not built yet).
 """
 import argparse

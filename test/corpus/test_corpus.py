@@ -25,6 +25,9 @@ CRS_MIN_DETECTION = {
     "sqli": 0.65, "command_injection": 0.84, "crlf": 0.93, "ssti": 0.95, "code_injection": 0.70,
 }
 CRS_MIN_NEGATIVE_PASSED = 0.90
+# Payload families in every placement and encoding (tools/build_placements.py): measured minus a margin.
+PLACEMENTS_MIN_DETECTION = 0.97
+PLACEMENTS_MIN_BENIGN_PASSED = 0.94  # adversarial benign values: shell and SQL words, quotes, comparisons
 # CRS attacks a default (paranoia level 1) CRS install blocks: the number comparable with CRS.
 CRS_MIN_PL1_DETECTION = {"sqli": 0.85, "command_injection": 0.92, "xss": 0.84, "path_traversal": 0.95,
                          "rfi_ssrf": 0.96, "crlf": 0.95, "ssti": 0.95, "code_injection": 0.74}
@@ -90,13 +93,24 @@ def test_crs_negative_tests_mostly_pass(stats):
     assert (total - flagged) / total >= CRS_MIN_NEGATIVE_PASSED, run_corpus.table(stats)
 
 
-def test_generated_own_requests_match_the_generator(tmp_path):
-    """The committed NNN.http and engine-xss-NNN.http files are what tools/build_own.py writes, so an
-    edit made only to a file (or only to the script) cannot drift unnoticed."""
+def test_placements_detects_attacks_and_passes_benign_values(stats):
+    t = run_corpus.totals(stats, "placements")
+    flagged, total = t["attack"]
+    assert total >= 2000, "placements corpus lost its attacks"
+    assert flagged / total >= PLACEMENTS_MIN_DETECTION, run_corpus.table(stats)
+    flagged, total = t["benign"]
+    assert total >= 1000, "placements corpus lost its benign values"
+    assert (total - flagged) / total >= PLACEMENTS_MIN_BENIGN_PASSED, run_corpus.table(stats)
+
+
+@pytest.mark.parametrize("source, tool, least", [("own", "build_own.py", 300), ("placements", "build_placements.py", 3000)])
+def test_generated_requests_match_their_generator(tmp_path, source, tool, least):
+    """The committed generated files are what the generator writes, so an edit made only to a file
+    (or only to the script) cannot drift unnoticed."""
     here = os.path.dirname(os.path.abspath(__file__))
-    subprocess.run([sys.executable, os.path.join(here, "tools", "build_own.py"), str(tmp_path)], check=True,
+    subprocess.run([sys.executable, os.path.join(here, "tools", tool), str(tmp_path)], check=True,
                    capture_output=True, timeout=60)
     written = sorted(os.path.relpath(p, tmp_path) for p in glob.glob(os.path.join(tmp_path, "*", "*", "*.http")))
-    assert len(written) > 300
-    _, mismatch, errors = filecmp.cmpfiles(os.path.join(here, "own"), tmp_path, written, shallow=False)
-    assert not mismatch and not errors, f"differ from tools/build_own.py: {mismatch + errors}"
+    assert len(written) > least
+    _, mismatch, errors = filecmp.cmpfiles(os.path.join(here, source), tmp_path, written, shallow=False)
+    assert not mismatch and not errors, f"differ from tools/{tool}: {mismatch + errors}"
