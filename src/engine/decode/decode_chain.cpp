@@ -5,17 +5,35 @@ namespace waf::engine {
 DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
   steps_.reserve(entries.size());
   for (const auto& e : entries) steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers, e.alphabet});
+  for (std::size_t k = 0; k < kLocationKinds; ++k) {
+    Gate& gate = gates_[k];
+    for (const Step& step : steps_) {
+      if ((step.kinds & kind_bit(static_cast<LocationKind>(k))) == 0) continue;
+      if (!step.triggers.empty()) gate.triggers.add(step.triggers);
+      else if (!step.alphabet.empty()) gate.alphabets.push_back(step.alphabet);
+      else gate.always = true;
+    }
+  }
 }
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {
-  return decode(kind, raw, ByteSet(raw), out);
+  std::string scratch;
+  return decode(kind, raw, ByteSet(raw), out, scratch);
 }
 
-bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out) const {
+bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+                         std::string& scratch) const {
+  // The first round can only change the value through a step whose gate it passes; with none,
+  // nothing changes and the chain is done.
+  const Gate& gate = gates_[static_cast<std::size_t>(kind)];
+  if (!gate.always && !gate.triggers.intersects(raw_bytes)) {
+    bool any = false;
+    for (const ByteSet& alphabet : gate.alphabets) any = any || raw_bytes.subset_of(alphabet);
+    if (!any) return false;
+  }
   const KindMask bit = kind_bit(kind);
   bool changed = false;
   ByteSet bytes = raw_bytes;
-  std::string scratch;
   for (std::size_t round = 0; round < kMaxDecodeRounds; ++round) {
     bool round_changed = false;
     for (const auto& step : steps_) {

@@ -1,6 +1,7 @@
 #pragma once
 // Applies the registered decoders to a value until nothing changes (a fixpoint), for at most
 // kMaxDecodeRounds rounds: enough for double and triple encoding, bounded for hostile input.
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,8 +21,11 @@ class DecodeChain {
   // Decodes `raw` as found at a location of `kind` into `out`. Returns false (and leaves `out`
   // unspecified) when no decoder changed anything, the common case, which costs no allocation.
   bool decode(LocationKind kind, std::string_view raw, std::string& out) const;
-  // Same, with the bytes of `raw` already known (the engine computes them for its prefilter).
-  bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out) const;
+  // Same, with the bytes of `raw` already known (the engine computes them for its prefilter) and
+  // a `scratch` buffer the caller reuses across values, so that decoding allocates nothing once
+  // the buffers have grown.
+  bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+              std::string& scratch) const;
 
  private:
   struct Step {
@@ -31,7 +35,15 @@ class DecodeChain {
     ByteSet triggers;
     ByteSet alphabet;
   };
+  // What can start a decoding at one kind of location: almost no value has any trigger byte,
+  // and a test of its bytes against this gate spares the walk over every step.
+  struct Gate {
+    ByteSet triggers;               // the union of the triggers of the steps for this kind
+    std::vector<ByteSet> alphabets;  // the alphabets of the trigger-free steps for this kind
+    bool always = false;            // a step for this kind has neither: it may change anything
+  };
   std::vector<Step> steps_;
+  std::array<Gate, kLocationKinds> gates_;
 };
 
 }  // namespace waf::engine

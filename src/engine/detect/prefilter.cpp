@@ -1,6 +1,6 @@
 #include "engine/detect/prefilter.hpp"
 
-#include <array>
+#include <cstdint>
 
 #include "engine/detect/text.hpp"
 
@@ -9,17 +9,17 @@ namespace {
 
 bool is_word_byte(char c) noexcept { return text::is_word(c) || c == '$'; }
 
-// Longer runs cannot be any listed word, which keeps the lower-case copy on the stack.
+// Longer runs cannot be any listed word.
 constexpr std::size_t kMaxWord = 40;
 
+// word_hash() of the lower-case run, folded while hashing: no copy of the run.
 bool listed(std::span<const std::string_view> table, std::string_view run) noexcept {
   if (run.size() < 2 || run.size() > kMaxWord) return false;
-  std::array<char, kMaxWord> buf{};
-  for (std::size_t i = 0; i < run.size(); ++i) buf[i] = text::lower(run[i]);
-  const std::string_view word(buf.data(), run.size());
+  std::uint32_t h = 2166136261U;
+  for (const char c : run) h = (h ^ static_cast<unsigned char>(text::lower(c))) * 16777619U;
   const std::size_t mask = table.size() - 1;
-  for (std::size_t at = word_hash(word) & mask; !table[at].empty(); at = (at + 1) & mask) {
-    if (table[at] == word) return true;
+  for (std::size_t at = h & mask; !table[at].empty(); at = (at + 1) & mask) {
+    if (table[at].size() == run.size() && text::iequals(table[at], run)) return true;
   }
   return false;
 }
@@ -68,10 +68,7 @@ bool has_content(const Prefilter& p, const ByteSet& bytes, std::string_view s) n
 
 }  // namespace
 
-bool admits(const Prefilter& p, const PrefilterInput& value) noexcept {
-  const KindMask bit = kind_bit(value.kind);
-  if ((p.kinds & bit) == 0) return false;
-  if ((p.every_value & bit) != 0 || p.content_free() || p.bytes.intersects(value.bytes)) return true;
+bool admits_content(const Prefilter& p, const PrefilterInput& value) noexcept {
   return has_content(p, value.bytes, value.raw) ||
          (value.decoded.data() != value.raw.data() && has_content(p, value.bytes, value.decoded));
 }
