@@ -7,10 +7,11 @@ DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
   for (const auto& e : entries) steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers, e.alphabet});
   for (std::size_t k = 0; k < kLocationKinds; ++k) {
     Gate& gate = gates_[k];
-    for (const Step& step : steps_) {
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+      const Step& step = steps_[i];
       if ((step.kinds & kind_bit(static_cast<LocationKind>(k))) == 0) continue;
       if (!step.triggers.empty()) gate.triggers.add(step.triggers);
-      else if (!step.alphabet.empty()) gate.alphabets.push_back(step.alphabet);
+      else if (!step.alphabet.empty()) gate.alphabet.push_back(i);
       else gate.always = true;
     }
   }
@@ -23,12 +24,16 @@ bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& o
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
                          std::string& scratch) const {
-  // The first round can only change the value through a step whose gate it passes; with none,
-  // nothing changes and the chain is done.
+  // Without a trigger byte only the alphabet steps can act in the first round, each on the raw
+  // value while none has changed it; when none does, nothing changes and the chain is done. Most
+  // values end here: no trigger, and either a byte outside base64 or too short to be any.
   const Gate& gate = gates_[static_cast<std::size_t>(kind)];
   if (!gate.always && !gate.triggers.intersects(raw_bytes)) {
     bool any = false;
-    for (const ByteSet& alphabet : gate.alphabets) any = any || raw_bytes.subset_of(alphabet);
+    for (const std::size_t i : gate.alphabet) {
+      any = raw_bytes.subset_of(steps_[i].alphabet) && steps_[i].decoder->decode(raw, scratch);
+      if (any) break;
+    }
     if (!any) return false;
   }
   const KindMask bit = kind_bit(kind);

@@ -38,9 +38,9 @@ class DecodeChain {
   // What can start a decoding at one kind of location: almost no value has any trigger byte,
   // and a test of its bytes against this gate spares the walk over every step.
   struct Gate {
-    ByteSet triggers;               // the union of the triggers of the steps for this kind
-    std::vector<ByteSet> alphabets;  // the alphabets of the trigger-free steps for this kind
-    bool always = false;            // a step for this kind has neither: it may change anything
+    ByteSet triggers;                   // the union of the triggers of the steps for this kind
+    std::vector<std::size_t> alphabet;  // the trigger-free steps with an alphabet (base64), in order
+    bool always = false;                // a step for this kind has neither: it may change anything
   };
   std::vector<Step> steps_;
   std::array<Gate, kLocationKinds> gates_;
