@@ -10,6 +10,7 @@ DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
     for (std::size_t i = 0; i < steps_.size(); ++i) {
       const Step& step = steps_[i];
       if ((step.kinds & kind_bit(static_cast<LocationKind>(k))) == 0) continue;
+      gate.steps.push_back(i);
       if (!step.triggers.empty()) gate.triggers.add(step.triggers);
       else if (!step.alphabet.empty()) gate.alphabet.push_back(i);
       else gate.always = true;
@@ -36,13 +37,13 @@ bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet&
     }
     if (!any) return false;
   }
-  const KindMask bit = kind_bit(kind);
   bool changed = false;
   ByteSet bytes = raw_bytes;
   for (std::size_t round = 0; round < kMaxDecodeRounds; ++round) {
     bool round_changed = false;
-    for (const auto& step : steps_) {
-      if ((step.kinds & bit) == 0 || (step.once && round > 0)) continue;
+    for (const std::size_t i : gate.steps) {
+      const Step& step = steps_[i];
+      if (step.once && round > 0) continue;
       if (!step.triggers.empty() && !step.triggers.intersects(bytes)) continue;
       if (!step.alphabet.empty() && !bytes.subset_of(step.alphabet)) continue;
       const std::string_view current = changed ? std::string_view(out) : raw;

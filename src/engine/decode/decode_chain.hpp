@@ -40,6 +40,7 @@ class DecodeChain {
   struct Gate {
     ByteSet triggers;                   // the union of the triggers of the steps for this kind
     std::vector<std::size_t> alphabet;  // the trigger-free steps with an alphabet (base64), in order
+    std::vector<std::size_t> steps;     // every step for this kind, in order
     bool always = false;                // a step for this kind has neither: it may change anything
   };
   std::vector<Step> steps_;

@@ -1,5 +1,6 @@
 #include "engine/detect/prefilter.hpp"
 
+#include <array>
 #include <cstdint>
 
 #include "engine/detect/text.hpp"
@@ -7,34 +8,68 @@
 namespace waf::engine {
 namespace {
 
-bool is_word_byte(char c) noexcept { return text::is_word(c) || c == '$'; }
+// Per byte: whether it belongs to a word run (letters, digits, '_' and '$'), whether it is a
+// letter, and its lower case. Tables, because the word scan reads every byte of most values.
+struct ByteClasses {
+  std::array<bool, 256> word{};
+  std::array<bool, 256> alpha{};
+  std::array<char, 256> lower{};
+};
+constexpr ByteClasses make_byte_classes() {
+  ByteClasses t;
+  for (unsigned b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    t.word[b] = text::is_word(c) || c == '$';
+    t.alpha[b] = text::is_alpha(c);
+    t.lower[b] = text::lower(c);
+  }
+  return t;
+}
+constexpr ByteClasses kClasses = make_byte_classes();
+constexpr std::size_t at(char c) noexcept { return static_cast<unsigned char>(c); }
+
+constexpr std::uint32_t kHashStart = 2166136261U;  // word_hash()'s FNV-1a, one byte at a time
+constexpr std::uint32_t hash_step(std::uint32_t h, char lower) noexcept {
+  return (h ^ static_cast<unsigned char>(lower)) * 16777619U;
+}
 
 // Longer runs cannot be any listed word.
 constexpr std::size_t kMaxWord = 40;
 
-// word_hash() of the lower-case run, folded while hashing: no copy of the run.
-bool listed(std::span<const std::string_view> table, std::string_view run) noexcept {
+// Whether `run`, whose lower-case word_hash() is `hash`, is in the table.
+bool probe(std::span<const std::string_view> table, std::string_view run, std::uint32_t hash) noexcept {
   if (run.size() < 2 || run.size() > kMaxWord) return false;
-  std::uint32_t h = 2166136261U;
-  for (const char c : run) h = (h ^ static_cast<unsigned char>(text::lower(c))) * 16777619U;
   const std::size_t mask = table.size() - 1;
-  for (std::size_t at = h & mask; !table[at].empty(); at = (at + 1) & mask) {
+  for (std::size_t at = hash & mask; !table[at].empty(); at = (at + 1) & mask) {
     if (table[at].size() == run.size() && text::iequals(table[at], run)) return true;
   }
   return false;
 }
 
+bool listed(std::span<const std::string_view> table, std::string_view run) noexcept {
+  std::uint32_t h = kHashStart;
+  for (const char c : run) h = hash_step(h, kClasses.lower[at(c)]);
+  return probe(table, run, h);
+}
+
+// One pass per run hashes it as it goes; only a run with a digit, '_' or '$' is walked again.
 bool has_word(std::span<const std::string_view> words, std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
-    if (!is_word_byte(s[i])) {
+    if (!kClasses.word[at(s[i])]) {
       ++i;
       continue;
     }
     const std::size_t start = i;
-    while (i < s.size() && is_word_byte(s[i])) ++i;
+    std::uint32_t h = kHashStart;
+    bool letters = true;
+    for (; i < s.size() && kClasses.word[at(s[i])]; ++i) {
+      h = hash_step(h, kClasses.lower[at(s[i])]);
+      letters = letters && kClasses.alpha[at(s[i])];
+    }
     const std::string_view run = s.substr(start, i - start);
-    if (listed(words, run)) return true;
+    if (probe(words, run, h)) return true;
+    if (letters) continue;
     // Letter runs inside it: "1union", "pg_sleep", "x$or" read as words by more lenient tokenizers.
     for (std::size_t k = 0; k < run.size();) {
       if (!text::is_alpha(run[k])) {
@@ -43,7 +78,7 @@ bool has_word(std::span<const std::string_view> words, std::string_view s) noexc
       }
       const std::size_t from = k;
       while (k < run.size() && text::is_alpha(run[k])) ++k;
-      if (k - from < run.size() && listed(words, run.substr(from, k - from))) return true;
+      if (listed(words, run.substr(from, k - from))) return true;
     }
   }
   return false;
