@@ -26,7 +26,7 @@ constexpr ByteClasses make_byte_classes() {
   return t;
 }
 constexpr ByteClasses kClasses = make_byte_classes();
-constexpr std::size_t at(char c) noexcept { return static_cast<unsigned char>(c); }
+constexpr std::size_t index(char c) noexcept { return static_cast<unsigned char>(c); }
 
 constexpr std::uint32_t kHashStart = 2166136261U;  // word_hash()'s FNV-1a, one byte at a time
 constexpr std::uint32_t hash_step(std::uint32_t h, char lower) noexcept {
@@ -46,40 +46,35 @@ bool probe(std::span<const std::string_view> table, std::string_view run, std::u
   return false;
 }
 
-bool listed(std::span<const std::string_view> table, std::string_view run) noexcept {
-  std::uint32_t h = kHashStart;
-  for (const char c : run) h = hash_step(h, kClasses.lower[at(c)]);
-  return probe(table, run, h);
-}
-
-// One pass per run hashes it as it goes; only a run with a digit, '_' or '$' is walked again.
+// One pass hashes each run and, alongside, each run of letters within it ("1union" holds
+// "union", "pg_sleep" holds "sleep", "x$or" holds "or": words to more lenient tokenizers).
 bool has_word(std::span<const std::string_view> words, std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
-    if (!kClasses.word[at(s[i])]) {
+    if (!kClasses.word[index(s[i])]) {
       ++i;
       continue;
     }
     const std::size_t start = i;
     std::uint32_t h = kHashStart;
-    bool letters = true;
-    for (; i < s.size() && kClasses.word[at(s[i])]; ++i) {
-      h = hash_step(h, kClasses.lower[at(s[i])]);
-      letters = letters && kClasses.alpha[at(s[i])];
-    }
-    const std::string_view run = s.substr(start, i - start);
-    if (probe(words, run, h)) return true;
-    if (letters) continue;
-    // Letter runs inside it: "1union", "pg_sleep", "x$or" read as words by more lenient tokenizers.
-    for (std::size_t k = 0; k < run.size();) {
-      if (!text::is_alpha(run[k])) {
-        ++k;
+    std::size_t letters_from = i;  // start of the current letter run
+    std::uint32_t letters_hash = kHashStart;
+    for (; i < s.size() && kClasses.word[index(s[i])]; ++i) {
+      const char lower = kClasses.lower[index(s[i])];
+      h = hash_step(h, lower);
+      if (kClasses.alpha[index(s[i])]) {
+        letters_hash = hash_step(letters_hash, lower);
         continue;
       }
-      const std::size_t from = k;
-      while (k < run.size() && text::is_alpha(run[k])) ++k;
-      if (listed(words, run.substr(from, k - from))) return true;
+      if (i > letters_from && probe(words, s.substr(letters_from, i - letters_from), letters_hash)) return true;
+      letters_from = i + 1;
+      letters_hash = kHashStart;
     }
+    // The last letter run, unless it is the whole run (probed just below).
+    if (letters_from > start && i > letters_from &&
+        probe(words, s.substr(letters_from, i - letters_from), letters_hash))
+      return true;
+    if (probe(words, s.substr(start, i - start), h)) return true;
   }
   return false;
 }
