@@ -4,7 +4,9 @@ namespace waf::engine {
 
 DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
   steps_.reserve(entries.size());
-  for (const auto& e : entries) steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers, e.alphabet});
+  for (const auto& e : entries) {
+    steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers, e.alphabet, !e.triggers.empty(), !e.alphabet.empty()});
+  }
   for (std::size_t k = 0; k < kLocationKinds; ++k) {
     Gate& gate = gates_[k];
     for (std::size_t i = 0; i < steps_.size(); ++i) {
@@ -16,6 +18,13 @@ DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
       else gate.always = true;
     }
   }
+}
+
+bool DecodeChain::fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const noexcept {
+  for (const std::size_t i : gate.alphabet) {
+    if (bytes.subset_of(steps_[i].alphabet)) return true;
+  }
+  return false;
 }
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {
@@ -40,12 +49,14 @@ bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet&
   bool changed = false;
   ByteSet bytes = raw_bytes;
   for (std::size_t round = 0; round < kMaxDecodeRounds; ++round) {
+    // A later round needs a step that the decoded bytes can still trigger ("a+b" -> "a b" is done).
+    if (round > 0 && !gate.always && !gate.triggers.intersects(bytes) && !fits_an_alphabet(gate, bytes)) break;
     bool round_changed = false;
     for (const std::size_t i : gate.steps) {
       const Step& step = steps_[i];
       if (step.once && round > 0) continue;
-      if (!step.triggers.empty() && !step.triggers.intersects(bytes)) continue;
-      if (!step.alphabet.empty() && !bytes.subset_of(step.alphabet)) continue;
+      if (step.has_triggers && !step.triggers.intersects(bytes)) continue;
+      if (step.has_alphabet && !bytes.subset_of(step.alphabet)) continue;
       const std::string_view current = changed ? std::string_view(out) : raw;
       if (step.decoder->decode(current, scratch)) {
         out.swap(scratch);

@@ -34,6 +34,8 @@ class DecodeChain {
     bool once;
     ByteSet triggers;
     ByteSet alphabet;
+    bool has_triggers;  // !triggers.empty(), once
+    bool has_alphabet;  // !alphabet.empty(), once
   };
   // What can start a decoding at one kind of location: almost no value has any trigger byte,
   // and a test of its bytes against this gate spares the walk over every step.
@@ -43,6 +45,8 @@ class DecodeChain {
     std::vector<std::size_t> steps;     // every step for this kind, in order
     bool always = false;                // a step for this kind has neither: it may change anything
   };
+  bool fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const noexcept;
+
   std::vector<Step> steps_;
   std::array<Gate, kLocationKinds> gates_;
 };
