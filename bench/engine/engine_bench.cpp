@@ -5,10 +5,13 @@
 // processes on a shared machine do not inflate. Bounded: each case runs for at most kCaseBudget.
 //
 //   waf_engine_bench            prints a Markdown table; exit 1 if a verdict is not the expected one
-//   waf_engine_bench TEXT       only the cases whose name contains TEXT (e.g. under callgrind)
+//   waf_engine_bench TEXT       only the cases whose name contains TEXT
+//   waf_engine_bench TEXT N     exactly N calls per case, no warm-up and no time budget: under
+//                               callgrind, inspect()'s inclusive cost / N is the per-request count
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -187,21 +190,25 @@ double thread_cpu_us() {
   return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
-Result run(const Case& c, const CompiledPolicy& policy) {
+// fixed_iterations == 0: warm up, then run until kCaseBudget or kMaxIterations.
+Result run(const Case& c, const CompiledPolicy& policy, std::size_t fixed_iterations) {
   const Request request = c.view();
   Result r;
-  for (const auto until = Clock::now() + kWarmUp; Clock::now() < until;) r.verdict = inspect(request, policy);
+  if (fixed_iterations == 0) {
+    for (const auto until = Clock::now() + kWarmUp; Clock::now() < until;) r.verdict = inspect(request, policy);
+  }
+  const std::size_t iterations = fixed_iterations == 0 ? kMaxIterations : fixed_iterations;
   std::vector<double> samples;
-  samples.reserve(kMaxIterations);
+  samples.reserve(iterations);
   const auto until = Clock::now() + kCaseBudget;
   const double cpu_start = thread_cpu_us();
-  while (samples.size() < kMaxIterations) {
+  while (samples.size() < iterations) {
     const auto start = Clock::now();
     Verdict v = inspect(request, policy);
     const auto end = Clock::now();
     r.verdict = std::move(v);  // the last verdict is reported, so the call cannot be optimised away
     samples.push_back(std::chrono::duration<double, std::micro>(end - start).count());
-    if (end >= until) break;
+    if (fixed_iterations == 0 && end >= until) break;
   }
   r.cpu_us = (thread_cpu_us() - cpu_start) / static_cast<double>(samples.size());
   std::sort(samples.begin(), samples.end());
@@ -222,12 +229,13 @@ std::string verdict_text(const Verdict& v) {
 
 int main(int argc, char** argv) {
   const std::string_view only = argc > 1 ? std::string_view(argv[1]) : std::string_view{};
+  const std::size_t fixed_iterations = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 0;
   const CompiledPolicy policy = default_policy();
   std::printf("| request | bytes | verdict | iterations | median | p99 | mean CPU |\n|---|---:|---|---:|---:|---:|---:|\n");
   int unexpected = 0;
   for (const Case& c : cases()) {
     if (c.name.find(only) == std::string::npos) continue;
-    const Result r = run(c, policy);
+    const Result r = run(c, policy, fixed_iterations);
     const bool ok = (r.verdict.action != Action::allow) == c.attack;
     unexpected += ok ? 0 : 1;
     std::printf("| %s | %zu | %s%s | %zu | %.1f us | %.1f us | %.1f us |\n", c.name.c_str(), c.bytes(),

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/decode/byte_set.hpp"
+#include "engine/detect/text.hpp"
 #include "engine/parse/header_grammar.hpp"
 #include "engine/parse/request_parser.hpp"
 #include "engine/parse/target.hpp"
@@ -27,14 +28,16 @@ constexpr ByteSet kPlainBytes = make_plain_bytes();
 // prototype-pollution payloads made only of plain bytes, so those values stay visible.
 bool member_access(std::string_view value) {
   for (std::size_t dot = value.find('.'); dot != std::string_view::npos; dot = value.find('.', dot + 1)) {
-    if (dot + 1 < value.size() && std::isalpha(static_cast<unsigned char>(value[dot + 1]))) return true;
+    if (dot + 1 < value.size() && text::is_alpha(value[dot + 1])) return true;
   }
   return false;
 }
 
+// The searches only run for values that have the byte they look for.
 bool plain(std::string_view value, const ByteSet& bytes) {
-  return bytes.subset_of(kPlainBytes) && value.find("..") == std::string_view::npos &&
-         value.find("__") == std::string_view::npos && !member_access(value);
+  if (!bytes.subset_of(kPlainBytes)) return false;
+  if (bytes.contains('.') && (value.find("..") != std::string_view::npos || member_access(value))) return false;
+  return !bytes.contains('_') || value.find("__") == std::string_view::npos;
 }
 
 constexpr ByteSet kEncodingBytes("%+");
@@ -78,14 +81,19 @@ class Inspection {
       active.push_back({d, i < policy_.prefilters.size() ? policy_.prefilters[i] : nullptr});
     }
     Findings found;
+    // Reused across values: decoding allocates only while these grow.
+    std::string decoded_buffer;
+    std::string scratch;
     for (CollectedValue& cv : values.values()) {
-      ByteSet bytes(cv.raw);
       // Headers are exempt: scanner fingerprints hide in plain values ("X-Scanner: Netsparker").
       if (cv.kind == LocationKind::header && cv.location.starts_with(kHeaderPrefix) &&
           benign_header(cv.location.substr(kHeaderPrefix.size()), cv.raw))
         continue;
-      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, bytes, cv.decoded);
-      const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
+      ByteSet bytes(cv.raw);
+      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, bytes, decoded_buffer, scratch);
+      // Kept for the custom rules, which run once every value has been scanned.
+      if (cv.decoded_differs) cv.decoded = values.store(decoded_buffer);
+      const std::string_view decoded = cv.decoded_differs ? cv.decoded : cv.raw;
       if (cv.kind != LocationKind::header && plain(cv.raw, bytes) && (!cv.decoded_differs || plain_value(decoded))) {
         continue;
       }
@@ -160,7 +168,7 @@ class Inspection {
         const auto dot = cv.location.find('.');
         const std::string_view arg_name = dot == std::string_view::npos ? std::string_view{} : cv.location.substr(dot + 1);
         if (!rule.argument->name.empty() && arg_name != rule.argument->name) continue;
-        const std::string_view decoded = cv.decoded_differs ? std::string_view(cv.decoded) : cv.raw;
+        const std::string_view decoded = cv.decoded_differs ? cv.decoded : cv.raw;
         if (rule.argument->regex.matches(decoded) || (cv.decoded_differs && rule.argument->regex.matches(cv.raw))) {
           hit = &cv;
           break;
@@ -168,7 +176,7 @@ class Inspection {
       }
       if (hit == nullptr) return std::nullopt;
       f.location = std::string(hit->location);
-      f.evidence = truncate_evidence(hit->decoded_differs ? std::string_view(hit->decoded) : hit->raw);
+      f.evidence = truncate_evidence(hit->decoded_differs ? hit->decoded : hit->raw);
     }
     return f;
   }

@@ -1,5 +1,6 @@
 #pragma once
 // What a detector looks at: one client-controlled value at one location of the request.
+#include <cstddef>
 #include <string_view>
 
 namespace waf::engine {
@@ -20,8 +21,9 @@ enum class LocationKind {
   json_value,       // json.user.tags[2]
   xml_text,         // element text and attribute values (xml.root.item, xml.root.item@id)
   xml_doctype,      // the DOCTYPE/ENTITY declarations of an XML body
-  body_text,        // a body with no structured parser (text/plain and unknown types)
+  body_text,        // a body with no structured parser (text/plain and unknown types); stays last
 };
+inline constexpr std::size_t kLocationKinds = static_cast<std::size_t>(LocationKind::body_text) + 1;
 
 struct Value {
   std::string_view raw;       // as received (still percent-encoded where it was)

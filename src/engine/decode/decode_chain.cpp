@@ -4,24 +4,59 @@ namespace waf::engine {
 
 DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
   steps_.reserve(entries.size());
-  for (const auto& e : entries) steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers, e.alphabet});
+  for (const auto& e : entries) {
+    steps_.push_back(Step{e.make(), e.kinds, e.once, e.triggers, e.alphabet, !e.triggers.empty(), !e.alphabet.empty()});
+  }
+  for (std::size_t k = 0; k < kLocationKinds; ++k) {
+    Gate& gate = gates_[k];
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+      const Step& step = steps_[i];
+      if ((step.kinds & kind_bit(static_cast<LocationKind>(k))) == 0) continue;
+      gate.steps.push_back(i);
+      if (!step.triggers.empty()) gate.triggers.add(step.triggers);
+      else if (!step.alphabet.empty()) gate.alphabet.push_back(i);
+      else gate.always = true;
+    }
+  }
+}
+
+bool DecodeChain::fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const noexcept {
+  for (const std::size_t i : gate.alphabet) {
+    if (bytes.subset_of(steps_[i].alphabet)) return true;
+  }
+  return false;
 }
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {
-  return decode(kind, raw, ByteSet(raw), out);
+  std::string scratch;
+  return decode(kind, raw, ByteSet(raw), out, scratch);
 }
 
-bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out) const {
-  const KindMask bit = kind_bit(kind);
+bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+                         std::string& scratch) const {
+  // Without a trigger byte only the alphabet steps can act in the first round, each on the raw
+  // value while none has changed it; when none does, nothing changes and the chain is done. Most
+  // values end here: no trigger, and either a byte outside base64 or too short to be any.
+  const Gate& gate = gates_[static_cast<std::size_t>(kind)];
+  if (!gate.always && !gate.triggers.intersects(raw_bytes)) {
+    bool any = false;
+    for (const std::size_t i : gate.alphabet) {
+      any = raw_bytes.subset_of(steps_[i].alphabet) && steps_[i].decoder->decode(raw, scratch);
+      if (any) break;
+    }
+    if (!any) return false;
+  }
   bool changed = false;
   ByteSet bytes = raw_bytes;
-  std::string scratch;
   for (std::size_t round = 0; round < kMaxDecodeRounds; ++round) {
+    // A later round needs a step that the decoded bytes can still trigger ("a+b" -> "a b" is done).
+    if (round > 0 && !gate.always && !gate.triggers.intersects(bytes) && !fits_an_alphabet(gate, bytes)) break;
     bool round_changed = false;
-    for (const auto& step : steps_) {
-      if ((step.kinds & bit) == 0 || (step.once && round > 0)) continue;
-      if (!step.triggers.empty() && !step.triggers.intersects(bytes)) continue;
-      if (!step.alphabet.empty() && !bytes.subset_of(step.alphabet)) continue;
+    for (const std::size_t i : gate.steps) {
+      const Step& step = steps_[i];
+      if (step.once && round > 0) continue;
+      if (step.has_triggers && !step.triggers.intersects(bytes)) continue;
+      if (step.has_alphabet && !bytes.subset_of(step.alphabet)) continue;
       const std::string_view current = changed ? std::string_view(out) : raw;
       if (step.decoder->decode(current, scratch)) {
         out.swap(scratch);

@@ -1,6 +1,7 @@
 #pragma once
 // Applies the registered decoders to a value until nothing changes (a fixpoint), for at most
 // kMaxDecodeRounds rounds: enough for double and triple encoding, bounded for hostile input.
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,8 +21,11 @@ class DecodeChain {
   // Decodes `raw` as found at a location of `kind` into `out`. Returns false (and leaves `out`
   // unspecified) when no decoder changed anything, the common case, which costs no allocation.
   bool decode(LocationKind kind, std::string_view raw, std::string& out) const;
-  // Same, with the bytes of `raw` already known (the engine computes them for its prefilter).
-  bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out) const;
+  // Same, with the bytes of `raw` already known (the engine computes them for its prefilter) and
+  // a `scratch` buffer the caller reuses across values, so that decoding allocates nothing once
+  // the buffers have grown.
+  bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+              std::string& scratch) const;
 
  private:
   struct Step {
@@ -30,8 +34,21 @@ class DecodeChain {
     bool once;
     ByteSet triggers;
     ByteSet alphabet;
+    bool has_triggers;  // !triggers.empty(), once
+    bool has_alphabet;  // !alphabet.empty(), once
   };
+  // What can start a decoding at one kind of location: almost no value has any trigger byte,
+  // and a test of its bytes against this gate spares the walk over every step.
+  struct Gate {
+    ByteSet triggers;                   // the union of the triggers of the steps for this kind
+    std::vector<std::size_t> alphabet;  // the trigger-free steps with an alphabet (base64), in order
+    std::vector<std::size_t> steps;     // every step for this kind, in order
+    bool always = false;                // a step for this kind has neither: it may change anything
+  };
+  bool fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const noexcept;
+
   std::vector<Step> steps_;
+  std::array<Gate, kLocationKinds> gates_;
 };
 
 }  // namespace waf::engine

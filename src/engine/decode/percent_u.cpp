@@ -23,6 +23,8 @@ long read_percent_u(std::string_view in, std::size_t i) {
 
 bool PercentUDecoder::decode(std::string_view in, std::string& out) const {
   std::size_t i = in.find('%');
+  // Most values with a '%' hold only %XX escapes: copy nothing before the first %uXXXX.
+  while (i != std::string_view::npos && read_percent_u(in, i) < 0) i = in.find('%', i + 1);
   if (i == std::string_view::npos) return false;
   out.assign(in.substr(0, i));
   bool changed = false;

@@ -1,50 +1,80 @@
 #include "engine/detect/prefilter.hpp"
 
 #include <array>
+#include <cstdint>
 
 #include "engine/detect/text.hpp"
 
 namespace waf::engine {
 namespace {
 
-bool is_word_byte(char c) noexcept { return text::is_word(c) || c == '$'; }
+// Per byte: whether it belongs to a word run (letters, digits, '_' and '$'), whether it is a
+// letter, and its lower case. Tables, because the word scan reads every byte of most values.
+struct ByteClasses {
+  std::array<bool, 256> word{};
+  std::array<bool, 256> alpha{};
+  std::array<char, 256> lower{};
+};
+constexpr ByteClasses make_byte_classes() {
+  ByteClasses t;
+  for (unsigned b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    t.word[b] = text::is_word(c) || c == '$';
+    t.alpha[b] = text::is_alpha(c);
+    t.lower[b] = text::lower(c);
+  }
+  return t;
+}
+constexpr ByteClasses kClasses = make_byte_classes();
+constexpr std::size_t index(char c) noexcept { return static_cast<unsigned char>(c); }
 
-// Longer runs cannot be any listed word, which keeps the lower-case copy on the stack.
+constexpr std::uint32_t kHashStart = 2166136261U;  // word_hash()'s FNV-1a, one byte at a time
+constexpr std::uint32_t hash_step(std::uint32_t h, char lower) noexcept {
+  return (h ^ static_cast<unsigned char>(lower)) * 16777619U;
+}
+
+// Longer runs cannot be any listed word.
 constexpr std::size_t kMaxWord = 40;
 
-bool listed(std::span<const std::string_view> table, std::string_view run) noexcept {
+// Whether `run`, whose lower-case word_hash() is `hash`, is in the table.
+bool probe(std::span<const std::string_view> table, std::string_view run, std::uint32_t hash) noexcept {
   if (run.size() < 2 || run.size() > kMaxWord) return false;
-  std::array<char, kMaxWord> buf{};
-  for (std::size_t i = 0; i < run.size(); ++i) buf[i] = text::lower(run[i]);
-  const std::string_view word(buf.data(), run.size());
   const std::size_t mask = table.size() - 1;
-  for (std::size_t at = word_hash(word) & mask; !table[at].empty(); at = (at + 1) & mask) {
-    if (table[at] == word) return true;
+  for (std::size_t at = hash & mask; !table[at].empty(); at = (at + 1) & mask) {
+    if (table[at].size() == run.size() && text::iequals(table[at], run)) return true;
   }
   return false;
 }
 
+// One pass hashes each run and, alongside, each run of letters within it ("1union" holds
+// "union", "pg_sleep" holds "sleep", "x$or" holds "or": words to more lenient tokenizers).
 bool has_word(std::span<const std::string_view> words, std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
-    if (!is_word_byte(s[i])) {
+    if (!kClasses.word[index(s[i])]) {
       ++i;
       continue;
     }
     const std::size_t start = i;
-    while (i < s.size() && is_word_byte(s[i])) ++i;
-    const std::string_view run = s.substr(start, i - start);
-    if (listed(words, run)) return true;
-    // Letter runs inside it: "1union", "pg_sleep", "x$or" read as words by more lenient tokenizers.
-    for (std::size_t k = 0; k < run.size();) {
-      if (!text::is_alpha(run[k])) {
-        ++k;
+    std::uint32_t h = kHashStart;
+    std::size_t letters_from = i;  // start of the current letter run
+    std::uint32_t letters_hash = kHashStart;
+    for (; i < s.size() && kClasses.word[index(s[i])]; ++i) {
+      const char lower = kClasses.lower[index(s[i])];
+      h = hash_step(h, lower);
+      if (kClasses.alpha[index(s[i])]) {
+        letters_hash = hash_step(letters_hash, lower);
         continue;
       }
-      const std::size_t from = k;
-      while (k < run.size() && text::is_alpha(run[k])) ++k;
-      if (k - from < run.size() && listed(words, run.substr(from, k - from))) return true;
+      if (i > letters_from && probe(words, s.substr(letters_from, i - letters_from), letters_hash)) return true;
+      letters_from = i + 1;
+      letters_hash = kHashStart;
     }
+    // The last letter run, unless it is the whole run (probed just below).
+    if (letters_from > start && i > letters_from &&
+        probe(words, s.substr(letters_from, i - letters_from), letters_hash))
+      return true;
+    if (probe(words, s.substr(start, i - start), h)) return true;
   }
   return false;
 }
@@ -83,10 +113,7 @@ bool has_content(const Prefilter& p, const ByteSet& bytes, std::string_view s) n
 
 }  // namespace
 
-bool admits(const Prefilter& p, const PrefilterInput& value) noexcept {
-  const KindMask bit = kind_bit(value.kind);
-  if ((p.kinds & bit) == 0) return false;
-  if ((p.every_value & bit) != 0 || p.content_free() || p.bytes.intersects(value.bytes)) return true;
+bool admits_content(const Prefilter& p, const PrefilterInput& value) noexcept {
   return has_content(p, value.bytes, value.raw) ||
          (value.decoded.data() != value.raw.data() && has_content(p, value.bytes, value.decoded));
 }

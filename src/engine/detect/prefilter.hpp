@@ -66,7 +66,17 @@ struct PrefilterInput {
   const ByteSet& bytes;
 };
 
-bool admits(const Prefilter& prefilter, const PrefilterInput& value) noexcept;
+// The needles and words of `prefilter` in either view (the part of admits() that reads the text).
+bool admits_content(const Prefilter& prefilter, const PrefilterInput& value) noexcept;
+
+// Inline: the engine asks every prefilter about every value, and most answers come from the
+// location kind and the byte set alone.
+inline bool admits(const Prefilter& p, const PrefilterInput& value) noexcept {
+  const KindMask bit = kind_bit(value.kind);
+  if ((p.kinds & bit) == 0) return false;
+  if ((p.every_value & bit) != 0 || p.content_free() || p.bytes.intersects(value.bytes)) return true;
+  return (!p.needles.empty() || !p.words.empty()) && admits_content(p, value);
+}
 
 // ASCII control bytes (below ' ') and every non-ASCII byte: what encodings, look-alikes and line
 // tricks are made of, so most prefilters admit them.

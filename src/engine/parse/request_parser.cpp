@@ -1,7 +1,6 @@
 #include "engine/parse/request_parser.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "engine/parse/content_type.hpp"
@@ -48,7 +47,7 @@ void collect_request_values(const Request& request, std::size_t body_limit, Valu
     location.assign("header");
     append_location(location, name);
     for (std::size_t i = sizeof("header"); i < location.size(); ++i) {
-      location[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(location[i])));
+      if (location[i] >= 'A' && location[i] <= 'Z') location[i] = static_cast<char>(location[i] + ('a' - 'A'));
     }
     const std::string_view lname = std::string_view(location).substr(std::min(location.size(), sizeof("header")));
     if (lname == "cookie") {

@@ -15,25 +15,29 @@ namespace waf::engine {
 // must not become a 10 KB location in every event.
 inline constexpr std::size_t kMaxLocationBytes = 128;
 
+// Trivially copyable: the engine collects hundreds per request, so no member owns memory.
 struct CollectedValue {
   LocationKind kind;
   std::string_view location;  // into the collector's storage
-  std::string_view raw;       // into the request, or into the collector's storage
-  std::string decoded;   // filled by the decode chain; empty when decoding changed nothing
+  std::string_view raw;       // into the request, the collector's storage or an owner it keeps
+  std::string_view decoded;   // set by the engine (collector storage); empty when decoding changed nothing
   bool decoded_differs = false;
 };
 
 class ValueCollector {
  public:
-  explicit ValueCollector(const Limits& limits) : limits_(limits) { values_.reserve(64); }
+  explicit ValueCollector(const Limits& limits) : limits_(limits) { values_.reserve(128); }
   ValueCollector(const ValueCollector&) = delete;
   ValueCollector& operator=(const ValueCollector&) = delete;
 
-  // Adds a value whose bytes outlive the collector (a view into the request). Empty values are
-  // skipped. Returns false once a budget is exhausted: the caller stops walking.
+  // Adds a value whose bytes outlive the collector (a view into the request, or into an owner
+  // given to keep()). Empty values are skipped. Returns false once a budget is exhausted: the caller stops walking.
   bool add(LocationKind kind, std::string_view location, std::string_view raw);
-  // Same, for bytes that the parser produced (an unescaped JSON string): copied into storage.
-  bool add_copy(LocationKind kind, std::string_view location, std::string_view raw);
+  // Keeps `owner` alive as long as the collector, so that add() may take views into it: a JSON
+  // parser's unescaped strings are collected without a copy each.
+  void keep(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }
+  // Copies `bytes` into storage that lives as long as the collector (a decoded view).
+  std::string_view store(std::string_view bytes);
 
   void mark_partial() noexcept { partial_ = true; }
   bool partial() const noexcept { return partial_; }
@@ -45,15 +49,18 @@ class ValueCollector {
  private:
   // Checks the budgets for one more value of `size` bytes; returns the bytes to keep (0 = stop).
   std::size_t admit(std::size_t size);
-  // Copies `bytes` into storage that never moves: blocks are only ever added, so views into
-  // them stay valid for the collector's lifetime. One allocation per block instead of one or two
-  // per value, which is most of the parsing cost of a JSON body.
-  std::string_view store(std::string_view bytes);
+  // The stored copy of `location` (cut at kMaxLocationBytes). Parsers add a name and its value,
+  // or a JSON key and its value, at the same location one after the other: they share one copy.
+  std::string_view stored_location(std::string_view location);
 
+  // Storage never moves: blocks are only ever added, so views into them stay valid for the
+  // collector's lifetime. One allocation per block instead of one or two per value.
   static constexpr std::size_t kBlockBytes = 4096;
   const Limits& limits_;
   std::vector<CollectedValue> values_;
   std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<std::shared_ptr<const void>> owners_;
+  std::string_view last_location_;
   char* block_free_ = nullptr;
   std::size_t block_left_ = 0;
   std::size_t bytes_ = 0;
