@@ -46,6 +46,13 @@ bool probe(std::span<const std::string_view> table, std::string_view run, std::u
   return false;
 }
 
+// Whether `word` is in the table, hashing it first.
+bool listed(std::span<const std::string_view> table, std::string_view word) noexcept {
+  std::uint32_t h = kHashStart;
+  for (const char c : word) h = hash_step(h, kClasses.lower[index(c)]);
+  return probe(table, word, h);
+}
+
 // One pass hashes each run and, alongside, each run of letters within it ("1union" holds
 // "union", "pg_sleep" holds "sleep", "x$or" holds "or": words to more lenient tokenizers).
 bool has_word(std::span<const std::string_view> words, std::string_view s) noexcept {
