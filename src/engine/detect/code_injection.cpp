@@ -182,22 +182,29 @@ void scan_php(std::string_view s, Hit& best) noexcept {
   }
 }
 
-// OGNL (Struts) and Java reflection: the markers of expressions that reach the JVM.
-constexpr std::string_view kJvmMarkers[] = {"_memberaccess", "@ognl.", "ognlcontext", "#context[", "@java.lang.",
-                                            "java.lang.runtime", "java.lang.processbuilder", "getruntime().exec",
-                                            "xwork.methodaccessor", "new java.io.", "javax.script.scriptengine"};
+// OGNL (Struts) and Java reflection: what expressions that reach the JVM are written with.
+constexpr std::string_view kJvmMarkers[] = {"_memberaccess", "#context[", "getruntime().exec"};
 
-// Classes that deserialization gadgets, OGNL and expression languages reach for: named in a
-// request value they are a payload's building blocks (a type hint "@type": "java.net.URL", a
-// gadget chain). A stack trace pasted into a support form names some of them too, so a value
-// that reads as one ("Exception", "\tat ") does not count them.
-constexpr std::string_view kJvmClasses[] = {
-    "java.io.",           "java.lang.runtime",   "java.lang.process",   "java.lang.reflect",  "java.lang.system",
-    "java.lang.class",    "java.lang.object",    "java.net.",           "java.nio.file",      "java.beans.xmldecode",
-    "javax.naming.",      "javax.script.",       "javax.xml.",          "javassist",          "com.opensymphony.xwork2",
-    "com.sun.org.apache", "org.apache.commons.", "org.apache.struts",   "freemarker.template", "freemarker.core",
-    "freemarker.ext.",    "sun.reflect",         "org.dom4j.",          "org.jdom2.",          "org.omg.corba",
-    "org.xml.sax",        "ognlcontext",         "ognlutil",            "propertyutilsbean",   "declaredclass"};
+// Dotted names (found where a dotted name starts, so a value costs one pass over its dots) that
+// expressions call into (90), and the classes deserialization gadgets, OGNL and expression
+// languages reach for (75): named in a request value they are a payload's building blocks (a type
+// hint "@type": "java.net.URL", a gadget chain). A stack trace pasted into a support form names
+// some of them too, so a value that reads as one ("Exception", "\tat ") does not count the 75s.
+struct JvmName {
+  std::string_view prefix;  // lower case
+  int score;
+};
+constexpr JvmName kJvmNames[] = {
+    {"java.lang.runtime", 90}, {"java.lang.processbuilder", 90}, {"javax.script.scriptengine", 90},
+    {"xwork.methodaccessor", 90}, {"ognl.", 90}, {"ognlcontext", 90},
+    {"java.io.", 75}, {"java.lang.process", 75}, {"java.lang.reflect", 75}, {"java.lang.system", 75},
+    {"java.lang.class", 75}, {"java.lang.object", 75}, {"java.net.", 75}, {"java.nio.file", 75},
+    {"java.beans.xmldecode", 75}, {"javax.naming.", 75}, {"javax.script.", 75}, {"javax.xml.", 75},
+    {"javassist.", 75}, {"com.opensymphony.xwork2", 75}, {"com.sun.org.apache", 75}, {"org.apache.commons.", 75},
+    {"org.apache.struts", 75}, {"freemarker.template", 75}, {"freemarker.core", 75}, {"freemarker.ext.", 75},
+    {"sun.reflect", 75}, {"org.dom4j.", 75}, {"org.jdom2.", 75}, {"org.omg.corba", 75}, {"org.xml.sax", 75}};
+// Names the list above cannot see at a dot.
+constexpr std::string_view kJvmWords[] = {"ognlutil", "propertyutilsbean", "declaredclass", "javassist"};
 
 // Commons-Collections style gadget chains: a transformer or factory that ends in a process.
 constexpr std::string_view kGadgets[] = {"clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer",
@@ -212,18 +219,41 @@ void scan_gadget_chain(std::string_view s, Hit& best) noexcept {
 }
 
 bool stack_trace(std::string_view s) noexcept {
-  return ifind(s, "exception") != std::string_view::npos || s.find("\tat ") != std::string_view::npos ||
-         s.find("\n\tat") != std::string_view::npos;
+  return ifind(s, "exception") != std::string_view::npos || s.find("\tat ") != std::string_view::npos;
+}
+
+void scan_jvm_names(std::string_view s, Hit& best) noexcept {
+  std::size_t name_end = 0;  // the dotted name already read
+  bool trace_checked = false, trace = false;
+  for (std::size_t dot = s.find('.'); dot != std::string_view::npos; dot = s.find('.', dot + 1)) {
+    if (dot < name_end) continue;
+    std::size_t start = dot;
+    while (start > 0 && (is_word(s[start - 1]) || s[start - 1] == '.')) --start;
+    name_end = dot;
+    while (name_end < s.size() && (is_word(s[name_end]) || s[name_end] == '.')) ++name_end;
+    if (start == dot || !is_alpha(s[start])) continue;
+    const std::string_view name = s.substr(start, name_end - start);
+    for (const JvmName& n : kJvmNames) {
+      if (n.score <= best.score || !istarts_with(name, n.prefix)) continue;
+      if (n.score < 90) {
+        if (!trace_checked) trace = stack_trace(s), trace_checked = true;
+        if (trace) continue;
+      }
+      keep(best, start, name.size(), n.score, n.score >= 90 ? "Java expression" : "Java class name");
+    }
+  }
 }
 
 void scan_jvm(std::string_view s, Hit& best) noexcept {
   for (const std::string_view m : kJvmMarkers) {
+    if (s.find(m.front()) == std::string_view::npos) continue;
     if (const auto at = ifind(s, m); at != std::string_view::npos) keep(best, at, m.size(), 90, "Java expression");
   }
+  scan_jvm_names(s, best);
   if (best.score < 75 && !stack_trace(s)) {
-    for (const std::string_view c : kJvmClasses) {
-      const auto at = ifind(s, c);
-      if (at != std::string_view::npos && (at == 0 || !is_word(s[at - 1]))) keep(best, at, c.size(), 75, "Java class name");
+    for (const std::string_view w : kJvmWords) {
+      const auto at = ifind(s, w);
+      if (at != std::string_view::npos && (at == 0 || !is_word(s[at - 1]))) keep(best, at, w.size(), 75, "Java class name");
     }
   }
   // Spring4Shell and its predecessors walk class.module.classLoader / class.classLoader from a

@@ -63,8 +63,13 @@ constexpr Prefilter kJndi = any_of("${}");
 // RFC 2109 cookie attributes ("$Version=1") are found by their name, whatever their value.
 constexpr Prefilter kCrlf =
     with_every_value(any_of(" /:"), kind_bit(LocationKind::cookie) | kind_bit(LocationKind::query_name));
-// SSI comments, PHP tags, variables and calls, OGNL '#'/'@', property walks, serialized '"'.
-constexpr Prefilter kCodeInjection = any_of("<?$(#@.[{\"!");
+// SSI comments and PHP tags ('<', "[php]", "{php}"), calls, variables, OGNL's '#', serialized
+// strings, and the words of Java names, gadget chains and class-loader walks; every uploaded file name.
+constexpr std::string_view kCodeInjectionNeedles[] = {"java", "ognl", "xwork", "org.", "com.", "freemarker", "sun.",
+                                                      "propertyutils", "declaredclass", "classloader", "!!",
+                                                      "runtime", "processbuilder", ".ph"};
+constexpr Prefilter kCodeInjection =
+    with_every_value(any_of("<[{($#\"", kCodeInjectionNeedles), kind_bit(LocationKind::multipart_filename));
 // Scanners show in their headers.
 constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
 
