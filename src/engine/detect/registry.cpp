@@ -64,12 +64,19 @@ constexpr Prefilter kJndi = any_of("${}");
 constexpr Prefilter kCrlf =
     with_every_value(any_of(" /:"), kind_bit(LocationKind::cookie) | kind_bit(LocationKind::query_name));
 // SSI comments and PHP tags ('<', "[php]", "{php}"), calls, variables, OGNL's '#', serialized
-// strings, and the words of Java names, gadget chains and class-loader walks; every uploaded file name.
-constexpr std::string_view kCodeInjectionNeedles[] = {"java", "ognl", "xwork", "org.", "com.", "freemarker", "sun.",
-                                                      "propertyutils", "declaredclass", "classloader", "!!",
-                                                      "runtime", "processbuilder", ".ph"};
-constexpr Prefilter kCodeInjection =
-    with_every_value(any_of("<[{($#\"", kCodeInjectionNeedles), kind_bit(LocationKind::multipart_filename));
+// strings, YAML tags, PHP file names; the words of Java names, gadget chains and class-loader walks
+// (one hash per word); every uploaded file name.
+constexpr std::string_view kCodeInjectionNeedles[] = {"!!", ".ph"};
+constexpr std::string_view kCodeInjectionWords[] = {
+    "classloader", "com", "declaredclass", "freemarker", "java", "javassist", "javax", "ognl", "ognlcontext",
+    "ognlutil", "org", "processbuilder", "propertyutilsbean", "runtime", "sun", "xwork"};
+constexpr auto kCodeInjectionWordTable = make_word_table<64>(kCodeInjectionWords);
+constexpr Prefilter code_injection_prefilter() {
+  Prefilter p = with_every_value(any_of("<[{($#\"", kCodeInjectionNeedles), kind_bit(LocationKind::multipart_filename));
+  p.words = kCodeInjectionWordTable;
+  return p;
+}
+constexpr Prefilter kCodeInjection = code_injection_prefilter();
 // Scanners show in their headers.
 constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
 
