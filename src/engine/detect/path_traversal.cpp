@@ -196,8 +196,10 @@ class PathTraversalDetector final : public Detector {
     std::size_t hit_at = 0;
     // Every entry starts with '/', so only separators need looking at (p is already lower case).
     for (std::size_t at = p.find('/'); at != std::string_view::npos && hit.empty(); at = p.find('/', at + 1)) {
+      const char next = at + 1 < p.size() ? p[at + 1] : '\0';
       for (auto s : kSensitive) {
-        if (p.compare(at, s.size(), s) != 0) continue;
+        // The byte after '/' first: it rules out almost every entry without a memcmp.
+        if (s.size() < 2 || s[1] != next || p.compare(at, s.size(), s) != 0) continue;
         // "/sam" must end the component: "/samples" is not the SAM hive.
         const std::size_t end = at + s.size();
         if (s.back() != '/' && end < p.size() && text::is_word(p[end])) continue;
