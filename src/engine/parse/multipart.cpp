@@ -41,7 +41,13 @@ std::optional<std::string_view> disposition_param(std::string_view header, std::
     rest = trim(rest.substr(1));
     if (!rest.empty() && rest.front() == '"') {
       const auto close = rest.find('"', 1);
-      return rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+      if (close == std::string_view::npos) return rest.substr(1);
+      // Browsers send a quote inside a value as %22: text after the closing quote that does not
+      // start the next parameter ("x.jpg"><svg onload=...>") is tampering, and belongs to the value.
+      const std::string_view after = trim(rest.substr(close + 1));
+      if (after.empty() || after.front() == ';') return rest.substr(1, close - 1);
+      const auto last = rest.rfind('"');
+      return rest.substr(1, (last > close ? last : rest.size()) - 1);
     }
     return rest.substr(0, rest.find(';'));
   }
