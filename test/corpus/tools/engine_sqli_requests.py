@@ -12,21 +12,13 @@ Decision on SQL in a developer's code field: SQL quoted inside prose or a multi-
 WHERE id = 1") stays flagged wherever it comes, since no ordinary parameter carries one and an
 application that takes SQL on purpose (an admin console) disables sqli for that path.
 """
-import base64, json, urllib.parse
+import base64, urllib.parse
+
+import request_builders
+
 UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
 q = urllib.parse.quote
-def request(method, target, headers=(), body=b"", ct=None, host="shop.example.com", ua=UA):
-    if isinstance(body, str): body = body.encode()
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"User-Agent: {ua}", "Accept: */*"] + list(headers)
-    if ct: lines.append(f"Content-Type: {ct}")
-    if body: lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-def get(path, params=None, headers=()):
-    return request("GET", path + ("?" + urllib.parse.urlencode(params, quote_via=q) if params else ""), headers)
-def form(path, fields, headers=()):
-    return request("POST", path, headers, urllib.parse.urlencode(fields), "application/x-www-form-urlencoded")
-def js(path, obj, method="POST", headers=()):
-    return request(method, path, headers, json.dumps(obj), "application/json")
+request, get, form, js = request_builders.builders("shop.example.com", UA)
 def xml(path, text):
     return request("POST", path, (), text, "application/xml")
 def multipart(path, fields):

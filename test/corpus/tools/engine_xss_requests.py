@@ -4,22 +4,13 @@ links, uploads, multi-line text, templates) and attacks in shapes and places the
 Keys are corpus class directories. Append new requests at the end of a list: the number in a file
 name is the request's position.
 """
-import json, urllib.parse
+import urllib.parse
+
+import request_builders
+
 UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 q = urllib.parse.quote
-def request(method, target, headers=(), body=b"", ct=None, host="app.example.com"):
-    if isinstance(body, str): body = body.encode()
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"User-Agent: {UA}", "Accept: */*",
-             "Accept-Language: en-US,en;q=0.9"] + list(headers)
-    if ct: lines.append(f"Content-Type: {ct}")
-    if body: lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-def get(path, params=None, headers=()):
-    return request("GET", path + ("?" + urllib.parse.urlencode(params, quote_via=q) if params else ""), headers)
-def form(path, fields, headers=()):
-    return request("POST", path, headers, urllib.parse.urlencode(fields), "application/x-www-form-urlencoded")
-def js(path, obj, method="POST", headers=()):
-    return request(method, path, headers, json.dumps(obj), "application/json")
+request, get, form, js = request_builders.builders("app.example.com", UA, ("Accept-Language: en-US,en;q=0.9",))
 def multipart(path, fields, files=()):
     b = "----WebKitFormBoundaryq8Zt3kLm"
     parts = [f'--{b}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n{v}\r\n' for n, v in fields]
