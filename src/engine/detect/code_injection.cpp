@@ -1,5 +1,7 @@
 #include "engine/detect/code_injection.hpp"
 
+#include <array>
+
 #include "engine/detect/text.hpp"
 
 namespace waf::engine {
@@ -54,7 +56,25 @@ constexpr std::string_view kPhpSinks[] = {
     "pcntl_exec",    "assert",       "eval",             "create_function", "call_user_func",
     "call_user_func_array", "preg_replace", "file_get_contents", "file_put_contents", "fopen",
     "readfile",      "fsockopen",    "base64_decode",    "gzinflate",      "str_rot13", "include",
-    "require",       "include_once", "require_once",     "highlight_file", "show_source", "unserialize"};
+    "require",       "include_once", "require_once",     "highlight_file", "show_source", "unserialize",
+    "scandir",       "putenv",       "ini_set",          "mb_ereg_replace"};
+// Functions that call a callback named by a string: "array_map('system', ...)" runs a command.
+constexpr std::string_view kPhpCallbackTakers[] = {"array_map", "array_filter", "array_walk", "usort", "uasort",
+                                                   "register_shutdown_function", "forward_static_call"};
+constexpr std::string_view kPhpCommandSinks[] = {"system", "passthru", "exec", "shell_exec", "assert", "popen",
+                                                 "proc_open", "pcntl_exec"};
+
+bool names_command_sink(std::string_view s, std::size_t i) noexcept {
+  i = skip_space(s, i);
+  if (i >= s.size() || (s[i] != '\'' && s[i] != '"')) return false;
+  const std::size_t end = s.find(s[i], i + 1);
+  if (end == std::string_view::npos) return false;
+  const std::string_view name = s.substr(i + 1, end - i - 1);
+  for (const std::string_view f : kPhpCommandSinks) {
+    if (iequals(name, f)) return true;
+  }
+  return false;
+}
 // Called without arguments they only report: still only a probe's business.
 constexpr std::string_view kPhpProbes[] = {"phpinfo", "getcwd", "php_uname", "phpversion", "get_current_user"};
 
@@ -135,6 +155,9 @@ bool php_file_name(std::string_view name) noexcept {
   const std::size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) return false;
   std::string_view ext = name.substr(dot + 1);
+  while (!ext.empty() && is_space(ext.front())) ext.remove_prefix(1);  // "photo. php"
+  // JSP pages run the same way on a servlet container.
+  if (iequals(ext, "jsp") || iequals(ext, "jspx") || iequals(ext, "jspf")) return true;
   if (!istarts_with(ext, "ph")) return false;
   ext.remove_prefix(2);
   if (istarts_with(ext, "p")) {
@@ -145,6 +168,17 @@ bool php_file_name(std::string_view name) noexcept {
   return iequals(ext, "tml") || iequals(ext, "ar") || iequals(ext, "t") || iequals(ext, "ps");
 }
 
+// "sess_<id>": overwriting a PHP session file plants serialized session data.
+bool php_session_file(std::string_view name) noexcept {
+  const std::size_t slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  if (!istarts_with(name, "sess_")) return false;
+  name.remove_prefix(5);
+  std::size_t n = 0;
+  while (n < name.size() && (is_word(name[n]) || name[n] == ',' || name[n] == '-')) ++n;
+  return n == name.size() && n >= 20;
+}
+
 // Multipart file names, and the headers upload widgets send them in.
 bool uploaded_file_name(const Value& value) noexcept {
   if (value.kind == LocationKind::multipart_filename) return true;
@@ -153,7 +187,102 @@ bool uploaded_file_name(const Value& value) noexcept {
           iequals(value.location, "header.x.filename") || iequals(value.location, "header.x-file-name"));
 }
 
+// A command function named by a string and called: "(system)(ls)", "\"system\"(ls)",
+// "('sys'.'tem')('id')": PHP calls a string as a function; prose never puts a call after a quote.
+void scan_php_string_call(std::string_view s, Hit& best) noexcept {
+  constexpr auto npos = std::string_view::npos;
+  for (std::size_t paren = s.find('('); paren != npos; paren = s.find('(', paren + 1)) {
+    std::size_t e = paren;
+    while (e > 0 && is_space(s[e - 1])) --e;
+    const bool grouped = e > 0 && s[e - 1] == ')';
+    if (grouped) {
+      --e;
+      while (e > 0 && is_space(s[e - 1])) --e;
+    }
+    if (e == 0) continue;
+    // The called name, gathered right to left at the end of `buf`.
+    std::array<char, 24> buf{};
+    std::size_t pos = buf.size();
+    std::size_t start = npos;
+    if (s[e - 1] == '\'' || s[e - 1] == '"') {
+      // Quoted pieces joined by '.': "'sys'.'tem'".
+      std::size_t at = e;
+      for (int pieces = 0; pieces < 6 && at >= 2 && (s[at - 1] == '\'' || s[at - 1] == '"'); ++pieces) {
+        const std::size_t open = s.rfind(s[at - 1], at - 2);
+        if (open == npos || at - 2 - open > pos) {
+          start = npos;
+          break;
+        }
+        const std::size_t len = at - 2 - open;
+        pos -= len;
+        for (std::size_t k = 0; k < len; ++k) buf[pos + k] = s[open + 1 + k];
+        start = open;
+        std::size_t b = open;
+        while (b > 0 && is_space(s[b - 1])) --b;
+        if (b == 0 || s[b - 1] != '.') break;
+        --b;
+        while (b > 0 && is_space(s[b - 1])) --b;
+        at = b;
+      }
+    } else if (grouped) {
+      std::size_t b = e;
+      while (b > 0 && is_word(s[b - 1])) --b;
+      std::size_t o = b;
+      while (o > 0 && is_space(s[o - 1])) --o;
+      if (b < e && e - b <= pos && o > 0 && s[o - 1] == '(') {
+        pos -= e - b;
+        for (std::size_t k = 0; k < e - b; ++k) buf[pos + k] = s[b + k];
+        start = o - 1;
+      }
+    }
+    if (start == npos) continue;
+    // "the \"system\" (v2)": after a blank the call needs a PHP argument.
+    const std::size_t arg = skip_space(s, paren + 1);
+    if (is_space(s[paren - 1]) && !php_argument(s, paren + 1) && (arg >= s.size() || s[arg] != ')')) continue;
+    const std::string_view called(buf.data() + pos, buf.size() - pos);
+    for (const std::string_view f : kPhpCommandSinks) {
+      if (iequals(called, f)) keep(best, start, paren + 1 - start, 85, "PHP function called by name");
+    }
+  }
+}
+
+// A value that is itself a call of a PHP-only function, whatever its arguments: "base64_decode()",
+// "get_defined_functions()[0]", "gzinflate(". In the middle of prose the same name is a topic.
+constexpr std::string_view kPhpLeadingCalls[] = {
+    "base64_decode", "gzinflate", "gzuncompress", "str_rot13", "get_defined_functions", "get_defined_vars",
+    "get_defined_constants", "ini_get_all", "posix_getpwuid", "posix_uname", "gethostbyname", "print_r",
+    "var_dump", "var_export", "file_exists", "file_get_contents", "file_put_contents", "fwrite", "fputs",
+    "hex2bin", "strrev", "shell_exec", "proc_open", "pcntl_exec", "passthru", "phpinfo", "create_function",
+    "call_user_func", "call_user_func_array", "highlight_file", "show_source", "php_uname", "preg_replace",
+    "ldap_get_entries", "mysql_query", "mysqli_query", "chr", "ord", "unserialize", "serialize", "assert"};
+
+void scan_php_leading_call(std::string_view s, Hit& best) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && (is_space(s[i]) || s[i] == ';' || s[i] == '@')) ++i;
+  const std::size_t name = i;
+  while (i < s.size() && is_word(s[i])) ++i;
+  if (i == name) return;
+  const std::string_view called = s.substr(name, i - name);
+  i = skip_space(s, i);
+  if (i >= s.size() || s[i] != '(') return;
+  for (const std::string_view f : kPhpLeadingCalls) {
+    if (iequals(called, f)) keep(best, name, i + 1 - name, 80, "PHP function call");
+  }
+}
+
+// PHP stream wrappers that run commands or unpack archives into an include.
+constexpr std::string_view kPhpWrappers[] = {"expect://", "ssh2.shell://", "ssh2.exec://", "ssh2.sftp://",
+                                             "ssh2.tunnel://", "ssh2.scp://", "phar://", "php://input",
+                                             "php://filter", "zlib://", "glob://", "rar://", "ogg://"};
+
 void scan_php(std::string_view s, Hit& best) noexcept {
+  scan_php_string_call(s, best);
+  scan_php_leading_call(s, best);
+  if (s.find("://") != std::string_view::npos) {
+    for (const std::string_view w : kPhpWrappers) {
+      if (const auto at = ifind(s, w); at != std::string_view::npos) keep(best, at, w.size(), 85, "PHP stream wrapper");
+    }
+  }
   scan_php_tags(s, best);
   scan_php_dynamic_call(s, best);
   // Superglobals indexed: a request value handed to code ("$_GET[cmd]", "$_REQUEST['x']").
@@ -175,6 +304,10 @@ void scan_php(std::string_view s, Hit& best) noexcept {
     for (const std::string_view f : kPhpSinks) {
       if (iequals(name, f) && php_argument(s, paren + 1)) keep(best, b, paren + 1 - b, 85, "PHP code execution call");
     }
+    for (const std::string_view f : kPhpCallbackTakers) {
+      if (iequals(name, f) && names_command_sink(s, paren + 1))
+        keep(best, b, paren + 1 - b, 85, "PHP command callback");
+    }
     for (const std::string_view f : kPhpProbes) {
       if (iequals(name, f) && skip_space(s, paren + 1) < s.size() && s[skip_space(s, paren + 1)] == ')')
         keep(best, b, paren + 2 - b, 85, "PHP probe call");
@@ -185,7 +318,8 @@ void scan_php(std::string_view s, Hit& best) noexcept {
 // OGNL (Struts) and Java reflection: the markers of expressions that reach the JVM.
 constexpr std::string_view kJvmMarkers[] = {"_memberaccess", "@ognl.", "ognlcontext", "#context[", "@java.lang.",
                                             "java.lang.runtime", "java.lang.processbuilder", "getruntime().exec",
-                                            "xwork.methodaccessor", "new java.io.", "javax.script.scriptengine"};
+                                            "xwork.methodaccessor", "new java.io.", "javax.script.scriptengine",
+                                            "com.sun.rowset.jdbcrowsetimpl", "templatesimpl"};
 
 // Classes that deserialization gadgets, OGNL and expression languages reach for: named in a
 // request value they are a payload's building blocks (a type hint "@type": "java.net.URL", a
@@ -197,7 +331,10 @@ constexpr std::string_view kJvmClasses[] = {
     "javax.naming.",      "javax.script.",       "javax.xml.",          "javassist",          "com.opensymphony.xwork2",
     "com.sun.org.apache", "org.apache.commons.", "org.apache.struts",   "freemarker.template", "freemarker.core",
     "freemarker.ext.",    "sun.reflect",         "org.dom4j.",          "org.jdom2.",          "org.omg.corba",
-    "org.xml.sax",        "ognlcontext",         "ognlutil",            "propertyutilsbean",   "declaredclass"};
+    "org.xml.sax",        "ognlcontext",         "ognlutil",            "propertyutilsbean",   "declaredclass",
+    "com.sun.rowset",     "com.sun.jndi.",       "java.rmi.",           "sun.rmi.",            "javax.management.",
+    "java.beans.eventhandler", "jdk.nashorn",    "org.apache.tomcat.dbcp", "org.apache.xbean", "com.mchange.v2",
+    "org.apache.ibatis.datasource", "org.apache.xalan", "java.util.priorityqueue"};
 
 // Commons-Collections style gadget chains: a transformer or factory that ends in a process.
 constexpr std::string_view kGadgets[] = {"clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer",
@@ -269,9 +406,69 @@ void scan_serialized(std::string_view s, Hit& best) noexcept {
     while (i < s.size() && (is_word(s[i]) || s[i] == '\\')) ++i;
     if (i + 1 < s.size() && s[i] == '"' && s[i + 1] == ':') keep(best, b - 2, i + 2 - (b - 2), 85, "serialized PHP object");
   }
-  constexpr std::string_view kYamlTags[] = {"!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!ruby/object"};
+  constexpr std::string_view kYamlTags[] = {"!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!ruby/",
+                                            "!ruby/object:", "!ruby/hash:", "!ruby/class", "tag:yaml.org,2002:python/"};
   for (const std::string_view t : kYamlTags) {
     if (const auto at = s.find(t); at != std::string_view::npos) keep(best, at, t.size(), 85, "YAML language type tag");
+  }
+}
+
+// Java serialization streams (AC ED 00 05) and .NET BinaryFormatter streams, in base64 as cookies
+// and view states carry them: "rO0AB...", "AAEAAAD/////". At a token's start, random base64 has
+// those prefixes once in 64^5 tokens.
+void scan_serialized_stream(std::string_view s, Hit& best) noexcept {
+  static constexpr std::string_view kMagic[] = {"rO0AB", "AAEAAAD/////", std::string_view("\xAC\xED\x00\x05", 4)};
+  for (const std::string_view magic : kMagic) {
+    for (std::size_t at = s.find(magic); at != std::string_view::npos; at = s.find(magic, at + 1)) {
+      if (at == 0 || !is_word(s[at - 1])) {
+        keep(best, at, magic.size(), 85, "serialized object stream");
+        return;
+      }
+    }
+  }
+}
+
+// A polymorphic type hint naming a Java class: Fastjson/Jackson "@type": "com.sun.rowset.JdbcRowSetImpl",
+// as a JSON field or inside JSON text. JSON-LD's "@type": "Person" has no package.
+bool java_class_name(std::string_view s) noexcept {
+  std::size_t dots = 0;
+  if (s.empty() || !is_alpha(s.front())) return false;
+  for (const char c : s) {
+    if (c == '.') ++dots;
+    else if (!is_word(c) && c != '$') return false;
+  }
+  return dots >= 2 && s.back() != '.';
+}
+
+void scan_type_hint(const Value& value, Hit& best) noexcept {
+  const std::string_view s = value.decoded;
+  const std::string_view loc = value.location;
+  if (value.kind == LocationKind::json_value && loc.size() >= 5 && iequals(loc.substr(loc.size() - 5), "@type") &&
+      java_class_name(s)) {
+    keep(best, 0, s.size(), 85, "Java type hint");
+    return;
+  }
+  for (std::size_t at = s.find("\"@type\""); at != std::string_view::npos; at = s.find("\"@type\"", at + 7)) {
+    std::size_t i = skip_space(s, at + 7);
+    if (i >= s.size() || s[i] != ':') continue;
+    i = skip_space(s, i + 1);
+    if (i >= s.size() || s[i] != '"') continue;
+    const std::size_t end = s.find('"', i + 1);
+    if (end != std::string_view::npos && java_class_name(s.substr(i + 1, end - i - 1)))
+      keep(best, at, end + 1 - at, 85, "Java type hint");
+  }
+}
+
+// Python and Node.js code reaching the interpreter: "__import__('os')", "require('child_process')".
+void scan_script_imports(std::string_view s, Hit& best) noexcept {
+  if (const auto at = s.find("__import__"); at != std::string_view::npos) {
+    const std::size_t i = skip_space(s, at + 10);
+    if (i < s.size() && s[i] == '(') keep(best, at, i + 1 - at, 85, "Python import call");
+  }
+  const auto at = s.find("child_process");
+  if (at != std::string_view::npos && at > 0 && (s[at - 1] == '\'' || s[at - 1] == '"' || s[at - 1] == '`')) {
+    const std::size_t b = s.rfind("require", at);
+    if (b != std::string_view::npos && at - b <= 10) keep(best, b, at + 13 - b, 85, "Node.js child_process");
   }
 }
 
@@ -282,12 +479,16 @@ class CodeInjectionDetector final : public Detector {
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
     Hit best;
-    if (uploaded_file_name(value) && php_file_name(s)) keep(best, 0, s.size(), 80, "PHP file upload");
+    if (uploaded_file_name(value) && php_file_name(s)) keep(best, 0, s.size(), 80, "server script upload");
+    if (uploaded_file_name(value) && php_session_file(s)) keep(best, 0, s.size(), 80, "PHP session file upload");
     scan_gadget_chain(s, best);
     scan_ssi(s, best);
     scan_php(s, best);
     scan_jvm(s, best);
     scan_serialized(s, best);
+    scan_serialized_stream(s, best);
+    scan_type_hint(value, best);
+    scan_script_imports(s, best);
     if (best.score > 0) text::report(out, AttackClass::code_injection, value, s, best.pos, best.len, best.score, best.rule);
   }
 };

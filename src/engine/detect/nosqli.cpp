@@ -33,6 +33,77 @@ const Operator* operator_at(std::string_view s, std::size_t dollar) noexcept {
   return nullptr;
 }
 
+// The mongo shell's entry points: "db.users.find(", "db.getCollection('users')".
+constexpr std::string_view kShellMethods[] = {
+    "find", "findone", "insert", "insertone", "insertmany", "update", "updateone", "updatemany", "remove",
+    "deleteone", "deletemany", "drop", "aggregate", "count", "mapreduce", "getcollection", "getsiblingdb",
+    "dropdatabase", "eval", "createuser", "getcollectionnames", "findandmodify", "replaceone"};
+
+std::size_t shell_call(std::string_view s) noexcept {
+  for (std::size_t at = s.find("db."); at != std::string_view::npos; at = s.find("db.", at + 3)) {
+    if (at > 0 && (text::is_word(s[at - 1]) || s[at - 1] == '.')) continue;
+    // "db.<collection>.<method>(" or "db.<method>(".
+    std::size_t i = at + 3;
+    for (int part = 0; part < 2; ++part) {
+      const std::size_t word = i;
+      while (i < s.size() && text::is_word(s[i])) ++i;
+      if (i == word || i >= s.size()) break;
+      if (s[i] == '(') {
+        const std::string_view name = s.substr(word, i - word);
+        for (const std::string_view m : kShellMethods) {
+          if (text::iequals(name, m)) return at;
+        }
+        break;
+      }
+      if (s[i] != '.') break;
+      ++i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool js_keyword_at(std::string_view s, std::size_t i) noexcept {
+  static constexpr std::string_view kKeywords[] = {"return", "var", "let", "const", "while", "for", "if",
+                                                   "sleep", "this", "function", "throw", "process"};
+  for (const std::string_view k : kKeywords) {
+    if (text::istarts_with(s.substr(i), k) && (i + k.size() >= s.size() || !text::is_word(s[i + k.size()])))
+      return true;
+  }
+  return false;
+}
+
+// A string literal of a $where / mapReduce body closed by the value's first quote, then JavaScript:
+// "';return true;var x='", "admin' || 1==1//", "a'; while(true){}". The first quote of a pasted
+// snippet opens a literal ("x = 'a'; return x"), so only the first one counts.
+std::size_t js_breakout(std::string_view s) noexcept {
+  const std::size_t quote = s.find_first_of("'\"");
+  if (quote == std::string_view::npos) return quote;
+  std::size_t i = quote + 1;
+  while (i < s.size() && text::is_space(s[i])) ++i;
+  if (i < s.size() && s[i] == ';') {
+    ++i;
+    while (i < s.size() && text::is_space(s[i])) ++i;
+    return i < s.size() && js_keyword_at(s, i) ? quote : std::string_view::npos;
+  }
+  if (i + 1 < s.size() && ((s[i] == '|' && s[i + 1] == '|') || (s[i] == '&' && s[i + 1] == '&'))) {
+    const std::string_view rest = s.substr(i + 2, 48);
+    if (rest.find("==") != std::string_view::npos || rest.find("!=") != std::string_view::npos) return quote;
+  }
+  return std::string_view::npos;
+}
+
+// Admin UIs and reporting APIs send mongo filters on purpose, under a field that says so
+// ({"filter": {"age": {"$gte": 18}}}); there a comparison operator is the API, not an injection.
+// Operators that run JavaScript count everywhere.
+bool inside_query_document(std::string_view location) noexcept {
+  static constexpr std::string_view kContainers[] = {".filter.", ".query.", ".where.", ".criteria.",
+                                                     ".selector.", ".conditions.", ".$match.", ".match."};
+  for (const std::string_view c : kContainers) {
+    if (text::ifind(location, c) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 class NosqliDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::nosqli; }
@@ -66,6 +137,8 @@ class NosqliDetector final : public Detector {
         json_text = b > 0 && (s[b - 1] == '{' || s[b - 1] == ',') && k < s.size() && s[k] == ':';
       }
       if (!(whole_key || bracket || json_text)) continue;
+      if (whole_key && op->score < 95 && value.kind == LocationKind::json_key && inside_query_document(value.location))
+        continue;
       if (op->score > best) {
         best = op->score;
         best_at = d > 0 ? d - 1 : 0;
@@ -82,8 +155,20 @@ class NosqliDetector final : public Detector {
         best_at = at;
       }
     }
+    std::string_view rule = "mongo query operator";
+    if (best == 0) {
+      if (const std::size_t at = shell_call(s); at != std::string_view::npos) {
+        best = 80;
+        best_at = at;
+        rule = "mongo shell call";
+      } else if (const std::size_t q = js_breakout(s); q != std::string_view::npos) {
+        best = 75;
+        best_at = q;
+        rule = "string break-out into server-side JavaScript";
+      }
+    }
     if (best == 0) return;
-    text::report(out, AttackClass::nosqli, value, s, best_at, 48, best, "mongo query operator");
+    text::report(out, AttackClass::nosqli, value, s, best_at, 48, best, rule);
   }
 };
 

@@ -50,9 +50,10 @@ constexpr Prefilter kRfiSsrf = any_of(":./\\@?");
 // (prototype pollution) can come in words alone.
 constexpr std::string_view kSstiNeedles[] = {"constructor", "function"};
 constexpr Prefilter kSsti = any_of("{}%#?()[]._$`<>*@!=\\", kSstiNeedles);
-// Mongo operators start with '$' (also as "[$ne]" or in JSON text); $where bodies use "this.".
-constexpr std::string_view kNosqliNeedles[] = {"this."};
-constexpr Prefilter kNosqli = any_of("$[]{}", kNosqliNeedles);
+// Mongo operators start with '$' (also as "[$ne]" or in JSON text); $where bodies use "this." or
+// break out of a string literal with a quote; shell calls start with "db.".
+constexpr std::string_view kNosqliNeedles[] = {"this.", "db."};
+constexpr Prefilter kNosqli = any_of("$[]{}'\"", kNosqliNeedles);
 // A filter needs parentheses; wildcards and escapes come with them.
 constexpr Prefilter kLdapi = any_of("()*\\");
 // The DOCTYPE and ENTITY declarations, markup and XInclude ("xi:include").
@@ -63,8 +64,11 @@ constexpr Prefilter kJndi = any_of("${}");
 // RFC 2109 cookie attributes ("$Version=1") are found by their name, whatever their value.
 constexpr Prefilter kCrlf =
     with_every_value(any_of(" /:"), kind_bit(LocationKind::cookie) | kind_bit(LocationKind::query_name));
-// SSI comments, PHP tags, variables and calls, OGNL '#'/'@', property walks, serialized '"'.
-constexpr Prefilter kCodeInjection = any_of("<?$(#@.[{\"!");
+// SSI comments, PHP tags, variables and calls, OGNL '#'/'@', property walks, serialized '"', and
+// serialization streams in base64 (Java "rO0AB", .NET "AAEAAAD/////"), stream wrappers ("expect://"),
+// PHP session file names ("sess_<id>").
+constexpr std::string_view kCodeInjectionNeedles[] = {"ro0ab", "aaeaaad/////", "://", "sess_"};
+constexpr Prefilter kCodeInjection = any_of("<?$(#@.[{\"!", kCodeInjectionNeedles);
 // Scanners show in their headers.
 constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
 

@@ -15,6 +15,8 @@ constexpr std::string_view kTools[] = {
     "webshag", "vega/", "brutus", "metasploit", "netlab360", "censysinspect", "interactsh",
     "dotdotpwn", "wapiti", "blackwidow", "httprint", "webvulnscan", "sf/", "nasl", "pangolin", "struts-pwn",
     "log4j-scan", "go-http-client/1.1 (nuclei)", "cgichk", "wprecon", "cmsmap", "xspider", "teh forest lobster",
+    "dirsearch", "fuzz faster u fool", "detectify", "zap", "burp suite", "nmap nse", "mozlila", "sqlsus",
+    "absinthe", "webreaper", "jbrofuzz", "nsauditor", "nsparker", "zmeu",
 };
 // Header names only scanners send.
 constexpr std::string_view kScannerHeaders[] = {"header.acunetix-aspect", "header.acunetix-product",
