@@ -189,60 +189,61 @@ bool uploaded_file_name(const Value& value) noexcept {
 
 // A command function named by a string and called: "(system)(ls)", "\"system\"(ls)",
 // "('sys'.'tem')('id')": PHP calls a string as a function; prose never puts a call after a quote.
-void scan_php_string_call(std::string_view s, Hit& best) noexcept {
+void php_string_call_at(std::string_view s, std::size_t paren, Hit& best) noexcept {
   constexpr auto npos = std::string_view::npos;
-  for (std::size_t paren = s.find('('); paren != npos; paren = s.find('(', paren + 1)) {
-    std::size_t e = paren;
+  std::size_t e = paren;
+  while (e > 0 && is_space(s[e - 1])) --e;
+  const bool grouped = e > 0 && s[e - 1] == ')';
+  if (grouped) {
+    --e;
     while (e > 0 && is_space(s[e - 1])) --e;
-    const bool grouped = e > 0 && s[e - 1] == ')';
-    if (grouped) {
-      --e;
-      while (e > 0 && is_space(s[e - 1])) --e;
-    }
-    if (e == 0) continue;
-    // The called name, gathered right to left at the end of `buf`.
-    std::array<char, 24> buf{};
-    std::size_t pos = buf.size();
-    std::size_t start = npos;
-    if (s[e - 1] == '\'' || s[e - 1] == '"') {
-      // Quoted pieces joined by '.': "'sys'.'tem'".
-      std::size_t at = e;
-      for (int pieces = 0; pieces < 6 && at >= 2 && (s[at - 1] == '\'' || s[at - 1] == '"'); ++pieces) {
-        const std::size_t open = s.rfind(s[at - 1], at - 2);
-        if (open == npos || at - 2 - open > pos) {
-          start = npos;
-          break;
-        }
-        const std::size_t len = at - 2 - open;
-        pos -= len;
-        for (std::size_t k = 0; k < len; ++k) buf[pos + k] = s[open + 1 + k];
-        start = open;
-        std::size_t b = open;
-        while (b > 0 && is_space(s[b - 1])) --b;
-        if (b == 0 || s[b - 1] != '.') break;
-        --b;
-        while (b > 0 && is_space(s[b - 1])) --b;
-        at = b;
+  }
+  if (e == 0) return;
+  // The called name, gathered right to left at the end of `buf`.
+  std::array<char, 24> buf{};
+  std::size_t pos = buf.size();
+  std::size_t start = npos;
+  if (s[e - 1] == '\'' || s[e - 1] == '"') {
+    // Quoted pieces joined by '.': "'sys'.'tem'".
+    std::size_t at = e;
+    for (int pieces = 0; pieces < 6 && at >= 2 && (s[at - 1] == '\'' || s[at - 1] == '"'); ++pieces) {
+      // The opening quote, no farther back than the name can be long.
+      std::size_t open = at - 2;
+      const std::size_t lowest = at - 2 > pos ? at - 2 - pos : 0;
+      while (open > lowest && s[open] != s[at - 1]) --open;
+      if (s[open] != s[at - 1] || at - 2 - open > pos) {
+        start = npos;
+        break;
       }
-    } else if (grouped) {
-      std::size_t b = e;
-      while (b > 0 && is_word(s[b - 1])) --b;
-      std::size_t o = b;
-      while (o > 0 && is_space(s[o - 1])) --o;
-      if (b < e && e - b <= pos && o > 0 && s[o - 1] == '(') {
-        pos -= e - b;
-        for (std::size_t k = 0; k < e - b; ++k) buf[pos + k] = s[b + k];
-        start = o - 1;
-      }
+      const std::size_t len = at - 2 - open;
+      pos -= len;
+      for (std::size_t k = 0; k < len; ++k) buf[pos + k] = s[open + 1 + k];
+      start = open;
+      std::size_t b = open;
+      while (b > 0 && is_space(s[b - 1])) --b;
+      if (b == 0 || s[b - 1] != '.') break;
+      --b;
+      while (b > 0 && is_space(s[b - 1])) --b;
+      at = b;
     }
-    if (start == npos) continue;
-    // "the \"system\" (v2)": after a blank the call needs a PHP argument.
-    const std::size_t arg = skip_space(s, paren + 1);
-    if (is_space(s[paren - 1]) && !php_argument(s, paren + 1) && (arg >= s.size() || s[arg] != ')')) continue;
-    const std::string_view called(buf.data() + pos, buf.size() - pos);
-    for (const std::string_view f : kPhpCommandSinks) {
-      if (iequals(called, f)) keep(best, start, paren + 1 - start, 85, "PHP function called by name");
+  } else if (grouped) {
+    std::size_t b = e;
+    while (b > 0 && is_word(s[b - 1])) --b;
+    std::size_t o = b;
+    while (o > 0 && is_space(s[o - 1])) --o;
+    if (b < e && e - b <= pos && o > 0 && s[o - 1] == '(') {
+      pos -= e - b;
+      for (std::size_t k = 0; k < e - b; ++k) buf[pos + k] = s[b + k];
+      start = o - 1;
     }
+  }
+  if (start == npos) return;
+  // "the \"system\" (v2)": after a blank the call needs a PHP argument.
+  const std::size_t arg = skip_space(s, paren + 1);
+  if (is_space(s[paren - 1]) && !php_argument(s, paren + 1) && (arg >= s.size() || s[arg] != ')')) return;
+  const std::string_view called(buf.data() + pos, buf.size() - pos);
+  for (const std::string_view f : kPhpCommandSinks) {
+    if (iequals(called, f)) keep(best, start, paren + 1 - start, 85, "PHP function called by name");
   }
 }
 
@@ -276,7 +277,6 @@ constexpr std::string_view kPhpWrappers[] = {"expect://", "ssh2.shell://", "ssh2
                                              "php://filter", "zlib://", "glob://", "rar://", "ogg://"};
 
 void scan_php(std::string_view s, Hit& best) noexcept {
-  scan_php_string_call(s, best);
   scan_php_leading_call(s, best);
   if (s.find("://") != std::string_view::npos) {
     for (const std::string_view w : kPhpWrappers) {
@@ -295,6 +295,7 @@ void scan_php(std::string_view s, Hit& best) noexcept {
     if (global && end < s.size() && (s[end] == '[' || s[end] == '{')) keep(best, at, end + 1 - at, 80, "PHP superglobal");
   }
   for (std::size_t paren = s.find('('); paren != std::string_view::npos; paren = s.find('(', paren + 1)) {
+    php_string_call_at(s, paren, best);
     std::size_t b = paren;
     while (b > 0 && is_space(s[b - 1]) && paren - b < 2) --b;  // "system (" at most one blank
     const std::size_t name_end = b;
@@ -328,13 +329,16 @@ constexpr std::string_view kJvmMarkers[] = {"_memberaccess", "@ognl.", "ognlcont
 constexpr std::string_view kJvmClasses[] = {
     "java.io.",           "java.lang.runtime",   "java.lang.process",   "java.lang.reflect",  "java.lang.system",
     "java.lang.class",    "java.lang.object",    "java.net.",           "java.nio.file",      "java.beans.xmldecode",
-    "javax.naming.",      "javax.script.",       "javax.xml.",          "javassist",          "com.opensymphony.xwork2",
+    "javax.naming.",      "javax.script.",       "javax.xml.",          "com.opensymphony.xwork2",
     "com.sun.org.apache", "org.apache.commons.", "org.apache.struts",   "freemarker.template", "freemarker.core",
     "freemarker.ext.",    "sun.reflect",         "org.dom4j.",          "org.jdom2.",          "org.omg.corba",
-    "org.xml.sax",        "ognlcontext",         "ognlutil",            "propertyutilsbean",   "declaredclass",
-    "com.sun.rowset",     "com.sun.jndi.",       "java.rmi.",           "sun.rmi.",            "javax.management.",
+    "org.xml.sax",        "com.sun.rowset",     "com.sun.jndi.",       "java.rmi.",           "sun.rmi.",            "javax.management.",
     "java.beans.eventhandler", "jdk.nashorn",    "org.apache.tomcat.dbcp", "org.apache.xbean", "com.mchange.v2",
     "org.apache.ibatis.datasource", "org.apache.xalan", "java.util.priorityqueue"};
+// The first component of every name above: a dotted word that starts otherwise is not looked up.
+constexpr std::string_view kJvmRoots[] = {"java", "javax", "com", "org", "freemarker", "sun", "jdk"};
+// Undotted names of the same kind.
+constexpr std::string_view kJvmWords[] = {"javassist", "ognlcontext", "ognlutil", "propertyutilsbean", "declaredclass"};
 
 // Commons-Collections style gadget chains: a transformer or factory that ends in a process.
 constexpr std::string_view kGadgets[] = {"clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer",
@@ -358,7 +362,20 @@ void scan_jvm(std::string_view s, Hit& best) noexcept {
     if (const auto at = ifind(s, m); at != std::string_view::npos) keep(best, at, m.size(), 90, "Java expression");
   }
   if (best.score < 75 && !stack_trace(s)) {
-    for (const std::string_view c : kJvmClasses) {
+    // Dotted names are looked up where a dotted word starts with a package root, so the list
+    // costs nothing on host names, numbers and sentences; the few undotted ones are searched.
+    for (std::size_t dot = s.find('.'); dot != std::string_view::npos; dot = s.find('.', dot + 1)) {
+      std::size_t b = dot;
+      while (b > 0 && is_word(s[b - 1])) --b;
+      const std::string_view head = s.substr(b, dot - b);
+      bool root = false;
+      for (const std::string_view r : kJvmRoots) root = root || iequals(head, r);
+      if (!root) continue;
+      for (const std::string_view c : kJvmClasses) {
+        if (istarts_with(s.substr(b), c)) keep(best, b, c.size(), 75, "Java class name");
+      }
+    }
+    for (const std::string_view c : kJvmWords) {
       const auto at = ifind(s, c);
       if (at != std::string_view::npos && (at == 0 || !is_word(s[at - 1]))) keep(best, at, c.size(), 75, "Java class name");
     }
