@@ -434,7 +434,9 @@ void scan_serialized(std::string_view s, Hit& best) noexcept {
 // and view states carry them: "rO0AB...", "AAEAAAD/////". At a token's start, random base64 has
 // those prefixes once in 64^5 tokens.
 void scan_serialized_stream(std::string_view s, Hit& best) noexcept {
-  static constexpr std::string_view kMagic[] = {"rO0AB", "AAEAAAD/////", std::string_view("\xAC\xED\x00\x05", 4)};
+  // Java (base64, hex, raw), .NET BinaryFormatter, Python pickle protocol 4 ("\x80\x04\x95").
+  static constexpr std::string_view kMagic[] = {"rO0AB", "aced0005", "ACED0005", std::string_view("\xAC\xED\x00\x05", 4),
+                                                "AAEAAAD/////", "gASV"};
   for (const std::string_view magic : kMagic) {
     for (std::size_t at = s.find(magic); at != std::string_view::npos; at = s.find(magic, at + 1)) {
       if (at == 0 || !is_word(s[at - 1])) {
@@ -476,6 +478,44 @@ void scan_type_hint(const Value& value, Hit& best) noexcept {
   }
 }
 
+// Gadgets of other platforms' deserializers: Json.NET / ysoserial.net types, node-serialize's
+// function marker, pickle protocol 0 globals ("cos\nsystem").
+constexpr std::string_view kForeignGadgets[] = {
+    "objectdataprovider", "system.diagnostics.process", "presentationframework", "system.windows.data",
+    "system.management.automation", "windowsidentity", "textformattingrunproperties", "_$$nd_func$$_",
+    "c__builtin__\n", "cos\nsystem", "cposix\nsystem", "csubprocess\n", "cnt\nsystem"};
+
+void scan_foreign_gadgets(const Value& value, Hit& best) noexcept {
+  const std::string_view s = value.decoded;
+  const std::string_view loc = value.location;
+  // They come as the value of a JSON "$type", in JSON text with "$type", in XAML markup or as
+  // pickle lines.
+  const bool type_field = loc.size() >= 5 && loc.substr(loc.size() - 5) == "$type";
+  if (!type_field && s.find('$') == std::string_view::npos && s.find('<') == std::string_view::npos &&
+      s.find('\n') == std::string_view::npos)
+    return;
+  if (stack_trace(s)) return;
+  for (const std::string_view g : kForeignGadgets) {
+    if (const auto at = ifind(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget");
+  }
+}
+
+// "<script language=\"php\">": PHP 5's script-tag opening.
+void scan_php_script_tag(std::string_view s, Hit& best) noexcept {
+  if (s.find('<') == std::string_view::npos) return;
+  for (std::size_t at = ifind(s, "<script"); at != std::string_view::npos; at = ifind(s, "<script", at + 7)) {
+    const std::size_t end = s.find('>', at);
+    const std::string_view tag = s.substr(at, (end == std::string_view::npos ? s.size() : end) - at);
+    const std::size_t lang = ifind(tag, "language");
+    if (lang == std::string_view::npos) continue;
+    std::size_t v = skip_space(tag, lang + 8);
+    if (v >= tag.size() || tag[v] != '=') continue;
+    v = skip_space(tag, v + 1);
+    if (v < tag.size() && (tag[v] == '"' || tag[v] == '\'')) ++v;
+    if (istarts_with(tag.substr(v), "php")) keep(best, at, tag.size(), 90, "PHP script tag");
+  }
+}
+
 // Python and Node.js code reaching the interpreter: "__import__('os')", "require('child_process')".
 void scan_script_imports(std::string_view s, Hit& best) noexcept {
   if (const auto at = s.find("__import__"); at != std::string_view::npos) {
@@ -506,6 +546,8 @@ class CodeInjectionDetector final : public Detector {
     scan_serialized_stream(s, best);
     scan_type_hint(value, best);
     scan_script_imports(s, best);
+    scan_foreign_gadgets(value, best);
+    scan_php_script_tag(s, best);
     if (best.score > 0) text::report(out, AttackClass::code_injection, value, s, best.pos, best.len, best.score, best.rule);
   }
 };

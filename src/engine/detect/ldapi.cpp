@@ -82,6 +82,10 @@ class LdapiDetector final : public Detector {
     if (text::istarts_with(s, "(|(") || text::istarts_with(s, "(&(")) {
       if (filter_starts(s, 3) != Component::none) return found(value, out, 0, 80, "injected filter");
     }
+    // An operator and a component with no parenthesis before them: "&(objectClass=*)", "|(uid=*)".
+    if (s.size() > 2 && (s[0] == '&' || s[0] == '|') && s[1] == '(' && filterish &&
+        filter_starts(s, 2) != Component::none)
+      return found(value, out, 0, 75, "injected filter");
   }
 
  private:

@@ -63,13 +63,17 @@ std::size_t shell_call(std::string_view s) noexcept {
 }
 
 bool js_keyword_at(std::string_view s, std::size_t i) noexcept {
-  static constexpr std::string_view kKeywords[] = {"return", "var", "let", "const", "while", "for", "if",
-                                                   "sleep", "this", "function", "throw", "process"};
+  static constexpr std::string_view kKeywords[] = {"return", "var", "let", "const", "while", "for", "if", "do",
+                                                   "sleep", "this", "function", "throw", "process", "new", "db"};
   for (const std::string_view k : kKeywords) {
     if (text::istarts_with(s.substr(i), k) && (i + k.size() >= s.size() || !text::is_word(s[i + k.size()])))
       return true;
   }
-  return false;
+  // An assignment statement: "';it=new Date();".
+  std::size_t e = i;
+  while (e < s.size() && text::is_word(s[e])) ++e;
+  while (e < s.size() && text::is_space(s[e])) ++e;
+  return e > i && text::is_alpha(s[i]) && e + 1 < s.size() && s[e] == '=' && s[e + 1] != '=';
 }
 
 // A string literal of a $where / mapReduce body closed by the value's first quote, then JavaScript:
@@ -136,9 +140,17 @@ class NosqliDetector final : public Detector {
         while (k < s.size() && text::is_space(s[k])) ++k;
         json_text = b > 0 && (s[b - 1] == '{' || s[b - 1] == ',') && k < s.size() && s[k] == ':';
       }
+      // A value that opens with a JavaScript operator and its body: "$where: '1 == 1'".
+      if (d == 0 && op->score >= 95 && !json_text) {
+        std::size_t k = 1 + op->name.size();
+        while (k < s.size() && text::is_space(s[k])) ++k;
+        json_text = k < s.size() && s[k] == ':';
+      }
       if (!(whole_key || bracket || json_text)) continue;
       if (whole_key && op->score < 95 && value.kind == LocationKind::json_key && inside_query_document(value.location))
         continue;
+      // Json.NET's "$type" type hint and JSON Schema's "$comment" are keys of their own formats.
+      if (whole_key && !bracket && !json_text && (op->name == "type" || op->name == "comment")) continue;
       if (op->score > best) {
         best = op->score;
         best_at = d > 0 ? d - 1 : 0;

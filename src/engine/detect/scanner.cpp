@@ -19,7 +19,7 @@ constexpr std::string_view kTools[] = {
     "dotdotpwn", "wapiti", "blackwidow", "httprint", "webvulnscan", "sf/", "nasl", "pangolin", "struts-pwn",
     "log4j-scan", "go-http-client/1.1 (nuclei)", "cgichk", "wprecon", "cmsmap", "xspider", "teh forest lobster",
     "dirsearch", "fuzz faster u fool", "detectify", "zap", "burp suite", "nmap nse", "mozlila", "sqlsus",
-    "absinthe", "webreaper", "jbrofuzz", "nsauditor", "nsparker", "zmeu",
+    "absinthe", "webreaper", "jbrofuzz", "nsauditor", "nsparker", "zmeu", "jorgee",
 };
 // For each lower-case letter, the tools whose name starts with it (indices into kTools, 0 ends).
 struct ToolIndex {
