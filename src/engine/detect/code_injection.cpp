@@ -57,7 +57,7 @@ constexpr std::string_view kPhpSinks[] = {
     "call_user_func_array", "preg_replace", "file_get_contents", "file_put_contents", "fopen",
     "readfile",      "fsockopen",    "base64_decode",    "gzinflate",      "str_rot13", "include",
     "require",       "include_once", "require_once",     "highlight_file", "show_source", "unserialize",
-    "scandir",       "putenv",       "ini_set",          "mb_ereg_replace"};
+    "scandir",       "putenv",       "ini_set",          "mb_ereg_replace", "pfsockopen"};
 // Functions that call a callback named by a string: "array_map('system', ...)" runs a command.
 constexpr std::string_view kPhpCallbackTakers[] = {"array_map", "array_filter", "array_walk", "usort", "uasort",
                                                    "register_shutdown_function", "forward_static_call"};
@@ -241,7 +241,9 @@ void php_string_call_at(std::string_view s, std::size_t paren, Hit& best) noexce
   // "the \"system\" (v2)": after a blank the call needs a PHP argument.
   const std::size_t arg = skip_space(s, paren + 1);
   if (is_space(s[paren - 1]) && !php_argument(s, paren + 1) && (arg >= s.size() || s[arg] != ')')) return;
-  const std::string_view called(buf.data() + pos, buf.size() - pos);
+  std::string_view called(buf.data() + pos, buf.size() - pos);
+  while (!called.empty() && is_space(called.back())) called.remove_suffix(1);  // "system  "
+  while (!called.empty() && is_space(called.front())) called.remove_prefix(1);
   for (const std::string_view f : kPhpCommandSinks) {
     if (iequals(called, f)) keep(best, start, paren + 1 - start, 85, "PHP function called by name");
   }
@@ -255,7 +257,9 @@ constexpr std::string_view kPhpLeadingCalls[] = {
     "var_dump", "var_export", "file_exists", "file_get_contents", "file_put_contents", "fwrite", "fputs",
     "hex2bin", "strrev", "shell_exec", "proc_open", "pcntl_exec", "passthru", "phpinfo", "create_function",
     "call_user_func", "call_user_func_array", "highlight_file", "show_source", "php_uname", "preg_replace",
-    "ldap_get_entries", "mysql_query", "mysqli_query", "chr", "ord", "unserialize", "serialize", "assert"};
+    "ldap_get_entries", "mysql_query", "mysqli_query", "chr", "ord", "unserialize", "serialize", "assert",
+    "curl_init", "curl_exec", "gzdecode", "zlib_decode", "bzdecompress", "posix_getuid", "posix_getegid",
+    "fsockopen", "pfsockopen", "popen"};
 
 void scan_php_leading_call(std::string_view s, Hit& best) noexcept {
   std::size_t i = 0;
@@ -337,6 +341,8 @@ constexpr std::string_view kJvmClasses[] = {
     "org.apache.ibatis.datasource", "org.apache.xalan", "java.util.priorityqueue"};
 // The first component of every name above: a dotted word that starts otherwise is not looked up.
 constexpr std::string_view kJvmRoots[] = {"java", "javax", "com", "org", "freemarker", "sun", "jdk"};
+// Components that make any java.* name a process launcher ("java.lang.Runtime", "java.Runtime").
+constexpr std::string_view kJvmLaunchers[] = {".runtime", ".processbuilder", ".processimpl"};
 // Undotted names of the same kind.
 constexpr std::string_view kJvmWords[] = {"javassist", "ognlcontext", "ognlutil", "propertyutilsbean", "declaredclass"};
 
@@ -373,6 +379,17 @@ void scan_jvm(std::string_view s, Hit& best) noexcept {
       if (!root) continue;
       for (const std::string_view c : kJvmClasses) {
         if (istarts_with(s.substr(b), c)) keep(best, b, c.size(), 75, "Java class name");
+      }
+      if (istarts_with(head, "java")) {
+        std::size_t end = dot;
+        while (end < s.size() && (is_word(s[end]) || s[end] == '.')) ++end;
+        const std::string_view name = s.substr(b, end - b);
+        for (const std::string_view l : kJvmLaunchers) {
+          const std::size_t at = ifind(name, l);
+          if (at != std::string_view::npos && (at + l.size() == name.size() || !is_word(name[at + l.size()])))
+            keep(best, b, name.size(), 80, "Java process class");
+        }
+        dot = end > dot ? end - 1 : dot;
       }
     }
     for (const std::string_view c : kJvmWords) {
@@ -435,8 +452,9 @@ void scan_serialized(std::string_view s, Hit& best) noexcept {
 // those prefixes once in 64^5 tokens.
 void scan_serialized_stream(std::string_view s, Hit& best) noexcept {
   // Java (base64, hex, raw), .NET BinaryFormatter, Python pickle protocol 4 ("\x80\x04\x95").
-  static constexpr std::string_view kMagic[] = {"rO0AB", "aced0005", "ACED0005", std::string_view("\xAC\xED\x00\x05", 4),
-                                                "AAEAAAD/////", "gASV"};
+  // "KztAAU" and "Cs7QAF" are the same bytes base64-encoded at the other two alignments.
+  static constexpr std::string_view kMagic[] = {"rO0AB", "KztAAU", "Cs7QAF", "aced0005", "ACED0005",
+                                                std::string_view("\xAC\xED\x00\x05", 4), "AAEAAAD/////", "gASV"};
   for (const std::string_view magic : kMagic) {
     for (std::size_t at = s.find(magic); at != std::string_view::npos; at = s.find(magic, at + 1)) {
       if (at == 0 || !is_word(s[at - 1])) {

@@ -186,7 +186,8 @@ bool confused_content_type(const Value& value) noexcept {
   const std::string_view type = s.substr(0, semi);
   // multipart/related names its root part's type in a parameter (MTOM, RFC 2387).
   if (text::ifind(type, "multipart/related") != std::string_view::npos) return false;
-  static constexpr std::string_view kTypes[] = {"application/", "text/", "multipart/"};
+  static constexpr std::string_view kTypes[] = {"application/", "text/", "multipart/", "image/", "audio/",
+                                                "video/", "font/", "model/", "message/"};
   for (auto t : kTypes) {
     if (text::ifind(s.substr(semi), t) != std::string_view::npos) return true;
   }

@@ -65,9 +65,10 @@ constexpr Prefilter kJndi = any_of("${}");
 constexpr Prefilter kCrlf =
     with_every_value(any_of(" /:"), kind_bit(LocationKind::cookie) | kind_bit(LocationKind::query_name));
 // SSI comments, PHP tags, variables and calls, OGNL '#'/'@', property walks, serialized '"', and
-// serialization streams in base64 or hex (Java "rO0AB" / "aced0005", .NET "AAEAAAD/////", pickle
+// serialization streams in base64 or hex (Java "rO0AB" at three alignments / "aced0005", .NET "AAEAAAD/////", pickle
 // "gASV"), stream wrappers ("expect://"), PHP session file names ("sess_<id>").
-constexpr std::string_view kCodeInjectionNeedles[] = {"ro0ab", "aced0005", "aaeaaad/////", "gasv", "://", "sess_"};
+constexpr std::string_view kCodeInjectionNeedles[] = {"ro0ab", "kztaau", "cs7qaf", "aced0005", "aaeaaad/////",
+                                                      "gasv", "://", "sess_"};
 constexpr Prefilter kCodeInjection = any_of("<?$(#@.[{\"!", kCodeInjectionNeedles);
 // Scanners show in their headers.
 constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
