@@ -30,7 +30,7 @@ PLACEMENTS_MIN_DETECTION = 0.97
 PLACEMENTS_MIN_BENIGN_PASSED = 0.94  # adversarial benign values: shell and SQL words, quotes, comparisons
 # CRS attacks a default (paranoia level 1) CRS install blocks: the number comparable with CRS.
 CRS_MIN_PL1_DETECTION = {"sqli": 0.85, "command_injection": 0.92, "xss": 0.84, "path_traversal": 0.95,
-                         "rfi_ssrf": 0.96, "crlf": 0.95, "ssti": 0.95, "code_injection": 0.84}
+                         "rfi_ssrf": 0.96, "crlf": 0.95, "ssti": 0.95, "code_injection": 0.83}
 
 
 def find_waf():

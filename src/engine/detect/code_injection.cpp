@@ -253,13 +253,11 @@ void php_string_call_at(std::string_view s, std::size_t paren, Hit& best) noexce
 // "get_defined_functions()[0]", "gzinflate(". In the middle of prose the same name is a topic.
 constexpr std::string_view kPhpLeadingCalls[] = {
     "base64_decode", "gzinflate", "gzuncompress", "str_rot13", "get_defined_functions", "get_defined_vars",
-    "get_defined_constants", "ini_get_all", "posix_getpwuid", "posix_uname", "gethostbyname", "print_r",
-    "var_dump", "var_export", "file_exists", "file_get_contents", "file_put_contents", "fwrite", "fputs",
-    "hex2bin", "strrev", "shell_exec", "proc_open", "pcntl_exec", "passthru", "phpinfo", "create_function",
-    "call_user_func", "call_user_func_array", "highlight_file", "show_source", "php_uname", "preg_replace",
-    "ldap_get_entries", "mysql_query", "mysqli_query", "chr", "ord", "unserialize", "serialize", "assert",
-    "curl_init", "curl_exec", "gzdecode", "zlib_decode", "bzdecompress", "posix_getuid", "posix_getegid",
-    "fsockopen", "pfsockopen", "popen"};
+    "get_defined_constants", "ini_get_all", "posix_getpwuid", "posix_uname", "gethostbyname", "file_get_contents",
+    "file_put_contents", "shell_exec", "proc_open", "pcntl_exec", "passthru", "phpinfo", "create_function",
+    "call_user_func", "call_user_func_array", "highlight_file", "show_source", "php_uname", "ldap_get_entries",
+    "unserialize", "curl_init", "curl_exec", "gzdecode", "zlib_decode", "bzdecompress", "posix_getuid",
+    "posix_getegid", "fsockopen", "pfsockopen", "popen"};
 
 void scan_php_leading_call(std::string_view s, Hit& best) noexcept {
   std::size_t i = 0;
@@ -270,6 +268,11 @@ void scan_php_leading_call(std::string_view s, Hit& best) noexcept {
   const std::string_view called = s.substr(name, i - name);
   i = skip_space(s, i);
   if (i >= s.size() || s[i] != '(') return;
+  // "base64_decode() in php" is a search: prose after the call.
+  if (const std::size_t close = s.find(')', i); close != std::string_view::npos) {
+    const std::size_t next = skip_space(s, close + 1);
+    if (next > close + 1 && next < s.size() && is_alpha(s[next])) return;
+  }
   for (const std::string_view f : kPhpLeadingCalls) {
     if (iequals(called, f)) keep(best, name, i + 1 - name, 80, "PHP function call");
   }
@@ -385,8 +388,8 @@ void scan_jvm(std::string_view s, Hit& best) noexcept {
         while (end < s.size() && (is_word(s[end]) || s[end] == '.')) ++end;
         const std::string_view name = s.substr(b, end - b);
         for (const std::string_view l : kJvmLaunchers) {
-          const std::size_t at = ifind(name, l);
-          if (at != std::string_view::npos && (at + l.size() == name.size() || !is_word(name[at + l.size()])))
+          // The last component: "java.runtime.version" is a system property.
+          if (name.size() >= l.size() && iequals(name.substr(name.size() - l.size()), l))
             keep(best, b, name.size(), 80, "Java process class");
         }
         dot = end > dot ? end - 1 : dot;

@@ -97,7 +97,11 @@ class XxeDetector final : public Detector {
         if (at == npos || (at > 0 && (text::is_word(s[at - 1]) || s[at - 1] == '-'))) continue;
         std::size_t arg = at + f.size();
         while (arg < s.size() && is_space(s[arg])) ++arg;
-        if (arg < s.size() && (s[arg] == '\'' || s[arg] == '"' || s[arg] == '$'))
+        // A quoted URI with a scheme or an absolute path; document('other.xml') merges a sibling file.
+        if (arg >= s.size() || (s[arg] != '\'' && s[arg] != '"')) continue;
+        const std::size_t close = s.find(s[arg], arg + 1);
+        const std::string_view uri = s.substr(arg + 1, (close == npos ? s.size() : close) - arg - 1);
+        if (uri.find("://") != npos || uri.starts_with("/") || uri.starts_with("\\") || ifind(uri, "file:") != npos)
           keep(at, 85, "XSLT external document");
       }
       for (const std::string_view t : {std::string_view("<xsl:include"), std::string_view("<xsl:import")}) {
