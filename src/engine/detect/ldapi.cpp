@@ -34,7 +34,7 @@ std::size_t metacharacter_run(std::string_view s) noexcept {
     const std::string_view run = s.substr(b, e - b);
     // An opening parenthesis, and an operator next to a parenthesis: "*()|&", "*)(|", "*(|(";
     // "!@#$%^&*()" and a C cast "(char**)&p" are not filters.
-    for (std::size_t i = 0; i + 1 < run.size() && run.find('(') != std::string_view::npos; ++i) {
+    for (std::size_t i = 0; i + 1 < run.size() && run.size() >= 4 && run.find('(') != std::string_view::npos; ++i) {
       const bool paren_op = (run[i] == '(' || run[i] == ')') && (run[i + 1] == '|' || run[i + 1] == '&');
       const bool op_paren = (run[i] == '|' || run[i] == '&') && run[i + 1] == '(';
       if (paren_op || op_paren) return b;

@@ -51,7 +51,13 @@ std::size_t shell_call(std::string_view s) noexcept {
       if (s[i] == '(') {
         const std::string_view name = s.substr(word, i - word);
         for (const std::string_view m : kShellMethods) {
-          if (text::iequals(name, m)) return at;
+          if (!text::iequals(name, m)) continue;
+          // "db.collection.find() projection" is a search about the call, not the call.
+          const std::size_t close = s.find(')', i);
+          std::size_t next = close == std::string_view::npos ? s.size() : close + 1;
+          while (next < s.size() && text::is_space(s[next])) ++next;
+          if (close != std::string_view::npos && next > close + 1 && next < s.size() && text::is_alpha(s[next])) break;
+          return at;
         }
         break;
       }
@@ -62,12 +68,32 @@ std::size_t shell_call(std::string_view s) noexcept {
   return std::string_view::npos;
 }
 
+// A JavaScript statement at `i`, by what must follow its keyword: "if (", "this.", "return x;",
+// "var a =", "new Date(", "do {". Prose has the same words followed by words ("if you ask").
 bool js_keyword_at(std::string_view s, std::size_t i) noexcept {
-  static constexpr std::string_view kKeywords[] = {"return", "var", "let", "const", "while", "for", "if", "do",
-                                                   "sleep", "this", "function", "throw", "process", "new", "db"};
-  for (const std::string_view k : kKeywords) {
-    if (text::istarts_with(s.substr(i), k) && (i + k.size() >= s.size() || !text::is_word(s[i + k.size()])))
-      return true;
+  struct Keyword {
+    std::string_view word;
+    std::string_view next;  // bytes one of which must come next (after blanks; after a name for "@")
+  };
+  static constexpr Keyword kKeywords[] = {
+      {"if", "("},      {"while", "("},   {"for", "("},  {"sleep", "("}, {"function", "(@"}, {"this", "."},
+      {"db", "."},      {"process", "."}, {"do", "{"},   {"var", "@="},  {"let", "@="},      {"const", "@="},
+      {"new", "@("},    {"return", "@;|&)}.=/("},        {"throw", "@;|&)}.=/("}};
+  for (const Keyword& k : kKeywords) {
+    if (!text::istarts_with(s.substr(i), k.word)) continue;
+    std::size_t j = i + k.word.size();
+    if (j < s.size() && text::is_word(s[j])) continue;
+    while (j < s.size() && text::is_space(s[j])) ++j;
+    if (k.next.front() == '@') {
+      // A name or a literal first ("return true;", "var x =", "new Date(").
+      const std::size_t name = j;
+      while (j < s.size() && (text::is_word(s[j]) || s[j] == '$')) ++j;
+      if (j == name) return false;
+      while (j < s.size() && text::is_space(s[j])) ++j;
+      if (j >= s.size()) return k.word == "return" || k.word == "throw";
+      return k.next.find(s[j], 1) != std::string_view::npos;
+    }
+    return j < s.size() && k.next.find(s[j]) != std::string_view::npos;
   }
   // An assignment statement: "';it=new Date();".
   std::size_t e = i;
@@ -99,11 +125,16 @@ std::size_t js_breakout(std::string_view s) noexcept {
 // Admin UIs and reporting APIs send mongo filters on purpose, under a field that says so
 // ({"filter": {"age": {"$gte": 18}}}); there a comparison operator is the API, not an injection.
 // Operators that run JavaScript count everywhere.
+// Strapi-style bracket names ("filters[price][$lt]=50") are the same API. A parameter named
+// "filter" whose value is JSON text is not: the value is where an injection lands.
 bool inside_query_document(std::string_view location) noexcept {
-  static constexpr std::string_view kContainers[] = {".filter.", ".query.", ".where.", ".criteria.",
-                                                     ".selector.", ".conditions.", ".$match.", ".match."};
+  static constexpr std::string_view kContainers[] = {".filter", ".filters", ".query", ".where", ".criteria",
+                                                     ".selector", ".conditions", ".$match", ".match"};
   for (const std::string_view c : kContainers) {
-    if (text::ifind(location, c) != std::string_view::npos) return true;
+    for (std::size_t at = text::ifind(location, c); at != std::string_view::npos; at = text::ifind(location, c, at + 1)) {
+      const std::size_t end = at + c.size();
+      if (end < location.size() && (location[end] == '.' || location[end] == '[')) return true;
+    }
   }
   return false;
 }
@@ -147,8 +178,7 @@ class NosqliDetector final : public Detector {
         json_text = k < s.size() && s[k] == ':';
       }
       if (!(whole_key || bracket || json_text)) continue;
-      if (whole_key && op->score < 95 && value.kind == LocationKind::json_key && inside_query_document(value.location))
-        continue;
+      if ((whole_key || bracket) && op->score < 95 && inside_query_document(value.location)) continue;
       // Json.NET's "$type" type hint and JSON Schema's "$comment" are keys of their own formats.
       if (whole_key && !bracket && !json_text && (op->name == "type" || op->name == "comment")) continue;
       if (op->score > best) {
