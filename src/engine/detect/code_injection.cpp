@@ -283,6 +283,31 @@ constexpr std::string_view kPhpWrappers[] = {"expect://", "ssh2.shell://", "ssh2
                                              "ssh2.tunnel://", "ssh2.scp://", "phar://", "php://input",
                                              "php://filter", "zlib://", "glob://", "rar://", "ogg://"};
 
+// Python, Ruby and Perl modules that start processes, called with a command: "os.system('id')",
+// "subprocess.check_output(['id'])", "IO.popen('id')", "Kernel.exec('id')". A method of any other
+// object ("player.exec(") is not a process. A multi-line value is a pasted script ("import
+// subprocess\nout = subprocess.run([...])"); an injected expression is one line.
+bool process_module_call(std::string_view s, std::size_t dot, std::string_view method, std::size_t paren) noexcept {
+  if (s.find('\n') != std::string_view::npos) return false;
+  static constexpr std::string_view kModules[] = {"os", "subprocess", "pty", "commands", "io", "kernel", "open3", "posix"};
+  static constexpr std::string_view kMethods[] = {
+      "system", "popen", "popen2", "popen3", "execl", "execlp", "execv", "execvp", "execve", "spawnl", "spawnv",
+      "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput", "spawn", "exec", "capture2",
+      "capture3", "capture2e"};
+  std::size_t m = dot;
+  while (m > 0 && is_word(s[m - 1])) --m;
+  if (m == dot || (m > 0 && (is_word(s[m - 1]) || s[m - 1] == '.'))) return false;
+  const std::string_view module = s.substr(m, dot - m);
+  bool known = false;
+  for (const std::string_view k : kModules) known = known || iequals(module, k);
+  if (!known) return false;
+  bool launcher = false;
+  for (const std::string_view k : kMethods) launcher = launcher || iequals(method, k);
+  if (!launcher) return false;
+  const std::size_t arg = skip_space(s, paren + 1);
+  return php_argument(s, paren + 1) || (arg < s.size() && s[arg] == '[');
+}
+
 void scan_php(std::string_view s, Hit& best) noexcept {
   scan_php_leading_call(s, best);
   if (s.find("://") != std::string_view::npos) {
@@ -307,6 +332,8 @@ void scan_php(std::string_view s, Hit& best) noexcept {
     while (b > 0 && is_space(s[b - 1]) && paren - b < 2) --b;  // "system (" at most one blank
     const std::size_t name_end = b;
     while (b > 0 && is_word(s[b - 1])) --b;
+    if (b > 0 && b < name_end && s[b - 1] == '.' && process_module_call(s, b - 1, s.substr(b, name_end - b), paren))
+      keep(best, b, paren + 1 - b, 85, "process launch call");
     if (b == name_end || (b > 0 && (s[b - 1] == '.' || s[b - 1] == '$'))) continue;  // "obj.exec(", "$exec("
     const std::string_view name = s.substr(b, name_end - b);
     for (const std::string_view f : kPhpSinks) {
@@ -543,11 +570,11 @@ void scan_script_imports(std::string_view s, Hit& best) noexcept {
     const std::size_t i = skip_space(s, at + 10);
     if (i < s.size() && s[i] == '(') keep(best, at, i + 1 - at, 85, "Python import call");
   }
+  // The module's name as a string: require('child_process'), mainModule.constructor._load("child_process").
   const auto at = s.find("child_process");
-  if (at != std::string_view::npos && at > 0 && (s[at - 1] == '\'' || s[at - 1] == '"' || s[at - 1] == '`')) {
-    const std::size_t b = s.rfind("require", at);
-    if (b != std::string_view::npos && at - b <= 10) keep(best, b, at + 13 - b, 85, "Node.js child_process");
-  }
+  if (at != std::string_view::npos && at > 0 && (s[at - 1] == '\'' || s[at - 1] == '"' || s[at - 1] == '`') &&
+      at + 13 < s.size() && s[at + 13] == s[at - 1])
+    keep(best, at - 1, 15, 85, "Node.js child_process");
 }
 
 class CodeInjectionDetector final : public Detector {

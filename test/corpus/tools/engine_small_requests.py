@@ -394,6 +394,14 @@ ATTACKS = {
   request("GET", "/", cookie("state=gASVKAAAAAAAAACMBXBvc2l4lIwGc3lzdGVtlJOUjAJpZJSFlFKULg==")),
   xml("/api/decode", '<java version="1.8" class="java.beans.XMLDecoder"><object class="java.lang.ProcessBuilder"><array class="java.lang.String" length="1"><void index="0"><string>id</string></void></array><void method="start"/></object></java>'),
   form("/x", {"code": "<?php\nsystem('ls');"}),
+  get("/calc", {"expr": "os.system('id')"}),
+  js("/api/run", {"code": "subprocess.check_output(['id'])"}),
+  form("/eval", {"code": "IO.popen('id').read"}),
+  form("/eval", {"code": "Kernel.exec('id')"}),
+  get("/render", {"x": "global.process.mainModule.constructor._load(\"child_process\").execSync(\"id\")"}),
+  get("/calc", {"expr": "eval(compile('for x in range(1):\\n import time\\n time.sleep(20)','a','single'))"}),
+  js("/api/fastjson", {"@type": "java.lang.AutoCloseable"}),
+  request("POST", "/config", (), "!!python/object/new:os.system [id]", "application/x-yaml"),
  ],
 }
 
