@@ -276,6 +276,17 @@ void scan_php_leading_call(std::string_view s, Hit& best) noexcept {
   for (const std::string_view f : kPhpLeadingCalls) {
     if (iequals(called, f)) keep(best, name, i + 1 - name, 80, "PHP function call");
   }
+  // The generic command names only as the whole value, glued to their parenthesis:
+  // "system(whoami)", "exec(ls);". "System (software)" is a search.
+  static constexpr std::string_view kWholeValueCalls[] = {"system", "exec", "eval", "passthru"};
+  const std::size_t close = s.find(')', i);
+  if (i != name + called.size() || close == std::string_view::npos) return;
+  std::size_t rest = close + 1;
+  while (rest < s.size() && (s[rest] == ';' || is_space(s[rest]))) ++rest;
+  if (rest != s.size() || close == i + 1) return;
+  for (const std::string_view f : kWholeValueCalls) {
+    if (iequals(called, f)) keep(best, name, close + 1 - name, 80, "command function call");
+  }
 }
 
 // PHP stream wrappers that run commands or unpack archives into an include.
