@@ -20,6 +20,9 @@ constexpr std::string_view kTools[] = {
     "log4j-scan", "go-http-client/1.1 (nuclei)", "cgichk", "wprecon", "cmsmap", "xspider", "teh forest lobster",
     "dirsearch", "fuzz faster u fool", "detectify", "zap", "burp suite", "nmap nse", "mozlila", "sqlsus",
     "absinthe", "webreaper", "jbrofuzz", "nsauditor", "nsparker", "zmeu", "jorgee",
+    "wafw00f", "bsqlbf", "cisco-torch", "crimscanner", "datacha0s", "fhscan", "gootkit", "grendel-scan",
+    "mysqloit", "n-stealth", "pmafind", "springenwerk", "sql power injector", "toata dragostea", "voideye",
+    "webbandit", "x-scan", "this is an exploit", "awvs", "autogetcontent", "uil2pn",
 };
 // For each lower-case letter, the tools whose name starts with it (indices into kTools, 0 ends).
 struct ToolIndex {
