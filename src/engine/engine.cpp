@@ -34,8 +34,20 @@ bool member_access(std::string_view value) {
 }
 
 // The searches only run for values that have the byte they look for.
+// A serialized Java object in base64 ("rO0AB...") or hex ("aced0005...") is made of plain bytes
+// only, and is a deserialization payload whole.
+bool java_stream(std::string_view value) {
+  const auto starts = [value](std::string_view magic) {
+    return value.size() >= magic.size() &&
+           std::equal(magic.begin(), magic.end(), value.begin(), [](char m, char c) {
+             return m == std::tolower(static_cast<unsigned char>(c));
+           });
+  };
+  return starts("ro0ab") || starts("aced0005");
+}
+
 bool plain(std::string_view value, const ByteSet& bytes) {
-  if (!bytes.subset_of(kPlainBytes)) return false;
+  if (!bytes.subset_of(kPlainBytes) || java_stream(value)) return false;
   if (bytes.contains('.') && (value.find("..") != std::string_view::npos || member_access(value))) return false;
   return !bytes.contains('_') || value.find("__") == std::string_view::npos;
 }

@@ -22,7 +22,7 @@ OWN_MAX_FALSE_POSITIVES = 0.02
 # CRS-derived corpus: measured values minus a margin, so a regression fails the build.
 CRS_MIN_DETECTION = {
     "jndi": 0.95, "scanner": 0.95, "ldapi": 0.90, "path_traversal": 0.95, "xss": 0.80, "rfi_ssrf": 0.85,
-    "sqli": 0.65, "command_injection": 0.84, "crlf": 0.93, "ssti": 0.95, "code_injection": 0.70,
+    "sqli": 0.65, "command_injection": 0.84, "crlf": 0.96, "ssti": 0.95, "code_injection": 0.81,
 }
 CRS_MIN_NEGATIVE_PASSED = 0.90
 # Payload families in every placement and encoding (tools/build_placements.py): measured minus a margin.
@@ -30,7 +30,7 @@ PLACEMENTS_MIN_DETECTION = 0.97
 PLACEMENTS_MIN_BENIGN_PASSED = 0.94  # adversarial benign values: shell and SQL words, quotes, comparisons
 # CRS attacks a default (paranoia level 1) CRS install blocks: the number comparable with CRS.
 CRS_MIN_PL1_DETECTION = {"sqli": 0.85, "command_injection": 0.92, "xss": 0.84, "path_traversal": 0.95,
-                         "rfi_ssrf": 0.96, "crlf": 0.95, "ssti": 0.95, "code_injection": 0.74}
+                         "rfi_ssrf": 0.96, "crlf": 0.95, "ssti": 0.95, "code_injection": 0.83}
 
 
 def find_waf():

@@ -1,5 +1,7 @@
 #include "engine/detect/code_injection.hpp"
 
+#include <array>
+
 #include "engine/detect/text.hpp"
 
 namespace waf::engine {
@@ -54,7 +56,25 @@ constexpr std::string_view kPhpSinks[] = {
     "pcntl_exec",    "assert",       "eval",             "create_function", "call_user_func",
     "call_user_func_array", "preg_replace", "file_get_contents", "file_put_contents", "fopen",
     "readfile",      "fsockopen",    "base64_decode",    "gzinflate",      "str_rot13", "include",
-    "require",       "include_once", "require_once",     "highlight_file", "show_source", "unserialize"};
+    "require",       "include_once", "require_once",     "highlight_file", "show_source", "unserialize",
+    "scandir",       "putenv",       "ini_set",          "mb_ereg_replace", "pfsockopen"};
+// Functions that call a callback named by a string: "array_map('system', ...)" runs a command.
+constexpr std::string_view kPhpCallbackTakers[] = {"array_map", "array_filter", "array_walk", "usort", "uasort",
+                                                   "register_shutdown_function", "forward_static_call"};
+constexpr std::string_view kPhpCommandSinks[] = {"system", "passthru", "exec", "shell_exec", "assert", "popen",
+                                                 "proc_open", "pcntl_exec"};
+
+bool names_command_sink(std::string_view s, std::size_t i) noexcept {
+  i = skip_space(s, i);
+  if (i >= s.size() || (s[i] != '\'' && s[i] != '"')) return false;
+  const std::size_t end = s.find(s[i], i + 1);
+  if (end == std::string_view::npos) return false;
+  const std::string_view name = s.substr(i + 1, end - i - 1);
+  for (const std::string_view f : kPhpCommandSinks) {
+    if (iequals(name, f)) return true;
+  }
+  return false;
+}
 // Called without arguments they only report: still only a probe's business.
 constexpr std::string_view kPhpProbes[] = {"phpinfo", "getcwd", "php_uname", "phpversion", "get_current_user"};
 
@@ -135,6 +155,9 @@ bool php_file_name(std::string_view name) noexcept {
   const std::size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) return false;
   std::string_view ext = name.substr(dot + 1);
+  while (!ext.empty() && is_space(ext.front())) ext.remove_prefix(1);  // "photo. php"
+  // JSP pages run the same way on a servlet container.
+  if (iequals(ext, "jsp") || iequals(ext, "jspx") || iequals(ext, "jspf")) return true;
   if (!istarts_with(ext, "ph")) return false;
   ext.remove_prefix(2);
   if (istarts_with(ext, "p")) {
@@ -145,6 +168,17 @@ bool php_file_name(std::string_view name) noexcept {
   return iequals(ext, "tml") || iequals(ext, "ar") || iequals(ext, "t") || iequals(ext, "ps");
 }
 
+// "sess_<id>": overwriting a PHP session file plants serialized session data.
+bool php_session_file(std::string_view name) noexcept {
+  const std::size_t slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  if (!istarts_with(name, "sess_")) return false;
+  name.remove_prefix(5);
+  std::size_t n = 0;
+  while (n < name.size() && (is_word(name[n]) || name[n] == ',' || name[n] == '-')) ++n;
+  return n == name.size() && n >= 20;
+}
+
 // Multipart file names, and the headers upload widgets send them in.
 bool uploaded_file_name(const Value& value) noexcept {
   if (value.kind == LocationKind::multipart_filename) return true;
@@ -153,7 +187,145 @@ bool uploaded_file_name(const Value& value) noexcept {
           iequals(value.location, "header.x.filename") || iequals(value.location, "header.x-file-name"));
 }
 
+// A command function named by a string and called: "(system)(ls)", "\"system\"(ls)",
+// "('sys'.'tem')('id')": PHP calls a string as a function; prose never puts a call after a quote.
+void php_string_call_at(std::string_view s, std::size_t paren, Hit& best) noexcept {
+  constexpr auto npos = std::string_view::npos;
+  std::size_t e = paren;
+  while (e > 0 && is_space(s[e - 1])) --e;
+  const bool grouped = e > 0 && s[e - 1] == ')';
+  if (grouped) {
+    --e;
+    while (e > 0 && is_space(s[e - 1])) --e;
+  }
+  if (e == 0) return;
+  // The called name, gathered right to left at the end of `buf`.
+  std::array<char, 24> buf{};
+  std::size_t pos = buf.size();
+  std::size_t start = npos;
+  if (s[e - 1] == '\'' || s[e - 1] == '"') {
+    // Quoted pieces joined by '.': "'sys'.'tem'".
+    std::size_t at = e;
+    for (int pieces = 0; pieces < 6 && at >= 2 && (s[at - 1] == '\'' || s[at - 1] == '"'); ++pieces) {
+      // The opening quote, no farther back than the name can be long.
+      std::size_t open = at - 2;
+      const std::size_t lowest = at - 2 > pos ? at - 2 - pos : 0;
+      while (open > lowest && s[open] != s[at - 1]) --open;
+      if (s[open] != s[at - 1] || at - 2 - open > pos) {
+        start = npos;
+        break;
+      }
+      const std::size_t len = at - 2 - open;
+      pos -= len;
+      for (std::size_t k = 0; k < len; ++k) buf[pos + k] = s[open + 1 + k];
+      start = open;
+      std::size_t b = open;
+      while (b > 0 && is_space(s[b - 1])) --b;
+      if (b == 0 || s[b - 1] != '.') break;
+      --b;
+      while (b > 0 && is_space(s[b - 1])) --b;
+      at = b;
+    }
+  } else if (grouped) {
+    std::size_t b = e;
+    while (b > 0 && is_word(s[b - 1])) --b;
+    std::size_t o = b;
+    while (o > 0 && is_space(s[o - 1])) --o;
+    if (b < e && e - b <= pos && o > 0 && s[o - 1] == '(') {
+      pos -= e - b;
+      for (std::size_t k = 0; k < e - b; ++k) buf[pos + k] = s[b + k];
+      start = o - 1;
+    }
+  }
+  if (start == npos) return;
+  // "the \"system\" (v2)": after a blank the call needs a PHP argument.
+  const std::size_t arg = skip_space(s, paren + 1);
+  if (is_space(s[paren - 1]) && !php_argument(s, paren + 1) && (arg >= s.size() || s[arg] != ')')) return;
+  std::string_view called(buf.data() + pos, buf.size() - pos);
+  while (!called.empty() && is_space(called.back())) called.remove_suffix(1);  // "system  "
+  while (!called.empty() && is_space(called.front())) called.remove_prefix(1);
+  for (const std::string_view f : kPhpCommandSinks) {
+    if (iequals(called, f)) keep(best, start, paren + 1 - start, 85, "PHP function called by name");
+  }
+}
+
+// A value that is itself a call of a PHP-only function, whatever its arguments: "base64_decode()",
+// "get_defined_functions()[0]", "gzinflate(". In the middle of prose the same name is a topic.
+constexpr std::string_view kPhpLeadingCalls[] = {
+    "base64_decode", "gzinflate", "gzuncompress", "str_rot13", "get_defined_functions", "get_defined_vars",
+    "get_defined_constants", "ini_get_all", "posix_getpwuid", "posix_uname", "gethostbyname", "file_get_contents",
+    "file_put_contents", "shell_exec", "proc_open", "pcntl_exec", "passthru", "phpinfo", "create_function",
+    "call_user_func", "call_user_func_array", "highlight_file", "show_source", "php_uname", "ldap_get_entries",
+    "unserialize", "curl_init", "curl_exec", "gzdecode", "zlib_decode", "bzdecompress", "posix_getuid",
+    "posix_getegid", "fsockopen", "pfsockopen", "popen"};
+
+void scan_php_leading_call(std::string_view s, Hit& best) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && (is_space(s[i]) || s[i] == ';' || s[i] == '@')) ++i;
+  const std::size_t name = i;
+  while (i < s.size() && is_word(s[i])) ++i;
+  if (i == name) return;
+  const std::string_view called = s.substr(name, i - name);
+  i = skip_space(s, i);
+  if (i >= s.size() || s[i] != '(') return;
+  // "base64_decode() in php" is a search: prose after the call.
+  if (const std::size_t close = s.find(')', i); close != std::string_view::npos) {
+    const std::size_t next = skip_space(s, close + 1);
+    if (next > close + 1 && next < s.size() && is_alpha(s[next])) return;
+  }
+  for (const std::string_view f : kPhpLeadingCalls) {
+    if (iequals(called, f)) keep(best, name, i + 1 - name, 80, "PHP function call");
+  }
+  // The generic command names only as the whole value, glued to their parenthesis:
+  // "system(whoami)", "exec(ls);". "System (software)" is a search.
+  static constexpr std::string_view kWholeValueCalls[] = {"system", "exec", "eval", "passthru"};
+  const std::size_t close = s.find(')', i);
+  if (i != name + called.size() || close == std::string_view::npos) return;
+  std::size_t rest = close + 1;
+  while (rest < s.size() && (s[rest] == ';' || is_space(s[rest]))) ++rest;
+  if (rest != s.size() || close == i + 1) return;
+  for (const std::string_view f : kWholeValueCalls) {
+    if (iequals(called, f)) keep(best, name, close + 1 - name, 80, "command function call");
+  }
+}
+
+// PHP stream wrappers that run commands or unpack archives into an include.
+constexpr std::string_view kPhpWrappers[] = {"expect://", "ssh2.shell://", "ssh2.exec://", "ssh2.sftp://",
+                                             "ssh2.tunnel://", "ssh2.scp://", "phar://", "php://input",
+                                             "php://filter", "zlib://", "glob://", "rar://", "ogg://"};
+
+// Python, Ruby and Perl modules that start processes, called with a command: "os.system('id')",
+// "subprocess.check_output(['id'])", "IO.popen('id')", "Kernel.exec('id')". A method of any other
+// object ("player.exec(") is not a process. A multi-line value is a pasted script ("import
+// subprocess\nout = subprocess.run([...])"); an injected expression is one line.
+bool process_module_call(std::string_view s, std::size_t dot, std::string_view method, std::size_t paren) noexcept {
+  if (s.find('\n') != std::string_view::npos) return false;
+  static constexpr std::string_view kModules[] = {"os", "subprocess", "pty", "commands", "io", "kernel", "open3", "posix"};
+  static constexpr std::string_view kMethods[] = {
+      "system", "popen", "popen2", "popen3", "execl", "execlp", "execv", "execvp", "execve", "spawnl", "spawnv",
+      "call", "check_call", "check_output", "run", "getoutput", "getstatusoutput", "spawn", "exec", "capture2",
+      "capture3", "capture2e"};
+  std::size_t m = dot;
+  while (m > 0 && is_word(s[m - 1])) --m;
+  if (m == dot || (m > 0 && (is_word(s[m - 1]) || s[m - 1] == '.'))) return false;
+  const std::string_view module = s.substr(m, dot - m);
+  bool known = false;
+  for (const std::string_view k : kModules) known = known || iequals(module, k);
+  if (!known) return false;
+  bool launcher = false;
+  for (const std::string_view k : kMethods) launcher = launcher || iequals(method, k);
+  if (!launcher) return false;
+  const std::size_t arg = skip_space(s, paren + 1);
+  return php_argument(s, paren + 1) || (arg < s.size() && s[arg] == '[');
+}
+
 void scan_php(std::string_view s, Hit& best) noexcept {
+  scan_php_leading_call(s, best);
+  if (s.find("://") != std::string_view::npos) {
+    for (const std::string_view w : kPhpWrappers) {
+      if (const auto at = ifind(s, w); at != std::string_view::npos) keep(best, at, w.size(), 85, "PHP stream wrapper");
+    }
+  }
   scan_php_tags(s, best);
   scan_php_dynamic_call(s, best);
   // Superglobals indexed: a request value handed to code ("$_GET[cmd]", "$_REQUEST['x']").
@@ -166,14 +338,21 @@ void scan_php(std::string_view s, Hit& best) noexcept {
     if (global && end < s.size() && (s[end] == '[' || s[end] == '{')) keep(best, at, end + 1 - at, 80, "PHP superglobal");
   }
   for (std::size_t paren = s.find('('); paren != std::string_view::npos; paren = s.find('(', paren + 1)) {
+    php_string_call_at(s, paren, best);
     std::size_t b = paren;
     while (b > 0 && is_space(s[b - 1]) && paren - b < 2) --b;  // "system (" at most one blank
     const std::size_t name_end = b;
     while (b > 0 && is_word(s[b - 1])) --b;
+    if (b > 0 && b < name_end && s[b - 1] == '.' && process_module_call(s, b - 1, s.substr(b, name_end - b), paren))
+      keep(best, b, paren + 1 - b, 85, "process launch call");
     if (b == name_end || (b > 0 && (s[b - 1] == '.' || s[b - 1] == '$'))) continue;  // "obj.exec(", "$exec("
     const std::string_view name = s.substr(b, name_end - b);
     for (const std::string_view f : kPhpSinks) {
       if (iequals(name, f) && php_argument(s, paren + 1)) keep(best, b, paren + 1 - b, 85, "PHP code execution call");
+    }
+    for (const std::string_view f : kPhpCallbackTakers) {
+      if (iequals(name, f) && names_command_sink(s, paren + 1))
+        keep(best, b, paren + 1 - b, 85, "PHP command callback");
     }
     for (const std::string_view f : kPhpProbes) {
       if (iequals(name, f) && skip_space(s, paren + 1) < s.size() && s[skip_space(s, paren + 1)] == ')')
@@ -183,7 +362,7 @@ void scan_php(std::string_view s, Hit& best) noexcept {
 }
 
 // OGNL (Struts) and Java reflection: what expressions that reach the JVM are written with.
-constexpr std::string_view kJvmMarkers[] = {"_memberaccess", "#context[", "getruntime().exec"};
+constexpr std::string_view kJvmMarkers[] = {"_memberaccess", "#context[", "getruntime().exec", "templatesimpl"};
 
 // Dotted names (found where a dotted name starts, so a value costs one pass over its dots) that
 // expressions call into (90), and the classes deserialization gadgets, OGNL and expression
@@ -196,15 +375,22 @@ struct JvmName {
 };
 constexpr JvmName kJvmNames[] = {
     {"java.lang.runtime", 90}, {"java.lang.processbuilder", 90}, {"javax.script.scriptengine", 90},
-    {"xwork.methodaccessor", 90}, {"ognl.", 90}, {"ognlcontext", 90},
+    {"xwork.methodaccessor", 90}, {"ognl.", 90}, {"ognlcontext", 90}, {"com.sun.rowset.jdbcrowsetimpl", 90},
     {"java.io.", 75}, {"java.lang.process", 75}, {"java.lang.reflect", 75}, {"java.lang.system", 75},
     {"java.lang.class", 75}, {"java.lang.object", 75}, {"java.net.", 75}, {"java.nio.file", 75},
-    {"java.beans.xmldecode", 75}, {"javax.naming.", 75}, {"javax.script.", 75}, {"javax.xml.", 75},
-    {"javassist.", 75}, {"com.opensymphony.xwork2", 75}, {"com.sun.org.apache", 75}, {"org.apache.commons.", 75},
-    {"org.apache.struts", 75}, {"freemarker.template", 75}, {"freemarker.core", 75}, {"freemarker.ext.", 75},
-    {"sun.reflect", 75}, {"org.dom4j.", 75}, {"org.jdom2.", 75}, {"org.omg.corba", 75}, {"org.xml.sax", 75}};
-// Names the list above cannot see at a dot.
-constexpr std::string_view kJvmWords[] = {"ognlutil", "propertyutilsbean", "declaredclass", "javassist"};
+    {"java.beans.xmldecode", 75}, {"java.beans.eventhandler", 75}, {"java.rmi.", 75}, {"java.util.priorityqueue", 75},
+    {"javax.naming.", 75}, {"javax.script.", 75}, {"javax.xml.", 75}, {"javax.management.", 75},
+    {"javassist.", 75}, {"jdk.nashorn", 75}, {"com.opensymphony.xwork2", 75}, {"com.sun.org.apache", 75},
+    {"com.sun.rowset", 75}, {"com.sun.jndi.", 75}, {"com.mchange.v2", 75}, {"org.apache.commons.", 75},
+    {"org.apache.struts", 75}, {"org.apache.tomcat.dbcp", 75}, {"org.apache.xbean", 75},
+    {"org.apache.ibatis.datasource", 75}, {"org.apache.xalan", 75}, {"freemarker.template", 75},
+    {"freemarker.core", 75}, {"freemarker.ext.", 75}, {"sun.reflect", 75}, {"sun.rmi.", 75}, {"org.dom4j.", 75},
+    {"org.jdom2.", 75}, {"org.omg.corba", 75}, {"org.xml.sax", 75}};
+// A last component that makes any java.* name a process launcher ("java.lang.Runtime",
+// "java.Runtime"); "java.runtime.version" is a system property.
+constexpr std::string_view kJvmLaunchers[] = {".runtime", ".processbuilder", ".processimpl"};
+// Undotted names of the same kind.
+constexpr std::string_view kJvmWords[] = {"javassist", "ognlcontext", "ognlutil", "propertyutilsbean", "declaredclass"};
 
 // Commons-Collections style gadget chains: a transformer or factory that ends in a process.
 constexpr std::string_view kGadgets[] = {"clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer",
@@ -233,13 +419,20 @@ void scan_jvm_names(std::string_view s, Hit& best) noexcept {
     while (name_end < s.size() && (is_word(s[name_end]) || s[name_end] == '.')) ++name_end;
     if (start == dot || !is_alpha(s[start])) continue;
     const std::string_view name = s.substr(start, name_end - start);
+    const auto in_trace = [&] {
+      if (!trace_checked) trace = stack_trace(s), trace_checked = true;
+      return trace;
+    };
     for (const JvmName& n : kJvmNames) {
       if (n.score <= best.score || !istarts_with(name, n.prefix)) continue;
-      if (n.score < 90) {
-        if (!trace_checked) trace = stack_trace(s), trace_checked = true;
-        if (trace) continue;
-      }
+      if (n.score < 90 && in_trace()) continue;
       keep(best, start, name.size(), n.score, n.score >= 90 ? "Java expression" : "Java class name");
+    }
+    if (best.score < 80 && istarts_with(name, "java")) {
+      for (const std::string_view l : kJvmLaunchers) {
+        if (name.size() >= l.size() && iequals(name.substr(name.size() - l.size()), l) && !in_trace())
+          keep(best, start, name.size(), 80, "Java process class");
+      }
     }
   }
 }
@@ -299,10 +492,111 @@ void scan_serialized(std::string_view s, Hit& best) noexcept {
     while (i < s.size() && (is_word(s[i]) || s[i] == '\\')) ++i;
     if (i + 1 < s.size() && s[i] == '"' && s[i + 1] == ':') keep(best, b - 2, i + 2 - (b - 2), 85, "serialized PHP object");
   }
-  constexpr std::string_view kYamlTags[] = {"!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!ruby/object"};
+  constexpr std::string_view kYamlTags[] = {"!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!ruby/",
+                                            "!ruby/object:", "!ruby/hash:", "!ruby/class", "tag:yaml.org,2002:python/"};
   for (const std::string_view t : kYamlTags) {
     if (const auto at = s.find(t); at != std::string_view::npos) keep(best, at, t.size(), 85, "YAML language type tag");
   }
+}
+
+// Java serialization streams (AC ED 00 05) and .NET BinaryFormatter streams, in base64 as cookies
+// and view states carry them: "rO0AB...", "AAEAAAD/////". At a token's start, random base64 has
+// those prefixes once in 64^5 tokens.
+void scan_serialized_stream(std::string_view s, Hit& best) noexcept {
+  // Java (base64, hex, raw), .NET BinaryFormatter, Python pickle protocol 4 ("\x80\x04\x95").
+  // "KztAAU" and "Cs7QAF" are the same bytes base64-encoded at the other two alignments.
+  static constexpr std::string_view kMagic[] = {"rO0AB", "KztAAU", "Cs7QAF", "aced0005", "ACED0005",
+                                                std::string_view("\xAC\xED\x00\x05", 4), "AAEAAAD/////", "gASV"};
+  for (const std::string_view magic : kMagic) {
+    for (std::size_t at = s.find(magic); at != std::string_view::npos; at = s.find(magic, at + 1)) {
+      if (at == 0 || !is_word(s[at - 1])) {
+        keep(best, at, magic.size(), 85, "serialized object stream");
+        return;
+      }
+    }
+  }
+}
+
+// A polymorphic type hint naming a Java class: Fastjson/Jackson "@type": "com.sun.rowset.JdbcRowSetImpl",
+// as a JSON field or inside JSON text. JSON-LD's "@type": "Person" has no package.
+bool java_class_name(std::string_view s) noexcept {
+  std::size_t dots = 0;
+  if (s.empty() || !is_alpha(s.front())) return false;
+  for (const char c : s) {
+    if (c == '.') ++dots;
+    else if (!is_word(c) && c != '$') return false;
+  }
+  return dots >= 2 && s.back() != '.';
+}
+
+void scan_type_hint(const Value& value, Hit& best) noexcept {
+  const std::string_view s = value.decoded;
+  const std::string_view loc = value.location;
+  if (value.kind == LocationKind::json_value && loc.size() >= 5 && iequals(loc.substr(loc.size() - 5), "@type") &&
+      java_class_name(s)) {
+    keep(best, 0, s.size(), 85, "Java type hint");
+    return;
+  }
+  for (std::size_t at = s.find("\"@type\""); at != std::string_view::npos; at = s.find("\"@type\"", at + 7)) {
+    std::size_t i = skip_space(s, at + 7);
+    if (i >= s.size() || s[i] != ':') continue;
+    i = skip_space(s, i + 1);
+    if (i >= s.size() || s[i] != '"') continue;
+    const std::size_t end = s.find('"', i + 1);
+    if (end != std::string_view::npos && java_class_name(s.substr(i + 1, end - i - 1)))
+      keep(best, at, end + 1 - at, 85, "Java type hint");
+  }
+}
+
+// Gadgets of other platforms' deserializers: Json.NET / ysoserial.net types, node-serialize's
+// function marker, pickle protocol 0 globals ("cos\nsystem").
+constexpr std::string_view kForeignGadgets[] = {
+    "objectdataprovider", "system.diagnostics.process", "presentationframework", "system.windows.data",
+    "system.management.automation", "windowsidentity", "textformattingrunproperties", "_$$nd_func$$_",
+    "c__builtin__\n", "cos\nsystem", "cposix\nsystem", "csubprocess\n", "cnt\nsystem"};
+
+void scan_foreign_gadgets(const Value& value, Hit& best) noexcept {
+  const std::string_view s = value.decoded;
+  const std::string_view loc = value.location;
+  // They come as the value of a JSON "$type", in JSON text with "$type", in XAML markup or as
+  // pickle lines.
+  const bool type_field = loc.size() >= 5 && loc.substr(loc.size() - 5) == "$type";
+  if (!type_field && s.find('$') == std::string_view::npos && s.find('<') == std::string_view::npos &&
+      s.find('\n') == std::string_view::npos)
+    return;
+  if (stack_trace(s)) return;
+  for (const std::string_view g : kForeignGadgets) {
+    if (const auto at = ifind(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget");
+  }
+}
+
+// "<script language=\"php\">": PHP 5's script-tag opening.
+void scan_php_script_tag(std::string_view s, Hit& best) noexcept {
+  if (s.find('<') == std::string_view::npos) return;
+  for (std::size_t at = ifind(s, "<script"); at != std::string_view::npos; at = ifind(s, "<script", at + 7)) {
+    const std::size_t end = s.find('>', at);
+    const std::string_view tag = s.substr(at, (end == std::string_view::npos ? s.size() : end) - at);
+    const std::size_t lang = ifind(tag, "language");
+    if (lang == std::string_view::npos) continue;
+    std::size_t v = skip_space(tag, lang + 8);
+    if (v >= tag.size() || tag[v] != '=') continue;
+    v = skip_space(tag, v + 1);
+    if (v < tag.size() && (tag[v] == '"' || tag[v] == '\'')) ++v;
+    if (istarts_with(tag.substr(v), "php")) keep(best, at, tag.size(), 90, "PHP script tag");
+  }
+}
+
+// Python and Node.js code reaching the interpreter: "__import__('os')", "require('child_process')".
+void scan_script_imports(std::string_view s, Hit& best) noexcept {
+  if (const auto at = s.find("__import__"); at != std::string_view::npos) {
+    const std::size_t i = skip_space(s, at + 10);
+    if (i < s.size() && s[i] == '(') keep(best, at, i + 1 - at, 85, "Python import call");
+  }
+  // The module's name as a string: require('child_process'), mainModule.constructor._load("child_process").
+  const auto at = s.find("child_process");
+  if (at != std::string_view::npos && at > 0 && (s[at - 1] == '\'' || s[at - 1] == '"' || s[at - 1] == '`') &&
+      at + 13 < s.size() && s[at + 13] == s[at - 1])
+    keep(best, at - 1, 15, 85, "Node.js child_process");
 }
 
 class CodeInjectionDetector final : public Detector {
@@ -312,12 +606,18 @@ class CodeInjectionDetector final : public Detector {
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
     Hit best;
-    if (uploaded_file_name(value) && php_file_name(s)) keep(best, 0, s.size(), 80, "PHP file upload");
+    if (uploaded_file_name(value) && php_file_name(s)) keep(best, 0, s.size(), 80, "server script upload");
+    if (uploaded_file_name(value) && php_session_file(s)) keep(best, 0, s.size(), 80, "PHP session file upload");
     scan_gadget_chain(s, best);
     scan_ssi(s, best);
     scan_php(s, best);
     scan_jvm(s, best);
     scan_serialized(s, best);
+    scan_serialized_stream(s, best);
+    scan_type_hint(value, best);
+    scan_script_imports(s, best);
+    scan_foreign_gadgets(value, best);
+    scan_php_script_tag(s, best);
     if (best.score > 0) text::report(out, AttackClass::code_injection, value, s, best.pos, best.len, best.score, best.rule);
   }
 };

@@ -21,6 +21,9 @@ constexpr std::string_view kDangerousHeaders[] = {
     "x-forwarded-host", "cookie", "link", "connection", "upgrade", "authorization", "x-original-url",
     "x-rewrite-url", "remote-addr", "x-forwarded-proto", "expect"};
 
+// Message headers an injected line adds to a mail the application sends ("to=a@x.com\r\nBcc: ...").
+constexpr std::string_view kMailHeaders[] = {"bcc", "cc", "to", "from", "reply-to", "sender", "return-path", "subject"};
+
 // The next CR or LF from `from`: called once or twice per line, so without find_any's table.
 std::size_t next_break(std::string_view s, std::size_t from = 0) noexcept {
   for (std::size_t i = from; i < s.size(); ++i) {
@@ -29,7 +32,7 @@ std::size_t next_break(std::string_view s, std::size_t from = 0) noexcept {
   return std::string_view::npos;
 }
 
-enum class Names { splitting, dangerous, any };
+enum class Names { splitting, dangerous, mail, any };
 
 template <std::size_t N>
 bool listed(const std::string_view (&list)[N], std::string_view name) noexcept {
@@ -54,6 +57,7 @@ bool header_line(std::string_view line, Names names) noexcept {
   switch (names) {
     case Names::splitting: return listed(kSplittingHeaders, name);
     case Names::dangerous: return listed(kDangerousHeaders, name);
+    case Names::mail: return listed(kDangerousHeaders, name) || listed(kMailHeaders, name);
     case Names::any: break;
   }
   // Where a line break is already foreign (cookies, headers, a query value that opens with a token),
@@ -72,6 +76,41 @@ bool start_line(std::string_view line) noexcept {
   static constexpr std::string_view kMethods[] = {"get ", "post ", "put ", "delete ", "head ", "options ", "patch ", "connect ", "trace "};
   for (auto m : kMethods) {
     if (istarts_with(line, m) && text::ifind(line, " http/") != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Commands for a mail back end after an injected line break: an IMAP command behind its tag
+// ("A1 LOGIN", "a002 select", a tag has a letter and a digit), or, where no text is typed (a query value, a
+// header, a cookie), a bare upper-case POP3/SMTP verb ("QUIT", "USER admin", "DATA").
+bool mail_command(std::string_view line, bool typed_text) noexcept {
+  std::size_t t = 0;
+  bool digit = false;
+  bool letter = false;
+  while (t < line.size() && t <= 8 && text::is_word(line[t])) {
+    digit = digit || text::is_digit(line[t]);
+    letter = letter || text::is_alpha(line[t]);
+    ++t;
+  }
+  if (digit && letter && t < line.size() && line[t] == ' ') {
+    static constexpr std::string_view kImap[] = {"login", "select", "examine", "fetch", "store", "uid", "list", "lsub",
+                                                 "create", "delete", "rename", "append", "logout", "capability",
+                                                 "authenticate", "copy", "search", "status", "noop", "starttls"};
+    const std::string_view rest = line.substr(t + 1);
+    for (auto c : kImap) {
+      if (!istarts_with(rest, c) || (rest.size() > c.size() && rest[c.size()] != ' ')) continue;
+      // Typed text has "Q3 status update" lines; a client sends the command in capitals.
+      if (!typed_text || std::all_of(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(c.size()),
+                                     [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+        return true;
+    }
+  }
+  if (typed_text) return false;
+  static constexpr std::string_view kVerbs[] = {"USER ", "PASS ", "QUIT", "DATA", "RSET", "VRFY ", "EXPN ", "AUTH ",
+                                                "NOOP", "UIDL", "TOP ", "STLS", "STARTTLS"};
+  for (auto v : kVerbs) {
+    if (line.starts_with(v) && (v.back() == ' ' || line.size() == v.size() || !text::is_alpha(line[v.size()])))
+      return true;
   }
   return false;
 }
@@ -147,7 +186,8 @@ bool confused_content_type(const Value& value) noexcept {
   const std::string_view type = s.substr(0, semi);
   // multipart/related names its root part's type in a parameter (MTOM, RFC 2387).
   if (text::ifind(type, "multipart/related") != std::string_view::npos) return false;
-  static constexpr std::string_view kTypes[] = {"application/", "text/", "multipart/"};
+  static constexpr std::string_view kTypes[] = {"application/", "text/", "multipart/", "image/", "audio/",
+                                                "video/", "font/", "model/", "message/"};
   for (auto t : kTypes) {
     if (text::ifind(s.substr(semi), t) != std::string_view::npos) return true;
   }
@@ -201,8 +241,15 @@ class CrlfDetector final : public Detector {
     // a header starts with a short token ("en", "/home") before its first line break.
     const std::size_t first_break = next_break(s);
     const bool token_first = first_break <= 64 && s.substr(0, first_break).find(' ') == std::string_view::npos;
+    // A value that opens with a mail address ("a@b.example\r\nBcc: ...") goes into a mail's headers.
+    const bool address_first = token_first && s.substr(0, first_break).find('@') != std::string_view::npos;
+    // Documentation typed into a body shows HTTP exchanges in code blocks ("```\nHTTP/1.1 200 OK").
+    if (body && !token_first &&
+        (s.find("```") != std::string_view::npos || text::ifind(s, "<pre") != std::string_view::npos ||
+         text::ifind(s, "<code") != std::string_view::npos))
+      return;
     Names names = Names::any;
-    if (body) names = token_first ? Names::dangerous : Names::splitting;
+    if (body) names = address_first ? Names::mail : token_first ? Names::dangerous : Names::splitting;
     else if (k == LocationKind::query_value && !token_first) names = Names::dangerous;
     for (std::size_t nl = first_break; nl != std::string_view::npos; nl = next_break(s, nl + 1)) {
       std::size_t i = nl;
@@ -210,6 +257,8 @@ class CrlfDetector final : public Detector {
       const std::size_t eol = next_break(s, i);
       const std::string_view line = s.substr(i, (eol == std::string_view::npos ? s.size() : eol) - i);
       if (start_line(line)) return found(value, out, nl, body ? 75 : 90, "status or request line after a line break");
+      if (mail_command(line, body && !address_first))
+        return found(value, out, nl, 80, "mail command after a line break");
       if (header_line(line, names)) return found(value, out, nl, body && !token_first ? 70 : 85, "header line after a line break");
       if (!body) {
         // "\r\n\r\n<html>" starts a forged response body; "\nnext=more" forges another parameter.

@@ -19,9 +19,31 @@ struct Buffer {
   std::string_view view() const noexcept { return {data.data(), size}; }
 };
 
+// "${base64:...}" renders the decoded text (Log4j 2.x Base64StrLookup); decoded into `out` up to its size.
+void push_base64(std::string_view b64, Buffer& out) noexcept {
+  unsigned acc = 0;
+  int bits = 0;
+  for (const char c : b64) {
+    int v = -1;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+' || c == '-') v = 62;
+    else if (c == '/' || c == '_') v = 63;
+    if (v < 0) continue;
+    acc = ((acc << 6) | static_cast<unsigned>(v)) & 0xFFFFFFu;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push(static_cast<char>((acc >> bits) & 0xFFu));
+    }
+  }
+}
+
 // Resolves the lookup body starting at `i` (just after "${") into `out`, as Log4j would render the
 // characters that matter; returns the position after the closing '}'.
 std::size_t resolve(std::string_view s, std::size_t i, Buffer& out, int depth) noexcept {
+  const std::size_t start = i;
   Buffer body;
   while (i < s.size() && s[i] != '}') {
     if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '{' && depth < kMaxDepth) {
@@ -33,6 +55,7 @@ std::size_t resolve(std::string_view s, std::size_t i, Buffer& out, int depth) n
     body.push(s[i]);
     ++i;
   }
+  const std::size_t close = i;
   if (i < s.size()) ++i;  // '}'
   const std::string_view b = body.view();
   // "${prefix:name:-default}" renders the default when the name is unset; "${::-j}" is all default.
@@ -46,6 +69,12 @@ std::size_t resolve(std::string_view s, std::size_t i, Buffer& out, int depth) n
     rendered = (prefix == "jndi") ? b : b.substr(dflt + 2);
   } else if (colon != std::string_view::npos) {
     const std::string_view prefix = b.substr(0, colon);
+    if (prefix == "base64" && text::istarts_with(s.substr(start), "base64:")) {
+      // Decoded from the raw text: the body buffer is lower case. The result is a lookup's name
+      // ("am5kaQ==" = "jndi") or a whole lookup ("${jndi:...}").
+      push_base64(s.substr(start + 7, close - start - 7), out);
+      return i;
+    }
     if (prefix == "lower" || prefix == "upper" || prefix == "date") {
       rendered = b.substr(colon + 1);
       if (prefix == "date" && rendered.size() >= 2 && rendered.front() == '\'') rendered = rendered.substr(1, rendered.size() - 2);

@@ -25,6 +25,25 @@ Component filter_starts(std::string_view s, std::size_t i) noexcept {
   return Component::none;
 }
 
+std::size_t metacharacter_run(std::string_view s) noexcept {
+  for (std::size_t star = s.find('*'); star != std::string_view::npos; star = s.find('*', star + 1)) {
+    std::size_t b = star;
+    while (b > 0 && (s[b - 1] == '(' || s[b - 1] == ')' || s[b - 1] == '|' || s[b - 1] == '&' || s[b - 1] == '*')) --b;
+    std::size_t e = star + 1;
+    while (e < s.size() && (s[e] == '(' || s[e] == ')' || s[e] == '|' || s[e] == '&' || s[e] == '*')) ++e;
+    const std::string_view run = s.substr(b, e - b);
+    // An opening parenthesis, and an operator next to a parenthesis: "*()|&", "*)(|", "*(|(";
+    // "!@#$%^&*()" and a C cast "(char**)&p" are not filters.
+    for (std::size_t i = 0; i + 1 < run.size() && run.size() >= 4 && run.find('(') != std::string_view::npos; ++i) {
+      const bool paren_op = (run[i] == '(' || run[i] == ')') && (run[i + 1] == '|' || run[i + 1] == '&');
+      const bool op_paren = (run[i] == '|' || run[i] == '&') && run[i + 1] == '(';
+      if (paren_op || op_paren) return b;
+    }
+    star = e - 1;
+  }
+  return std::string_view::npos;
+}
+
 class LdapiDetector final : public Detector {
  public:
   AttackClass attack_class() const noexcept override { return AttackClass::ldapi; }
@@ -33,7 +52,7 @@ class LdapiDetector final : public Detector {
     const std::string_view s = value.decoded;
     const bool filterish = s.find("=*") != std::string_view::npos || s.find("*)") != std::string_view::npos ||
                            s.find("(|") != std::string_view::npos || s.find("(&") != std::string_view::npos ||
-                           s.find("(!") != std::string_view::npos;
+                           s.find("(!") != std::string_view::npos || text::ifind(s, "\\2a") != std::string_view::npos;
     for (std::size_t close = s.find(')'); close != std::string_view::npos; close = s.find(')', close + 1)) {
       std::size_t i = close + 1;
       while (i < s.size() && is_space(s[i])) ++i;
@@ -57,9 +76,17 @@ class LdapiDetector final : public Detector {
     const std::size_t star = s.find("*)");
     if (star != std::string_view::npos && (star == 0 || s[star - 1] == '=' || s[star - 1] == '(' ))
       return found(value, out, star, 80, "wildcard closing a filter");
+    // The filter metacharacters in a run, as fuzzers send them ("*()|&'", "*(|(&"): a wildcard, an
+    // empty or opened filter and an operator; code has "()||" or "f()&&" but not the wildcard with them.
+    if (const std::size_t at = metacharacter_run(s); at != std::string_view::npos)
+      return found(value, out, at, 75, "filter metacharacters");
     if (text::istarts_with(s, "(|(") || text::istarts_with(s, "(&(")) {
       if (filter_starts(s, 3) != Component::none) return found(value, out, 0, 80, "injected filter");
     }
+    // An operator and a component with no parenthesis before them: "&(objectClass=*)", "|(uid=*)".
+    if (s.size() > 2 && (s[0] == '&' || s[0] == '|') && s[1] == '(' && filterish &&
+        filter_starts(s, 2) != Component::none)
+      return found(value, out, 0, 75, "injected filter");
   }
 
  private:

@@ -50,9 +50,10 @@ constexpr Prefilter kRfiSsrf = any_of(":./\\@?");
 // (prototype pollution) can come in words alone.
 constexpr std::string_view kSstiNeedles[] = {"constructor", "function"};
 constexpr Prefilter kSsti = any_of("{}%#?()[]._$`<>*@!=\\", kSstiNeedles);
-// Mongo operators start with '$' (also as "[$ne]" or in JSON text); $where bodies use "this.".
-constexpr std::string_view kNosqliNeedles[] = {"this."};
-constexpr Prefilter kNosqli = any_of("$[]{}", kNosqliNeedles);
+// Mongo operators start with '$' (also as "[$ne]" or in JSON text); $where bodies use "this." or
+// break out of a string literal with a quote; shell calls start with "db.".
+constexpr std::string_view kNosqliNeedles[] = {"this.", "db."};
+constexpr Prefilter kNosqli = any_of("$[]{}'\"", kNosqliNeedles);
 // A filter needs parentheses; wildcards and escapes come with them.
 constexpr Prefilter kLdapi = any_of("()*\\");
 // The DOCTYPE and ENTITY declarations, markup and XInclude ("xi:include").
@@ -63,16 +64,23 @@ constexpr Prefilter kJndi = any_of("${}");
 // RFC 2109 cookie attributes ("$Version=1") are found by their name, whatever their value.
 constexpr Prefilter kCrlf =
     with_every_value(any_of(" /:"), kind_bit(LocationKind::cookie) | kind_bit(LocationKind::query_name));
-// SSI comments and PHP tags ('<', "[php]", "{php}"), calls, variables, OGNL's '#', serialized
-// strings, YAML tags, PHP file names; the words of Java names, gadget chains and class-loader walks
-// (one hash per word); every uploaded file name.
-constexpr std::string_view kCodeInjectionNeedles[] = {"!!", ".ph"};
+// SSI comments and PHP tags ('<', "[php]", "{php}"), calls, variables, OGNL's '#' and '@', serialized
+// strings, YAML tags ("!!python/", "!ruby/object"), stream wrappers ("expect://"), PHP session files ("sess_<id>"),
+// serialization streams in base64 or hex (Java "rO0AB" at three alignments / "aced0005", .NET
+// "AAEAAAD/////", pickle "gASV"); the words of Java names, gadget chains and class-loader walks (one
+// hash per word), of .NET gadgets and of server script file names ("x.php5", "a.jsp"); every
+// uploaded file name.
+constexpr std::string_view kCodeInjectionNeedles[] = {"!!", "!ruby/", "://", "sess_", "ro0ab", "kztaau", "cs7qaf",
+                                                      "aced0005", "aaeaaad/////", "gasv"};
 constexpr std::string_view kCodeInjectionWords[] = {
-    "classloader", "com", "declaredclass", "freemarker", "java", "javassist", "javax", "ognl", "ognlcontext",
-    "ognlutil", "org", "processbuilder", "propertyutilsbean", "runtime", "sun", "xwork"};
+    "classloader", "com", "declaredclass", "freemarker", "java", "javassist", "javax", "jdk", "jsp", "jspf", "jspx",
+    "objectdataprovider", "ognl", "ognlcontext", "ognlutil", "org", "phar", "php", "phps", "phpt", "pht", "phtml",
+    "presentationframework", "processbuilder", "propertyutilsbean", "runtime", "sun", "templatesimpl",
+    "textformattingrunproperties", "windowsidentity", "xwork"};
 constexpr auto kCodeInjectionWordTable = make_word_table<64>(kCodeInjectionWords);
+static_assert(std::size(kCodeInjectionWords) < kCodeInjectionWordTable.size() / 2, "the word table needs free slots");
 constexpr Prefilter code_injection_prefilter() {
-  Prefilter p = with_every_value(any_of("<[{($#\"", kCodeInjectionNeedles), kind_bit(LocationKind::multipart_filename));
+  Prefilter p = with_every_value(any_of("<[{($#@\"", kCodeInjectionNeedles), kind_bit(LocationKind::multipart_filename));
   p.words = kCodeInjectionWordTable;
   return p;
 }

@@ -30,7 +30,10 @@ class XxeDetector final : public Detector {
 
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
-    if (s.find("<!") == npos && ifind(s, "xi:include") == npos && value.kind != LocationKind::xml_doctype) return;
+    const std::size_t xsl = ifind(s, "xsl:");
+    if (s.find("<!") == npos && ifind(s, "xi:include") == npos && xsl == npos &&
+        value.kind != LocationKind::xml_doctype)
+      return;
     int best = 0;
     std::size_t best_at = 0;
     std::string_view rule;
@@ -86,6 +89,29 @@ class XxeDetector final : public Detector {
     }
     const std::size_t xi = ifind(s, "xi:include");
     if (xi != npos && (ifind(s, "href") != npos)) keep(xi > 0 ? xi - 1 : 0, 85, "xinclude");
+    // XSLT reads other documents while it transforms: document('file:///etc/passwd'),
+    // unparsed-text('/etc/passwd'), <xsl:include href="http://...">.
+    if (xsl != npos) {
+      for (const std::string_view f : {std::string_view("document("), std::string_view("unparsed-text(")}) {
+        const std::size_t at = ifind(s, f);
+        if (at == npos || (at > 0 && (text::is_word(s[at - 1]) || s[at - 1] == '-'))) continue;
+        std::size_t arg = at + f.size();
+        while (arg < s.size() && is_space(s[arg])) ++arg;
+        // A quoted URI with a scheme or an absolute path; document('other.xml') merges a sibling file.
+        if (arg >= s.size() || (s[arg] != '\'' && s[arg] != '"')) continue;
+        const std::size_t close = s.find(s[arg], arg + 1);
+        const std::string_view uri = s.substr(arg + 1, (close == npos ? s.size() : close) - arg - 1);
+        if (uri.find("://") != npos || uri.starts_with("/") || uri.starts_with("\\") || ifind(uri, "file:") != npos)
+          keep(at, 85, "XSLT external document");
+      }
+      for (const std::string_view t : {std::string_view("<xsl:include"), std::string_view("<xsl:import")}) {
+        const std::size_t at = ifind(s, t);
+        if (at == npos) continue;
+        const std::size_t end = s.find('>', at);
+        const std::string_view tag = s.substr(at, (end == npos ? s.size() : end) - at);
+        if (ifind(tag, "://") != npos) keep(at, 80, "XSLT remote stylesheet");
+      }
+    }
     if (best == 0) return;
     text::report(out, AttackClass::xxe, value, s, best_at, 96, best, rule);
   }

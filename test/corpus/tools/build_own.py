@@ -20,6 +20,7 @@ import urllib.parse
 
 import engine_cmdi_xss_requests
 import engine_code_requests
+import engine_small_requests
 import engine_sqli_requests
 import engine_xss_requests
 
@@ -469,6 +470,8 @@ def main():
         ("attack", engine_sqli_requests.ATTACKS, "engine-sqli-{:03d}.http"),
         ("benign", engine_code_requests.BENIGN, "engine-code-{:03d}.http"),
         ("attack", engine_code_requests.ATTACKS, "engine-code-{:03d}.http"),
+        ("benign", engine_small_requests.BENIGN, "engine-small-{:03d}.http"),
+        ("attack", engine_small_requests.ATTACKS, "engine-small-{:03d}.http"),
     ])
     print(f"build_own: wrote {n} requests to {OUT_DIR}")
 
