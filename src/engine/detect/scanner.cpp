@@ -37,7 +37,9 @@ class ScannerDetector final : public Detector {
     // product token counts.
     if (!text::iequals(value.location, "header.user-agent")) return;
     const std::string_view s = value.decoded;
+    const text::Bigrams grams(s);
     for (auto tool : kTools) {
+      if (!grams.may_contain(tool)) continue;
       for (std::size_t at = text::ifind(s, tool); at != std::string_view::npos; at = text::ifind(s, tool, at + 1)) {
         // Whole token: "nmap" in "(nmap scripting engine)", not in "unmapped".
         const bool left = at == 0 || !text::is_alpha(s[at - 1]);

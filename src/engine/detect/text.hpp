@@ -3,6 +3,7 @@
 // recognise are case-insensitive ASCII), word boundaries and building a Finding with bounded evidence.
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "engine/finding.hpp"
@@ -65,6 +66,31 @@ inline std::size_t ifind(std::string_view hay, std::string_view needle, std::siz
     else next_up = hay.find(up, i + 1);
   }
 }
+
+// The case-folded byte pairs of a text, hashed into a bit set: a needle (lower case, two bytes or
+// more) can only occur in the text when all of its pairs do. One pass over the text then rules out
+// most of a long list of names, each of which would otherwise cost a search.
+class Bigrams {
+ public:
+  explicit Bigrams(std::string_view s) noexcept {
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) set(slot(lower(s[i]), lower(s[i + 1])));
+  }
+  bool may_contain(std::string_view needle) const noexcept {
+    for (std::size_t i = 0; i + 1 < needle.size(); ++i) {
+      if (!get(slot(needle[i], needle[i + 1]))) return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kBits = 1024;
+  static constexpr std::size_t slot(char a, char b) noexcept {
+    return (static_cast<unsigned char>(a) * 31U + static_cast<unsigned char>(b)) % kBits;
+  }
+  constexpr void set(std::size_t k) noexcept { bits_[k / 64] |= std::uint64_t{1} << (k % 64); }
+  constexpr bool get(std::size_t k) const noexcept { return ((bits_[k / 64] >> (k % 64)) & 1U) != 0; }
+  std::array<std::uint64_t, kBits / 64> bits_{};
+};
 
 // True when `needle` (lower case) occurs in `hay` as a whole word (not inside a longer identifier).
 inline bool icontains_word(std::string_view hay, std::string_view needle) noexcept {
