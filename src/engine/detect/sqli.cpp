@@ -167,14 +167,36 @@ constexpr Shape kShapes[] = {
     {"(Et", 85, 0}, {"f(E", 90, 0},
 };
 
+// kWords' range per first letter (every word starts with one): a lookup searches a dozen words,
+// not the table, and a word starting with anything else or longer than any entry costs nothing.
+struct WordIndex {
+  std::array<std::uint16_t, 27> begin{};  // letter k's words are kWords[begin[k], begin[k + 1])
+  std::size_t longest = 0;
+};
+constexpr WordIndex kWordIndex = [] {
+  WordIndex index;
+  std::size_t k = 0;
+  for (std::size_t letter = 0; letter <= 26; ++letter) {
+    while (k < std::size(kWords) && static_cast<std::size_t>(kWords[k].word[0] - 'a') < letter) ++k;
+    index.begin[letter] = static_cast<std::uint16_t>(k);
+  }
+  for (const Word& w : kWords) index.longest = std::max(index.longest, w.word.size());
+  return index;
+}();
+static_assert(kWordIndex.begin[26] == std::size(kWords), "every word in kWords starts with a lower-case letter");
+
 char lookup(std::string_view word) noexcept {
   std::array<char, 40> buf{};
-  if (word.size() > buf.size()) return 0;
+  if (word.empty() || word.size() > kWordIndex.longest) return 0;
+  const char first = lower(word[0]);
+  if (first < 'a' || first > 'z') return 0;
   for (std::size_t i = 0; i < word.size(); ++i) buf[i] = lower(word[i]);
   const std::string_view key(buf.data(), word.size());
-  const auto* it = std::lower_bound(std::begin(kWords), std::end(kWords), key,
-                                    [](const Word& w, std::string_view k) { return w.word < k; });
-  return (it != std::end(kWords) && it->word == key) ? it->type : 0;
+  const auto letter = static_cast<std::size_t>(first - 'a');
+  const Word* begin = std::begin(kWords) + kWordIndex.begin[letter];
+  const Word* end = std::begin(kWords) + kWordIndex.begin[letter + 1];
+  const auto* it = std::lower_bound(begin, end, key, [](const Word& w, std::string_view k) { return w.word < k; });
+  return (it != end && it->word == key) ? it->type : 0;
 }
 
 constexpr std::size_t kMaxLiteralPrefix = 64;
