@@ -768,7 +768,10 @@ class CommandInjectionDetector final : public Detector {
     static constexpr std::string_view kUnixMarkers[] = {"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e",
                                                         "ncat -e", "/bin/sh", "/bin/bash", "python -c", "perl -e",
                                                         "ruby -e", "php -r", "() { :;};", "() { :; };"};
-    const bool option = s.find(" -") != std::string_view::npos;
+    // " -" searched from its rarer '-': a find of the pair stops at every blank of the text.
+    bool option = false;
+    for (std::size_t dash = s.find('-', 1); dash != std::string_view::npos && !option; dash = s.find('-', dash + 1))
+      option = s[dash - 1] == ' ';
     if (option || s.find('/') != std::string_view::npos || s.find("()") != std::string_view::npos) {
       for (auto m : kUnixMarkers) {
         const std::size_t at = s.find(m);
