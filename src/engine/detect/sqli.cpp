@@ -69,7 +69,7 @@ constexpr Word kWords[] = {
 };
 static_assert(std::is_sorted(std::begin(kWords), std::end(kWords),
                              [](const Word& a, const Word& b) { return a.word < b.word; }),
-              "kWords must stay sorted for the binary search");
+              "kWords stays sorted, so a word is listed once and easy to find");
 
 // ---- knowledge: injection shapes --------------------------------------------------------------
 // '^' anchors at the start of the value (the injection begins where the application's literal
@@ -167,36 +167,47 @@ constexpr Shape kShapes[] = {
     {"(Et", 85, 0}, {"f(E", 90, 0},
 };
 
-// kWords' range per first letter (every word starts with one): a lookup searches a dozen words,
-// not the table, and a word starting with anything else or longer than any entry costs nothing.
-struct WordIndex {
-  std::array<std::uint16_t, 27> begin{};  // letter k's words are kWords[begin[k], begin[k + 1])
+// kWords grouped by first letter (every word starts with one) and length: a lookup compares the
+// few words of its group, often none, and a word starting with anything else or longer than any
+// entry costs nothing.
+constexpr std::size_t kLongestWord = [] {
   std::size_t longest = 0;
+  for (const Word& w : kWords) longest = std::max(longest, w.word.size());
+  return longest;
+}();
+constexpr std::size_t word_group(char first, std::size_t size) noexcept {
+  return static_cast<std::size_t>(first - 'a') * (kLongestWord + 1) + size;
+}
+struct WordIndex {
+  std::array<std::uint16_t, std::size(kWords)> order{};    // indices into kWords, grouped
+  std::array<std::uint16_t, 26 * (kLongestWord + 1) + 1> begin{};  // group g is order[begin[g], begin[g + 1])
 };
 constexpr WordIndex kWordIndex = [] {
   WordIndex index;
-  std::size_t k = 0;
-  for (std::size_t letter = 0; letter <= 26; ++letter) {
-    while (k < std::size(kWords) && static_cast<std::size_t>(kWords[k].word[0] - 'a') < letter) ++k;
-    index.begin[letter] = static_cast<std::uint16_t>(k);
-  }
-  for (const Word& w : kWords) index.longest = std::max(index.longest, w.word.size());
+  for (const Word& w : kWords) ++index.begin[word_group(w.word[0], w.word.size()) + 1];
+  for (std::size_t g = 1; g < index.begin.size(); ++g) index.begin[g] = static_cast<std::uint16_t>(index.begin[g] + index.begin[g - 1]);
+  std::array<std::uint16_t, 26 * (kLongestWord + 1)> next{};
+  for (std::size_t g = 0; g < next.size(); ++g) next[g] = index.begin[g];
+  for (std::size_t k = 0; k < std::size(kWords); ++k)
+    index.order[next[word_group(kWords[k].word[0], kWords[k].word.size())]++] = static_cast<std::uint16_t>(k);
   return index;
 }();
-static_assert(kWordIndex.begin[26] == std::size(kWords), "every word in kWords starts with a lower-case letter");
+static_assert(std::all_of(std::begin(kWords), std::end(kWords),
+                          [](const Word& w) { return !w.word.empty() && w.word[0] >= 'a' && w.word[0] <= 'z'; }),
+              "every word in kWords starts with a lower-case letter");
 
 char lookup(std::string_view word) noexcept {
-  std::array<char, 40> buf{};
-  if (word.empty() || word.size() > kWordIndex.longest) return 0;
+  if (word.empty() || word.size() > kLongestWord) return 0;
   const char first = lower(word[0]);
   if (first < 'a' || first > 'z') return 0;
-  for (std::size_t i = 0; i < word.size(); ++i) buf[i] = lower(word[i]);
-  const std::string_view key(buf.data(), word.size());
-  const auto letter = static_cast<std::size_t>(first - 'a');
-  const Word* begin = std::begin(kWords) + kWordIndex.begin[letter];
-  const Word* end = std::begin(kWords) + kWordIndex.begin[letter + 1];
-  const auto* it = std::lower_bound(begin, end, key, [](const Word& w, std::string_view k) { return w.word < k; });
-  return (it != end && it->word == key) ? it->type : 0;
+  const std::size_t group = word_group(first, word.size());
+  for (std::size_t k = kWordIndex.begin[group]; k < kWordIndex.begin[group + 1]; ++k) {
+    const Word& w = kWords[kWordIndex.order[k]];
+    std::size_t j = 1;
+    while (j < word.size() && lower(word[j]) == w.word[j]) ++j;
+    if (j == word.size()) return w.type;
+  }
+  return 0;
 }
 
 constexpr std::size_t kMaxLiteralPrefix = 64;
@@ -608,7 +619,7 @@ class Fingerprinter {
       }
     }
     for (auto l : kLong) {
-      if (s_.compare(i_, l.size(), l) == 0) {
+      if (s_[i_] == l[0] && s_.compare(i_, l.size(), l) == 0) {
         i_ += l.size();
         const bool logic = l == "||" || l == "&&";
         return emit({logic ? '&' : 'o', start, l.size(), false});
