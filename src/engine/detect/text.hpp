@@ -45,6 +45,26 @@ inline std::size_t find_any(std::string_view s, std::string_view set, std::size_
   return std::string_view::npos;
 }
 
+// The positions of either of two bytes, in order, for a search that resumes after each hit: two
+// memchr-based finds that each continue where they stopped, where find_any walks every byte
+// between hits through a table it builds on every call.
+class EitherFinder {
+ public:
+  EitherFinder(std::string_view s, char a, char b) noexcept
+      : s_(s), a_(a), b_(b), next_a_(s.find(a)), next_b_(s.find(b)) {}
+  // The first position at or after `from` holding either byte (npos: none); `from` never decreases.
+  std::size_t next(std::size_t from) noexcept {
+    if (next_a_ != std::string_view::npos && next_a_ < from) next_a_ = s_.find(a_, from);
+    if (next_b_ != std::string_view::npos && next_b_ < from) next_b_ = s_.find(b_, from);
+    return next_a_ < next_b_ ? next_a_ : next_b_;
+  }
+
+ private:
+  std::string_view s_;
+  char a_, b_;
+  std::size_t next_a_, next_b_;
+};
+
 // Case-insensitive search for an ASCII needle (given in lower case); npos when absent. Candidate
 // positions come from memchr-based finds of the first letter in both cases, so benign text that
 // lacks the first letter costs almost nothing.

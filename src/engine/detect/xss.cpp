@@ -340,7 +340,8 @@ std::size_t skip_js_blank(std::string_view s, std::size_t i) noexcept {
 // Whether some '.' or '[' is followed by a DOM member: scan_dom's word walk only runs then, since
 // prose has a '.' in every sentence but rarely a ". cookie".
 bool dom_member_follows(std::string_view s) noexcept {
-  for (std::size_t at = text::find_any(s, ".["); at != std::string_view::npos; at = text::find_any(s, ".[", at + 1)) {
+  text::EitherFinder access(s, '.', '[');
+  for (std::size_t at = access.next(0); at != std::string_view::npos; at = access.next(at + 1)) {
     const std::size_t k = skip_js_blank(s, at + 1);
     std::size_t m = k;
     while (m < s.size() && (text::is_word(s[m]) || s[m] == '$')) ++m;
@@ -401,7 +402,8 @@ bool breaks_context(char c) noexcept {
 
 // Whether some '(' or '`' follows a sink's name: scan_sinks' word walk only runs then.
 bool sink_call(std::string_view s) noexcept {
-  for (std::size_t at = text::find_any(s, "(`"); at != std::string_view::npos; at = text::find_any(s, "(`", at + 1)) {
+  text::EitherFinder openers(s, '(', '`');
+  for (std::size_t at = openers.next(0); at != std::string_view::npos; at = openers.next(at + 1)) {
     std::size_t end = at;
     while (end > 0 && is_space(s[end - 1])) --end;
     std::size_t begin = end;
@@ -549,12 +551,20 @@ void scan_extras(std::string_view s, LocationKind kind, Hit& best) noexcept {
   }
 }
 
+// The first bytes of the spellings of '<' that tag_open_len() knows, as a table: one lookup per
+// byte of the value instead of four compares.
+constexpr std::array<bool, 256> kTagOpeners = [] {
+  std::array<bool, 256> table{};
+  for (const char c : std::string_view("<\xEF\xBC\xC2")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
 // Every grammar the detector knows, over one view of the value.
 Hit analyse(std::string_view s, LocationKind kind) noexcept {
   Hit best;
   for (std::size_t i = 0; i < s.size();) {
     const char c = s[i];
-    const std::size_t open = (c == '<' || c == '\xEF' || c == '\xBC' || c == '\xC2') ? tag_open_len(s, i) : 0;
+    const std::size_t open = kTagOpeners[static_cast<unsigned char>(c)] ? tag_open_len(s, i) : 0;
     if (open == 0) {
       ++i;
       continue;
