@@ -112,6 +112,53 @@ class Bigrams {
   std::array<std::uint64_t, kBits / 64> bits_{};
 };
 
+// How often a byte occurs in ordinary text, 1 (punctuation) to 9 (the blank): ifind_rare() searches
+// for a needle's least common byte.
+constexpr std::array<unsigned char, 256> kCommonness = [] {
+  std::array<unsigned char, 256> table{};
+  for (auto& c : table) c = 1;
+  table[' '] = 9;
+  for (const char c : std::string_view(".,-/0123456789")) table[static_cast<unsigned char>(c)] = 4;
+  constexpr std::string_view kByFrequency = "etaoinshrdlcumwfgypbvkjxqz";
+  for (std::size_t k = 0; k < kByFrequency.size(); ++k) {
+    const auto rank = static_cast<unsigned char>(8 - k / 4);
+    table[static_cast<unsigned char>(kByFrequency[k])] = rank;
+    table[static_cast<unsigned char>(kByFrequency[k] - 32)] = rank;
+  }
+  return table;
+}();
+
+// ifind() with the same results, searching for the needle's least common byte instead of its
+// first: "url(" from its '(' and "script" from its 'p', where long prose stops at every 'u' or 's'.
+inline std::size_t ifind_rare(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept {
+  constexpr auto npos = std::string_view::npos;
+  if (needle.empty()) return from <= hay.size() ? from : npos;
+  if (hay.size() < needle.size() || from > hay.size() - needle.size()) return npos;
+  // (An upper-case byte past the first never matches the lower-cased text, so it is not a key.)
+  std::size_t key = 0;
+  for (std::size_t j = 1; j < needle.size(); ++j) {
+    const char c = needle[j];
+    if (!(c >= 'A' && c <= 'Z') &&
+        kCommonness[static_cast<unsigned char>(c)] < kCommonness[static_cast<unsigned char>(needle[key])])
+      key = j;
+  }
+  const char lo = needle[key];
+  const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
+  std::size_t next_lo = hay.find(lo, from + key);
+  std::size_t next_up = up == lo ? npos : hay.find(up, from + key);
+  while (true) {
+    const std::size_t p = next_lo < next_up ? next_lo : next_up;
+    if (p == npos || p - key + needle.size() > hay.size()) return npos;
+    const std::size_t i = p - key;
+    // The first byte as ifind() takes it: either case of a lower-case letter, anything else as is.
+    bool same = hay[i] == needle[0] || lower(hay[i]) == needle[0];
+    for (std::size_t j = 1; same && j < needle.size(); ++j) same = lower(hay[i + j]) == needle[j];
+    if (same) return i;
+    if (p == next_lo) next_lo = hay.find(lo, p + 1);
+    else next_up = hay.find(up, p + 1);
+  }
+}
+
 // True when `needle` (lower case) occurs in `hay` as a whole word (not inside a longer identifier).
 inline bool icontains_word(std::string_view hay, std::string_view needle) noexcept {
   for (std::size_t at = ifind(hay, needle); at != std::string_view::npos; at = ifind(hay, needle, at + 1)) {

@@ -1,0 +1,74 @@
+// The detectors' fast search helpers must answer exactly as the plain searches they replace:
+// compared here on many generated texts, since a difference would change a verdict.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/detect/text.hpp"
+
+namespace {
+
+using namespace waf::engine;
+constexpr auto npos = std::string_view::npos;
+
+// A small alphabet with both cases, punctuation and a blank, so that near-misses are frequent.
+std::string random_text(std::uint32_t& state, std::size_t size) {
+  static constexpr std::string_view kAlphabet = "abcsSpPuU(:-_ Xx'\"rlR.";
+  std::string s;
+  for (std::size_t i = 0; i < size; ++i) {
+    state = state * 1664525U + 1013904223U;
+    s += kAlphabet[(state >> 16) % kAlphabet.size()];
+  }
+  return s;
+}
+
+TEST_CASE("ifind_rare finds what ifind finds") {
+  const std::vector<std::string_view> needles = {"script", "url(", ":expression(", "cmd", "s", "(", "__proto__",
+                                                 "a-b", "Xs", "sP", "p(s", "xx'", "\"r", "r.l", "uu", "-"};
+  std::uint32_t state = 7;
+  for (std::size_t round = 0; round < 3000; ++round) {
+    const std::string hay = random_text(state, round % 40);
+    for (const auto needle : needles) {
+      for (std::size_t from = 0; from <= hay.size() + 1; from += 3)
+        CHECK(text::ifind_rare(hay, needle, from) == text::ifind(hay, needle, from));
+    }
+  }
+  CHECK(text::ifind_rare("JavaScript: url( x", "url(") == 12);
+  CHECK(text::ifind_rare("XP_CMDSHELL", "cmd") == 3);
+  CHECK(text::ifind_rare("abc", "") == 0);
+}
+
+TEST_CASE("EitherFinder walks the positions find_any walks") {
+  std::uint32_t state = 11;
+  for (std::size_t round = 0; round < 2000; ++round) {
+    const std::string s = random_text(state, round % 50);
+    text::EitherFinder finder(s, '(', '.');
+    std::size_t expected = text::find_any(s, "(.");
+    std::size_t got = finder.next(0);
+    CHECK(got == expected);
+    while (expected != npos) {
+      expected = text::find_any(s, "(.", expected + 1);
+      got = finder.next(got + 1);
+      CHECK(got == expected);
+    }
+  }
+}
+
+TEST_CASE("Bigrams never rules out a needle that occurs") {
+  const std::vector<std::string_view> needles = {"script", "url(", "cmd", "sp", "xx'", "ab", "__proto__", "s-p"};
+  std::uint32_t state = 5;
+  for (std::size_t round = 0; round < 3000; ++round) {
+    const std::string hay = random_text(state, round % 60);
+    const text::Bigrams grams(hay);
+    for (const auto needle : needles) {
+      if (text::ifind(hay, needle) != npos) CHECK(grams.may_contain(needle));
+    }
+  }
+  CHECK_FALSE(text::Bigrams("Mozilla/5.0 (Windows NT 10.0)").may_contain("sqlmap"));
+  CHECK(text::Bigrams("sqlmap/1.7 (https://sqlmap.org)").may_contain("sqlmap"));
+}
+
+}  // namespace
