@@ -618,11 +618,19 @@ class Fingerprinter {
         return;
       }
     }
-    for (auto l : kLong) {
-      if (s_[i_] == l[0] && s_.compare(i_, l.size(), l) == 0) {
-        i_ += l.size();
-        const bool logic = l == "||" || l == "&&";
-        return emit({logic ? '&' : 'o', start, l.size(), false});
+    static constexpr auto kLongFirst = [] {
+      std::array<bool, 256> first{};
+      for (const std::string_view l : kLong) first[static_cast<unsigned char>(l[0])] = true;
+      return first;
+    }();
+    // Most operator bytes ('/', '+', '*') start no long operator and skip the table.
+    if (kLongFirst[static_cast<unsigned char>(s_[i_])]) {
+      for (auto l : kLong) {
+        if (s_[i_] == l[0] && s_.compare(i_, l.size(), l) == 0) {
+          i_ += l.size();
+          const bool logic = l == "||" || l == "&&";
+          return emit({logic ? '&' : 'o', start, l.size(), false});
+        }
       }
     }
     const char c = s_[i_++];
@@ -723,16 +731,35 @@ constexpr ShapeIndex kShapeIndex = [] {
   return index;
 }();
 
+// Per first token, the unanchored shapes merged with that token's anchored group in table order,
+// merged once at compile time rather than on every fingerprint.
+constexpr std::size_t kUnanchoredShapes = kShapeIndex.begin[1] - kShapeIndex.begin[0];
+struct CandidateIndex {
+  std::array<std::uint16_t, 128 * kUnanchoredShapes + (std::size(kShapes) - kUnanchoredShapes)> order{};
+  std::array<std::uint16_t, 129> begin{};  // first token `key` tries order[begin[key], begin[key + 1])
+};
+static_assert(128 * kUnanchoredShapes + std::size(kShapes) < 65536, "CandidateIndex offsets fit 16 bits");
+constexpr CandidateIndex kCandidates = [] {
+  CandidateIndex index;
+  std::size_t n = 0;
+  for (std::size_t key = 0; key < 128; ++key) {
+    index.begin[key] = static_cast<std::uint16_t>(n);
+    std::size_t u = kShapeIndex.begin[0], u_end = kShapeIndex.begin[1];
+    std::size_t a = key == 0 ? u_end : kShapeIndex.begin[key], a_end = key == 0 ? u_end : kShapeIndex.begin[key + 1];
+    while (u < u_end || a < a_end) {
+      const bool take_u = a == a_end || (u < u_end && kShapeIndex.order[u] < kShapeIndex.order[a]);
+      index.order[n++] = kShapeIndex.order[take_u ? u++ : a++];
+    }
+  }
+  index.begin[128] = static_cast<std::uint16_t>(n);
+  return index;
+}();
+
 // Calls `try_shape(k)` for every shape that may match a fingerprint starting with `first`, in table order.
 template <typename F>
 void for_candidate_shapes(char first, F&& try_shape) noexcept {
   const unsigned key = static_cast<unsigned char>(first) & 127U;
-  std::size_t u = kShapeIndex.begin[0], u_end = kShapeIndex.begin[1];
-  std::size_t a = key == 0 ? u_end : kShapeIndex.begin[key], a_end = key == 0 ? u_end : kShapeIndex.begin[key + 1];
-  while (u < u_end || a < a_end) {
-    const bool take_u = a == a_end || (u < u_end && kShapeIndex.order[u] < kShapeIndex.order[a]);
-    try_shape(kShapeIndex.order[take_u ? u++ : a++]);
-  }
+  for (std::size_t k = kCandidates.begin[key]; k < kCandidates.begin[key + 1]; ++k) try_shape(kCandidates.order[k]);
 }
 
 // Blanks and comments between SQL keywords, including the opener of a MySQL /*!50000 ...*/ comment.
