@@ -132,7 +132,9 @@ constexpr std::array<unsigned char, 256> kCommonness = [] {
 // first: "url(" from its '(' and "script" from its 'p', where long prose stops at every 'u' or 's'.
 inline std::size_t ifind_rare(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept {
   constexpr auto npos = std::string_view::npos;
-  if (needle.empty()) return from <= hay.size() ? from : npos;
+  // In a short text, choosing the byte costs more than the stops it saves: ifind() searches it.
+  constexpr std::size_t kShortText = 256;
+  if (needle.empty() || from >= hay.size() || hay.size() - from < kShortText) return ifind(hay, needle, from);
   if (hay.size() < needle.size() || from > hay.size() - needle.size()) return npos;
   // (An upper-case byte past the first never matches the lower-cased text, so it is not a key.)
   std::size_t key = 0;
