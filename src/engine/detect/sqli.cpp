@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 
 #include "engine/detect/text.hpp"
@@ -677,89 +678,72 @@ std::size_t match(std::string_view fp, std::string_view pattern) noexcept {
   return std::string_view::npos;
 }
 
-// The token types a fingerprint or a shape contains ('.' in a shape is any token, so it requires
-// none). A shape can only match a fingerprint holding all its types: one mask test skips most of
-// the table for most values, which is most of the detector's cost on benign text.
-class TypeSet {
- public:
-  constexpr void add(char c) noexcept {
-    const auto b = static_cast<unsigned char>(c) & 127U;
-    bits_[b >> 6] |= std::uint64_t{1} << (b & 63U);
-  }
-  constexpr bool subset_of(const TypeSet& other) const noexcept {
-    return ((bits_[0] & ~other.bits_[0]) | (bits_[1] & ~other.bits_[1])) == 0;
-  }
+// Shapes as a bit set indexed by their place in kShapes: walking the set bits visits them in
+// table order.
+constexpr std::size_t kShapeWords = (std::size(kShapes) + 63) / 64;
+using ShapeSet = std::array<std::uint64_t, kShapeWords>;
 
- private:
-  std::array<std::uint64_t, 2> bits_{};
-};
-
-constexpr TypeSet fingerprint_types(std::string_view fp) noexcept {
-  TypeSet t;
-  for (const char c : fp) t.add(c);
-  return t;
-}
-
-constexpr auto kShapeTypes = [] {
-  std::array<TypeSet, std::size(kShapes)> types{};
-  for (std::size_t k = 0; k < std::size(kShapes); ++k) {
-    for (const char c : kShapes[k].pattern) {
-      if (c != '^' && c != '$' && c != '.') types[k].add(c);
-    }
-  }
-  return types;
-}();
-
-// The shapes a fingerprint can match, in table order: an anchored shape ("^s&so") only where the
-// fingerprint starts with its first token, so a value tries the unanchored shapes and one group of
-// the anchored ones instead of the whole table. Keys: 0 for unanchored shapes, else the first token.
+// An anchored shape ("^s&so") only applies where the fingerprint starts with its first token.
+// Keys: 0 for unanchored shapes, else the first token.
 constexpr unsigned shape_key(std::string_view pattern) noexcept {
   return pattern.size() > 1 && pattern[0] == '^' && pattern[1] != '.' ? static_cast<unsigned char>(pattern[1]) & 127U
                                                                         : 0U;
 }
-struct ShapeIndex {
-  std::array<std::uint16_t, std::size(kShapes)> order{};  // shape indices grouped by key, ascending within a group
-  std::array<std::uint16_t, 129> begin{};                 // group `key` is order[begin[key], begin[key + 1])
-};
-constexpr ShapeIndex kShapeIndex = [] {
-  ShapeIndex index;
-  for (const Shape& shape : kShapes) ++index.begin[shape_key(shape.pattern) + 1];
-  for (std::size_t key = 1; key < index.begin.size(); ++key) index.begin[key] += index.begin[key - 1];
-  std::array<std::uint16_t, 128> next{};
-  for (std::size_t key = 0; key < next.size(); ++key) next[key] = index.begin[key];
-  for (std::size_t k = 0; k < std::size(kShapes); ++k) index.order[next[shape_key(kShapes[k].pattern)]++] = static_cast<std::uint16_t>(k);
-  return index;
-}();
-
-// Per first token, the unanchored shapes merged with that token's anchored group in table order,
-// merged once at compile time rather than on every fingerprint.
-constexpr std::size_t kUnanchoredShapes = kShapeIndex.begin[1] - kShapeIndex.begin[0];
-struct CandidateIndex {
-  std::array<std::uint16_t, 128 * kUnanchoredShapes + (std::size(kShapes) - kUnanchoredShapes)> order{};
-  std::array<std::uint16_t, 129> begin{};  // first token `key` tries order[begin[key], begin[key + 1])
-};
-static_assert(128 * kUnanchoredShapes + std::size(kShapes) < 65536, "CandidateIndex offsets fit 16 bits");
-constexpr CandidateIndex kCandidates = [] {
-  CandidateIndex index;
-  std::size_t n = 0;
-  for (std::size_t key = 0; key < 128; ++key) {
-    index.begin[key] = static_cast<std::uint16_t>(n);
-    std::size_t u = kShapeIndex.begin[0], u_end = kShapeIndex.begin[1];
-    std::size_t a = key == 0 ? u_end : kShapeIndex.begin[key], a_end = key == 0 ? u_end : kShapeIndex.begin[key + 1];
-    while (u < u_end || a < a_end) {
-      const bool take_u = a == a_end || (u < u_end && kShapeIndex.order[u] < kShapeIndex.order[a]);
-      index.order[n++] = kShapeIndex.order[take_u ? u++ : a++];
+// Per first token, the shapes that apply: the unanchored ones and that token's anchored group.
+constexpr auto kShapesByFirst = [] {
+  std::array<ShapeSet, 128> sets{};
+  for (std::size_t k = 0; k < std::size(kShapes); ++k) {
+    const unsigned key = shape_key(kShapes[k].pattern);
+    for (std::size_t first = 0; first < sets.size(); ++first) {
+      if (key == 0 || key == first) sets[first][k / 64] |= std::uint64_t{1} << (k % 64);
     }
   }
-  index.begin[128] = static_cast<std::uint16_t>(n);
-  return index;
+  return sets;
+}();
+// Per token type, the shapes whose pattern holds it ('.' is any token, so it requires none). A
+// shape can only match a fingerprint holding all its types: taking out the shapes of every type a
+// fingerprint lacks leaves a handful for most values, which is most of the detector's cost on
+// benign text.
+constexpr auto kShapesNeeding = [] {
+  std::array<ShapeSet, 128> sets{};
+  for (std::size_t k = 0; k < std::size(kShapes); ++k) {
+    for (const char c : kShapes[k].pattern) {
+      if (c != '^' && c != '$' && c != '.') sets[static_cast<unsigned char>(c) & 127U][k / 64] |= std::uint64_t{1} << (k % 64);
+    }
+  }
+  return sets;
+}();
+// The token types some shape needs: only their absence takes shapes out.
+struct TypeList {
+  std::array<std::uint8_t, 128> types{};
+  std::size_t size = 0;
+};
+constexpr TypeList kNeededTypes = [] {
+  TypeList list;
+  for (std::size_t type = 0; type < kShapesNeeding.size(); ++type) {
+    bool needed = false;
+    for (const std::uint64_t word : kShapesNeeding[type]) needed = needed || word != 0;
+    if (needed) list.types[list.size++] = static_cast<std::uint8_t>(type);
+  }
+  return list;
 }();
 
-// Calls `try_shape(k)` for every shape that may match a fingerprint starting with `first`, in table order.
+// Calls `try_shape(k)` for every shape that may match `fp` (its first token and its token types
+// allow it), in table order.
 template <typename F>
-void for_candidate_shapes(char first, F&& try_shape) noexcept {
-  const unsigned key = static_cast<unsigned char>(first) & 127U;
-  for (std::size_t k = kCandidates.begin[key]; k < kCandidates.begin[key + 1]; ++k) try_shape(kCandidates.order[k]);
+void for_candidate_shapes(std::string_view fp, F&& try_shape) noexcept {
+  std::array<bool, 128> present{};
+  for (const char c : fp) present[static_cast<unsigned char>(c) & 127U] = true;
+  ShapeSet candidates = kShapesByFirst[static_cast<unsigned char>(fp.front()) & 127U];
+  for (std::size_t t = 0; t < kNeededTypes.size; ++t) {
+    const std::uint8_t type = kNeededTypes.types[t];
+    if (present[type]) continue;
+    for (std::size_t w = 0; w < kShapeWords; ++w) candidates[w] &= ~kShapesNeeding[type][w];
+  }
+  for (std::size_t w = 0; w < kShapeWords; ++w) {
+    for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1)
+      try_shape(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+  }
 }
 
 // Blanks and comments between SQL keywords, including the opener of a MySQL /*!50000 ...*/ comment.
@@ -882,11 +866,9 @@ class SqliDetector final : public Detector {
       f.run();
       const std::string_view fp = f.fingerprint();
       if (fp.empty()) continue;
-      const TypeSet fp_types = fingerprint_types(fp);
       const bool prose = fp.find("nnn") != std::string_view::npos || fp.starts_with("nn");
-      for_candidate_shapes(fp.front(), [&](std::size_t k) {
+      for_candidate_shapes(fp, [&](std::size_t k) {
         const Shape& shape = kShapes[k];
-        if (!kShapeTypes[k].subset_of(fp_types)) return;
         if ((shape.flags & kQuoteOnly) != 0 && context == Context::none) return;
         if (best != nullptr && shape.score <= best->score) return;
         if (prose && shape.score < kProseMinScore && shape.pattern.front() != '^') return;
