@@ -9,6 +9,7 @@
 namespace waf::engine {
 namespace {
 
+using text::ifind;
 using text::is_digit;
 using text::is_space;
 
@@ -80,7 +81,7 @@ bool has_expression(std::string_view body) noexcept {
     }
   }
   for (auto g : kGadgets) {
-    if (text::ifind_rare(body, g) != std::string_view::npos) return true;
+    if (ifind(body, g) != std::string_view::npos) return true;
   }
   return false;
 }
@@ -222,17 +223,17 @@ class SstiDetector final : public Detector {
       scan_delimited(s, "*{", "}", 75, best);
       scan_delimited(s, "@{", "}", 75, best);
       scan_delimited(s, "~{", "}", 75, best);  // Thymeleaf fragment expressions
-      if (const std::size_t at = text::ifind_rare(s, "{$smarty"); at != std::string_view::npos && 80 > best.score)
+      if (const std::size_t at = ifind(s, "{$smarty"); at != std::string_view::npos && 80 > best.score)
         best = {at, 80, "template statement"};
-      const bool statements = s.find("{%") != std::string_view::npos || text::ifind_rare(s, "{php}") != std::string_view::npos ||
-                              text::ifind_rare(s, "{system(") != std::string_view::npos || text::ifind_rare(s, "{exec(") != std::string_view::npos;
+      const bool statements = s.find("{%") != std::string_view::npos || ifind(s, "{php}") != std::string_view::npos ||
+                              ifind(s, "{system(") != std::string_view::npos || ifind(s, "{exec(") != std::string_view::npos;
       // Control flow ("{% if %}", "{% for %}") is every template's bread and butter: its expressions
       // are judged like "{{ }}" instead.
       scan_delimited(s, "{%", "%}", 80, best);
       for (auto kw : {"{% import", "{%import", "{% include", "{% debug", "{% load", "{% extends", "{php}",
                       "{system(", "{exec("}) {
         if (!statements) break;
-        const std::size_t at = text::ifind_rare(s, kw);
+        const std::size_t at = ifind(s, kw);
         if (at != std::string_view::npos && 80 > best.score) best = {at, 80, "template statement"};
       }
     }
@@ -247,16 +248,16 @@ class SstiDetector final : public Detector {
       // a literal string to #with.
       for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach(", "[#assign", "[#import",
                       "{{#with \"", "{{#with '"}) {
-        const std::size_t at = text::ifind_rare(s, kw);
+        const std::size_t at = ifind(s, kw);
         if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
       }
     }
     // Three anchors and "__proto__" need a '_', which most values lack: one memchr spares their searches.
     const bool underscore = s.find('_') != std::string_view::npos;
     for (const auto& group : kCodeGadgets) {
-      if ((group.anchor[0] == '_' && !underscore) || text::ifind_rare(s, group.anchor) == std::string_view::npos) continue;
+      if ((group.anchor[0] == '_' && !underscore) || ifind(s, group.anchor) == std::string_view::npos) continue;
       for (auto g : group.gadgets) {
-        const std::size_t at = text::ifind_rare(s, g);
+        const std::size_t at = ifind(s, g);
         if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "server-side code gadget"};
       }
     }
@@ -270,12 +271,12 @@ class SstiDetector final : public Detector {
       if (constant_loop(code)) best = {s.size() - code.size(), 75, "constant infinite loop"};
     }
     // Prototype pollution through argument names or JSON keys: "__proto__[x]", "constructor[prototype]".
-    if ((underscore && text::ifind_rare(s, "__proto__") != std::string_view::npos) ||
-        (text::ifind_rare(s, "constructor") != std::string_view::npos && text::ifind_rare(s, "prototype") != std::string_view::npos)) {
+    if ((underscore && ifind(s, "__proto__") != std::string_view::npos) ||
+        (ifind(s, "constructor") != std::string_view::npos && ifind(s, "prototype") != std::string_view::npos)) {
       const bool name = value.kind == LocationKind::query_name || value.kind == LocationKind::json_key ||
                         value.kind == LocationKind::cookie || value.kind == LocationKind::query_value ||
                         value.kind == LocationKind::json_value;
-      const std::size_t at = text::ifind_rare(s, "__proto__");
+      const std::size_t at = ifind(s, "__proto__");
       // JSON text carried in any other field (an XML attribute, a form value) that names it as a
       // key: the server parses it into an object all the same.
       bool json_key = false;
