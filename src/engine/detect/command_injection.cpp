@@ -768,11 +768,19 @@ class CommandInjectionDetector final : public Detector {
     static constexpr std::string_view kUnixMarkers[] = {"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e",
                                                         "ncat -e", "/bin/sh", "/bin/bash", "python -c", "perl -e",
                                                         "ruby -e", "php -r", "() { :;};", "() { :; };"};
-    const bool option = s.find(" -") != std::string_view::npos;
-    if (option || s.find('/') != std::string_view::npos || s.find("()") != std::string_view::npos) {
+    // " -" searched from its rarer '-': a find of the pair stops at every blank of the text.
+    bool option = false;
+    for (std::size_t dash = s.find('-', 1); dash != std::string_view::npos && !option; dash = s.find('-', dash + 1))
+      option = s[dash - 1] == ' ';
+    const bool slash = s.find('/') != std::string_view::npos;
+    if (option || slash || s.find("()") != std::string_view::npos) {
       for (auto m : kUnixMarkers) {
+        // A marker whose option or '/' the value lacks cannot occur in it.
+        if (90 <= best.score || (!option && m.find(" -") != std::string_view::npos) ||
+            (!slash && m.find('/') != std::string_view::npos))
+          continue;
         const std::size_t at = s.find(m);
-        if (at == std::string_view::npos || 90 <= best.score) continue;
+        if (at == std::string_view::npos) continue;
         // A shell's path is a one-liner where it runs ("/bin/sh -i", "exec('/bin/sh')", a value
         // ending in it); "the default /bin/sh." and "a /bin/sh shebang" are sentences about it.
         if (m.starts_with("/bin/")) {

@@ -251,10 +251,12 @@ class CrlfDetector final : public Detector {
     Names names = Names::any;
     if (body) names = address_first ? Names::mail : token_first ? Names::dangerous : Names::splitting;
     else if (k == LocationKind::query_value && !token_first) names = Names::dangerous;
-    for (std::size_t nl = first_break; nl != std::string_view::npos; nl = next_break(s, nl + 1)) {
+    // A line's end is the next line's break: each line is walked once.
+    std::size_t eol = std::string_view::npos;
+    for (std::size_t nl = first_break; nl != std::string_view::npos; nl = eol) {
       std::size_t i = nl;
       while (i < s.size() && (s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '\t')) ++i;
-      const std::size_t eol = next_break(s, i);
+      eol = next_break(s, i);
       const std::string_view line = s.substr(i, (eol == std::string_view::npos ? s.size() : eol) - i);
       if (start_line(line)) return found(value, out, nl, body ? 75 : 90, "status or request line after a line break");
       if (mail_command(line, body && !address_first))
@@ -268,7 +270,6 @@ class CrlfDetector final : public Detector {
         while (w < line.size() + i && (text::is_word(s[w]) || s[w] == '-')) ++w;
         if (w > i && w < s.size() && s[w] == '=') return found(value, out, nl, 70, "forged parameter after a line break");
       }
-      nl = i > nl ? i - 1 : nl;
     }
   }
 

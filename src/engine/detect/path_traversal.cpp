@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "engine/detect/text.hpp"
 
@@ -26,6 +27,24 @@ constexpr std::string_view kSensitive[] = {
     "/sam", "/autoexec.bat", "/config.inc.php", "/localsettings.php", "/web-inf/", "/sys/class",
     "/sys/kernel", "/sys/devices", "/sys/firmware", "/sys/module", "/sys/power", "/sys/fs/cgroup",
 };
+// kSensitive's entries grouped by the byte after their '/', in table order: a separator is
+// compared with the few entries its next byte can start, not with the whole table.
+struct SensitiveIndex {
+  std::array<std::uint8_t, std::size(kSensitive)> order{};  // indices into kSensitive, grouped
+  std::array<std::uint8_t, 257> begin{};                    // group b is order[begin[b], begin[b + 1])
+};
+constexpr SensitiveIndex kSensitiveIndex = [] {
+  SensitiveIndex index;
+  for (const std::string_view s : kSensitive) ++index.begin[static_cast<unsigned char>(s[1]) + 1U];
+  for (std::size_t b = 1; b < index.begin.size(); ++b) index.begin[b] = static_cast<std::uint8_t>(index.begin[b] + index.begin[b - 1]);
+  std::array<std::uint8_t, 256> next{};
+  for (std::size_t b = 0; b < next.size(); ++b) next[b] = index.begin[b];
+  for (std::size_t k = 0; k < std::size(kSensitive); ++k)
+    index.order[next[static_cast<unsigned char>(kSensitive[k][1])]++] = static_cast<std::uint8_t>(k);
+  return index;
+}();
+static_assert(std::all_of(std::begin(kSensitive), std::end(kSensitive), [](std::string_view s) { return s.size() >= 2; }),
+              "every kSensitive entry has a byte after its '/'");
 // Sensitive targets reachable without any "../": absolute Unix paths and Windows drive paths.
 constexpr std::string_view kAbsoluteRoots[] = {"/etc/", "/proc/", "/sys/", "/root/", "/var/log/", "/var/run/secrets/",
                                                "c:/windows/", "c:/boot.ini", "c:/inetpub/", "c:/winnt/"};
@@ -196,10 +215,10 @@ class PathTraversalDetector final : public Detector {
     std::size_t hit_at = 0;
     // Every entry starts with '/', so only separators need looking at (p is already lower case).
     for (std::size_t at = p.find('/'); at != std::string_view::npos && hit.empty(); at = p.find('/', at + 1)) {
-      const char next = at + 1 < p.size() ? p[at + 1] : '\0';
-      for (auto s : kSensitive) {
-        // The byte after '/' first: it rules out almost every entry without a memcmp.
-        if (s.size() < 2 || s[1] != next || p.compare(at, s.size(), s) != 0) continue;
+      const auto next = static_cast<unsigned char>(at + 1 < p.size() ? p[at + 1] : '\0');
+      for (std::size_t k = kSensitiveIndex.begin[next]; k < kSensitiveIndex.begin[next + 1U]; ++k) {
+        const std::string_view s = kSensitive[kSensitiveIndex.order[k]];
+        if (p.compare(at, s.size(), s) != 0) continue;
         // "/sam" must end the component: "/samples" is not the SAM hive.
         const std::size_t end = at + s.size();
         if (s.back() != '/' && end < p.size() && text::is_word(p[end])) continue;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 
 #include "engine/detect/text.hpp"
@@ -69,7 +70,7 @@ constexpr Word kWords[] = {
 };
 static_assert(std::is_sorted(std::begin(kWords), std::end(kWords),
                              [](const Word& a, const Word& b) { return a.word < b.word; }),
-              "kWords must stay sorted for the binary search");
+              "kWords stays sorted, so a word is listed once and easy to find");
 
 // ---- knowledge: injection shapes --------------------------------------------------------------
 // '^' anchors at the start of the value (the injection begins where the application's literal
@@ -167,14 +168,47 @@ constexpr Shape kShapes[] = {
     {"(Et", 85, 0}, {"f(E", 90, 0},
 };
 
+// kWords grouped by first letter (every word starts with one) and length: a lookup compares the
+// few words of its group, often none, and a word starting with anything else or longer than any
+// entry costs nothing.
+constexpr std::size_t kLongestWord = [] {
+  std::size_t longest = 0;
+  for (const Word& w : kWords) longest = std::max(longest, w.word.size());
+  return longest;
+}();
+constexpr std::size_t word_group(char first, std::size_t size) noexcept {
+  return static_cast<std::size_t>(first - 'a') * (kLongestWord + 1) + size;
+}
+struct WordIndex {
+  std::array<std::uint16_t, std::size(kWords)> order{};    // indices into kWords, grouped
+  std::array<std::uint16_t, 26 * (kLongestWord + 1) + 1> begin{};  // group g is order[begin[g], begin[g + 1])
+};
+constexpr WordIndex kWordIndex = [] {
+  WordIndex index;
+  for (const Word& w : kWords) ++index.begin[word_group(w.word[0], w.word.size()) + 1];
+  for (std::size_t g = 1; g < index.begin.size(); ++g) index.begin[g] = static_cast<std::uint16_t>(index.begin[g] + index.begin[g - 1]);
+  std::array<std::uint16_t, 26 * (kLongestWord + 1)> next{};
+  for (std::size_t g = 0; g < next.size(); ++g) next[g] = index.begin[g];
+  for (std::size_t k = 0; k < std::size(kWords); ++k)
+    index.order[next[word_group(kWords[k].word[0], kWords[k].word.size())]++] = static_cast<std::uint16_t>(k);
+  return index;
+}();
+static_assert(std::all_of(std::begin(kWords), std::end(kWords),
+                          [](const Word& w) { return !w.word.empty() && w.word[0] >= 'a' && w.word[0] <= 'z'; }),
+              "every word in kWords starts with a lower-case letter");
+
 char lookup(std::string_view word) noexcept {
-  std::array<char, 40> buf{};
-  if (word.size() > buf.size()) return 0;
-  for (std::size_t i = 0; i < word.size(); ++i) buf[i] = lower(word[i]);
-  const std::string_view key(buf.data(), word.size());
-  const auto* it = std::lower_bound(std::begin(kWords), std::end(kWords), key,
-                                    [](const Word& w, std::string_view k) { return w.word < k; });
-  return (it != std::end(kWords) && it->word == key) ? it->type : 0;
+  if (word.empty() || word.size() > kLongestWord) return 0;
+  const char first = lower(word[0]);
+  if (first < 'a' || first > 'z') return 0;
+  const std::size_t group = word_group(first, word.size());
+  for (std::size_t k = kWordIndex.begin[group]; k < kWordIndex.begin[group + 1]; ++k) {
+    const Word& w = kWords[kWordIndex.order[k]];
+    std::size_t j = 1;
+    while (j < word.size() && lower(word[j]) == w.word[j]) ++j;
+    if (j == word.size()) return w.type;
+  }
+  return 0;
 }
 
 constexpr std::size_t kMaxLiteralPrefix = 64;
@@ -585,11 +619,19 @@ class Fingerprinter {
         return;
       }
     }
-    for (auto l : kLong) {
-      if (s_.compare(i_, l.size(), l) == 0) {
-        i_ += l.size();
-        const bool logic = l == "||" || l == "&&";
-        return emit({logic ? '&' : 'o', start, l.size(), false});
+    static constexpr auto kLongFirst = [] {
+      std::array<bool, 256> first{};
+      for (const std::string_view l : kLong) first[static_cast<unsigned char>(l[0])] = true;
+      return first;
+    }();
+    // Most operator bytes ('/', '+', '*') start no long operator and skip the table.
+    if (kLongFirst[static_cast<unsigned char>(s_[i_])]) {
+      for (auto l : kLong) {
+        if (s_[i_] == l[0] && s_.compare(i_, l.size(), l) == 0) {
+          i_ += l.size();
+          const bool logic = l == "||" || l == "&&";
+          return emit({logic ? '&' : 'o', start, l.size(), false});
+        }
       }
     }
     const char c = s_[i_++];
@@ -636,69 +678,71 @@ std::size_t match(std::string_view fp, std::string_view pattern) noexcept {
   return std::string_view::npos;
 }
 
-// The token types a fingerprint or a shape contains ('.' in a shape is any token, so it requires
-// none). A shape can only match a fingerprint holding all its types: one mask test skips most of
-// the table for most values, which is most of the detector's cost on benign text.
-class TypeSet {
- public:
-  constexpr void add(char c) noexcept {
-    const auto b = static_cast<unsigned char>(c) & 127U;
-    bits_[b >> 6] |= std::uint64_t{1} << (b & 63U);
-  }
-  constexpr bool subset_of(const TypeSet& other) const noexcept {
-    return ((bits_[0] & ~other.bits_[0]) | (bits_[1] & ~other.bits_[1])) == 0;
-  }
+// Shapes as a bit set indexed by their place in kShapes: walking the set bits visits them in
+// table order.
+constexpr std::size_t kShapeWords = (std::size(kShapes) + 63) / 64;
+using ShapeSet = std::array<std::uint64_t, kShapeWords>;
 
- private:
-  std::array<std::uint64_t, 2> bits_{};
-};
-
-constexpr TypeSet fingerprint_types(std::string_view fp) noexcept {
-  TypeSet t;
-  for (const char c : fp) t.add(c);
-  return t;
-}
-
-constexpr auto kShapeTypes = [] {
-  std::array<TypeSet, std::size(kShapes)> types{};
-  for (std::size_t k = 0; k < std::size(kShapes); ++k) {
-    for (const char c : kShapes[k].pattern) {
-      if (c != '^' && c != '$' && c != '.') types[k].add(c);
-    }
-  }
-  return types;
-}();
-
-// The shapes a fingerprint can match, in table order: an anchored shape ("^s&so") only where the
-// fingerprint starts with its first token, so a value tries the unanchored shapes and one group of
-// the anchored ones instead of the whole table. Keys: 0 for unanchored shapes, else the first token.
+// An anchored shape ("^s&so") only applies where the fingerprint starts with its first token.
+// Keys: 0 for unanchored shapes, else the first token.
 constexpr unsigned shape_key(std::string_view pattern) noexcept {
   return pattern.size() > 1 && pattern[0] == '^' && pattern[1] != '.' ? static_cast<unsigned char>(pattern[1]) & 127U
                                                                         : 0U;
 }
-struct ShapeIndex {
-  std::array<std::uint16_t, std::size(kShapes)> order{};  // shape indices grouped by key, ascending within a group
-  std::array<std::uint16_t, 129> begin{};                 // group `key` is order[begin[key], begin[key + 1])
+// Per first token, the shapes that apply: the unanchored ones and that token's anchored group.
+constexpr auto kShapesByFirst = [] {
+  std::array<ShapeSet, 128> sets{};
+  for (std::size_t k = 0; k < std::size(kShapes); ++k) {
+    const unsigned key = shape_key(kShapes[k].pattern);
+    for (std::size_t first = 0; first < sets.size(); ++first) {
+      if (key == 0 || key == first) sets[first][k / 64] |= std::uint64_t{1} << (k % 64);
+    }
+  }
+  return sets;
+}();
+// Per token type, the shapes whose pattern holds it ('.' is any token, so it requires none). A
+// shape can only match a fingerprint holding all its types: taking out the shapes of every type a
+// fingerprint lacks leaves a handful for most values, which is most of the detector's cost on
+// benign text.
+constexpr auto kShapesNeeding = [] {
+  std::array<ShapeSet, 128> sets{};
+  for (std::size_t k = 0; k < std::size(kShapes); ++k) {
+    for (const char c : kShapes[k].pattern) {
+      if (c != '^' && c != '$' && c != '.') sets[static_cast<unsigned char>(c) & 127U][k / 64] |= std::uint64_t{1} << (k % 64);
+    }
+  }
+  return sets;
+}();
+// The token types some shape needs: only their absence takes shapes out.
+struct TypeList {
+  std::array<std::uint8_t, 128> types{};
+  std::size_t size = 0;
 };
-constexpr ShapeIndex kShapeIndex = [] {
-  ShapeIndex index;
-  for (const Shape& shape : kShapes) ++index.begin[shape_key(shape.pattern) + 1];
-  for (std::size_t key = 1; key < index.begin.size(); ++key) index.begin[key] += index.begin[key - 1];
-  std::array<std::uint16_t, 128> next{};
-  for (std::size_t key = 0; key < next.size(); ++key) next[key] = index.begin[key];
-  for (std::size_t k = 0; k < std::size(kShapes); ++k) index.order[next[shape_key(kShapes[k].pattern)]++] = static_cast<std::uint16_t>(k);
-  return index;
+constexpr TypeList kNeededTypes = [] {
+  TypeList list;
+  for (std::size_t type = 0; type < kShapesNeeding.size(); ++type) {
+    bool needed = false;
+    for (const std::uint64_t word : kShapesNeeding[type]) needed = needed || word != 0;
+    if (needed) list.types[list.size++] = static_cast<std::uint8_t>(type);
+  }
+  return list;
 }();
 
-// Calls `try_shape(k)` for every shape that may match a fingerprint starting with `first`, in table order.
+// Calls `try_shape(k)` for every shape that may match `fp` (its first token and its token types
+// allow it), in table order.
 template <typename F>
-void for_candidate_shapes(char first, F&& try_shape) noexcept {
-  const unsigned key = static_cast<unsigned char>(first) & 127U;
-  std::size_t u = kShapeIndex.begin[0], u_end = kShapeIndex.begin[1];
-  std::size_t a = key == 0 ? u_end : kShapeIndex.begin[key], a_end = key == 0 ? u_end : kShapeIndex.begin[key + 1];
-  while (u < u_end || a < a_end) {
-    const bool take_u = a == a_end || (u < u_end && kShapeIndex.order[u] < kShapeIndex.order[a]);
-    try_shape(kShapeIndex.order[take_u ? u++ : a++]);
+void for_candidate_shapes(std::string_view fp, F&& try_shape) noexcept {
+  std::array<bool, 128> present{};
+  for (const char c : fp) present[static_cast<unsigned char>(c) & 127U] = true;
+  ShapeSet candidates = kShapesByFirst[static_cast<unsigned char>(fp.front()) & 127U];
+  for (std::size_t t = 0; t < kNeededTypes.size; ++t) {
+    const std::uint8_t type = kNeededTypes.types[t];
+    if (present[type]) continue;
+    for (std::size_t w = 0; w < kShapeWords; ++w) candidates[w] &= ~kShapesNeeding[type][w];
+  }
+  for (std::size_t w = 0; w < kShapeWords; ++w) {
+    for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1)
+      try_shape(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
   }
 }
 
@@ -822,11 +866,9 @@ class SqliDetector final : public Detector {
       f.run();
       const std::string_view fp = f.fingerprint();
       if (fp.empty()) continue;
-      const TypeSet fp_types = fingerprint_types(fp);
       const bool prose = fp.find("nnn") != std::string_view::npos || fp.starts_with("nn");
-      for_candidate_shapes(fp.front(), [&](std::size_t k) {
+      for_candidate_shapes(fp, [&](std::size_t k) {
         const Shape& shape = kShapes[k];
-        if (!kShapeTypes[k].subset_of(fp_types)) return;
         if ((shape.flags & kQuoteOnly) != 0 && context == Context::none) return;
         if (best != nullptr && shape.score <= best->score) return;
         if (prose && shape.score < kProseMinScore && shape.pattern.front() != '^') return;

@@ -44,6 +44,26 @@ inline std::size_t find_any(std::string_view s, std::string_view set, std::size_
   return std::string_view::npos;
 }
 
+// The positions of either of two bytes, in order, for a search that resumes after each hit: two
+// memchr-based finds that each continue where they stopped, where find_any walks every byte
+// between hits through a table it builds on every call.
+class EitherFinder {
+ public:
+  EitherFinder(std::string_view s, char a, char b) noexcept
+      : s_(s), a_(a), b_(b), next_a_(s.find(a)), next_b_(s.find(b)) {}
+  // The first position at or after `from` holding either byte (npos: none); `from` never decreases.
+  std::size_t next(std::size_t from) noexcept {
+    if (next_a_ != std::string_view::npos && next_a_ < from) next_a_ = s_.find(a_, from);
+    if (next_b_ != std::string_view::npos && next_b_ < from) next_b_ = s_.find(b_, from);
+    return next_a_ < next_b_ ? next_a_ : next_b_;
+  }
+
+ private:
+  std::string_view s_;
+  char a_, b_;
+  std::size_t next_a_, next_b_;
+};
+
 // Case-insensitive search for an ASCII needle (given in lower case); npos when absent. Candidate
 // positions come from memchr-based finds of the first letter in both cases, so benign text that
 // lacks the first letter costs almost nothing.
@@ -63,6 +83,55 @@ inline std::size_t ifind(std::string_view hay, std::string_view needle, std::siz
     if (j == needle.size()) return i;
     if (i == next_lo) next_lo = hay.find(lo, i + 1);
     else next_up = hay.find(up, i + 1);
+  }
+}
+
+// How often a byte occurs in ordinary text, 1 (punctuation) to 9 (the blank): ifind_rare() searches
+// for a needle's least common byte.
+constexpr std::array<unsigned char, 256> kCommonness = [] {
+  std::array<unsigned char, 256> table{};
+  for (auto& c : table) c = 1;
+  table[' '] = 9;
+  for (const char c : std::string_view(".,-/0123456789")) table[static_cast<unsigned char>(c)] = 4;
+  constexpr std::string_view kByFrequency = "etaoinshrdlcumwfgypbvkjxqz";
+  for (std::size_t k = 0; k < kByFrequency.size(); ++k) {
+    const auto rank = static_cast<unsigned char>(8 - k / 4);
+    table[static_cast<unsigned char>(kByFrequency[k])] = rank;
+    table[static_cast<unsigned char>(kByFrequency[k] - 32)] = rank;
+  }
+  return table;
+}();
+
+// ifind() with the same results, searching for the needle's least common byte instead of its
+// first: "url(" from its '(' and "script" from its 'p', where long prose stops at every 'u' or 's'.
+inline std::size_t ifind_rare(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept {
+  constexpr auto npos = std::string_view::npos;
+  // In a short text, choosing the byte costs more than the stops it saves: ifind() searches it.
+  constexpr std::size_t kShortText = 256;
+  if (needle.empty() || from >= hay.size() || hay.size() - from < kShortText) return ifind(hay, needle, from);
+  if (hay.size() < needle.size() || from > hay.size() - needle.size()) return npos;
+  // (An upper-case byte past the first never matches the lower-cased text, so it is not a key.)
+  std::size_t key = 0;
+  for (std::size_t j = 1; j < needle.size(); ++j) {
+    const char c = needle[j];
+    if (!(c >= 'A' && c <= 'Z') &&
+        kCommonness[static_cast<unsigned char>(c)] < kCommonness[static_cast<unsigned char>(needle[key])])
+      key = j;
+  }
+  const char lo = needle[key];
+  const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 32) : lo;
+  std::size_t next_lo = hay.find(lo, from + key);
+  std::size_t next_up = up == lo ? npos : hay.find(up, from + key);
+  while (true) {
+    const std::size_t p = next_lo < next_up ? next_lo : next_up;
+    if (p == npos || p - key + needle.size() > hay.size()) return npos;
+    const std::size_t i = p - key;
+    // The first byte as ifind() takes it: either case of a lower-case letter, anything else as is.
+    bool same = hay[i] == needle[0] || lower(hay[i]) == needle[0];
+    for (std::size_t j = 1; same && j < needle.size(); ++j) same = lower(hay[i + j]) == needle[j];
+    if (same) return i;
+    if (p == next_lo) next_lo = hay.find(lo, p + 1);
+    else next_up = hay.find(up, p + 1);
   }
 }
 
