@@ -8,7 +8,8 @@ namespace waf::engine {
 namespace {
 
 using text::iequals;
-using text::ifind;
+// Every search here may run over a whole uploaded text: from its least common byte.
+using text::ifind_rare;
 using text::is_alpha;
 using text::is_digit;
 using text::is_space;
@@ -118,7 +119,7 @@ void scan_php_tags(std::string_view s, Hit& best) noexcept {
   }
   for (const std::string_view tag : {std::string_view("[php]"), std::string_view("{php}"), std::string_view("[/php]"),
                                      std::string_view("[\\php]"), std::string_view("{/php}")}) {
-    if (const auto at = ifind(s, tag); at != std::string_view::npos) keep(best, at, tag.size(), 85, "PHP code tag");
+    if (const auto at = ifind_rare(s, tag); at != std::string_view::npos) keep(best, at, tag.size(), 85, "PHP code tag");
   }
 }
 
@@ -323,7 +324,7 @@ void scan_php(std::string_view s, Hit& best) noexcept {
   scan_php_leading_call(s, best);
   if (s.find("://") != std::string_view::npos) {
     for (const std::string_view w : kPhpWrappers) {
-      if (const auto at = ifind(s, w); at != std::string_view::npos) keep(best, at, w.size(), 85, "PHP stream wrapper");
+      if (const auto at = ifind_rare(s, w); at != std::string_view::npos) keep(best, at, w.size(), 85, "PHP stream wrapper");
     }
   }
   scan_php_tags(s, best);
@@ -398,60 +399,62 @@ constexpr std::string_view kGadgets[] = {"clonetransformer", "forclosure", "inst
                                          "whileclosure", "xmldecoder"};
 
 void scan_gadget_chain(std::string_view s, Hit& best) noexcept {
-  if (ifind(s, "processbuilder") == std::string_view::npos && ifind(s, "runtime") == std::string_view::npos) return;
+  if (ifind_rare(s, "processbuilder") == std::string_view::npos && ifind_rare(s, "runtime") == std::string_view::npos) return;
   for (const std::string_view g : kGadgets) {
-    if (const auto at = ifind(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget chain");
+    if (const auto at = ifind_rare(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget chain");
   }
 }
 
 bool stack_trace(std::string_view s) noexcept {
-  return ifind(s, "exception") != std::string_view::npos || s.find("\tat ") != std::string_view::npos;
+  return ifind_rare(s, "exception") != std::string_view::npos || s.find("\tat ") != std::string_view::npos;
 }
 
-void scan_jvm_names(std::string_view s, Hit& best) noexcept {
+// Whether a dotted name could start one of kJvmNames: all of them start with one of these letters.
+constexpr bool jvm_initial(char c) noexcept {
+  const char l = text::lower(c);
+  return l == 'j' || l == 'c' || l == 'o' || l == 'f' || l == 's' || l == 'x';
+}
+
+void scan_jvm_names(std::string_view s, bool trace, Hit& best) noexcept {
   std::size_t name_end = 0;  // the dotted name already read
-  bool trace_checked = false, trace = false;
   for (std::size_t dot = s.find('.'); dot != std::string_view::npos; dot = s.find('.', dot + 1)) {
     if (dot < name_end) continue;
     std::size_t start = dot;
     while (start > 0 && (is_word(s[start - 1]) || s[start - 1] == '.')) --start;
     name_end = dot;
     while (name_end < s.size() && (is_word(s[name_end]) || s[name_end] == '.')) ++name_end;
-    if (start == dot || !is_alpha(s[start])) continue;
+    if (start == dot || !jvm_initial(s[start])) continue;
     const std::string_view name = s.substr(start, name_end - start);
-    const auto in_trace = [&] {
-      if (!trace_checked) trace = stack_trace(s), trace_checked = true;
-      return trace;
-    };
+    const char initial = text::lower(name[0]);
     for (const JvmName& n : kJvmNames) {
-      if (n.score <= best.score || !istarts_with(name, n.prefix)) continue;
-      if (n.score < 90 && in_trace()) continue;
+      if (n.prefix[0] != initial || n.score <= best.score || !istarts_with(name, n.prefix)) continue;
+      if (n.score < 90 && trace) continue;
       keep(best, start, name.size(), n.score, n.score >= 90 ? "Java expression" : "Java class name");
     }
-    if (best.score < 80 && istarts_with(name, "java")) {
+    if (best.score < 80 && !trace && istarts_with(name, "java")) {
       for (const std::string_view l : kJvmLaunchers) {
-        if (name.size() >= l.size() && iequals(name.substr(name.size() - l.size()), l) && !in_trace())
+        if (name.size() >= l.size() && iequals(name.substr(name.size() - l.size()), l))
           keep(best, start, name.size(), 80, "Java process class");
       }
     }
   }
 }
 
-void scan_jvm(std::string_view s, Hit& best) noexcept {
+void scan_jvm(std::string_view s, bool trace, Hit& best) noexcept {
   for (const std::string_view m : kJvmMarkers) {
     if (s.find(m.front()) == std::string_view::npos) continue;
-    if (const auto at = ifind(s, m); at != std::string_view::npos) keep(best, at, m.size(), 90, "Java expression");
+    if (const auto at = ifind_rare(s, m); at != std::string_view::npos) keep(best, at, m.size(), 90, "Java expression");
   }
-  scan_jvm_names(s, best);
-  if (best.score < 75 && !stack_trace(s)) {
+  scan_jvm_names(s, trace, best);
+  if (best.score < 75 && !trace) {
     for (const std::string_view w : kJvmWords) {
-      const auto at = ifind(s, w);
+      const auto at = ifind_rare(s, w);
       if (at != std::string_view::npos && (at == 0 || !is_word(s[at - 1]))) keep(best, at, w.size(), 75, "Java class name");
     }
   }
   // Spring4Shell and its predecessors walk class.module.classLoader / class.classLoader from a
   // bound parameter, written with dots or brackets ("class[module][classLoader]").
-  for (std::size_t at = ifind(s, "class"); at != std::string_view::npos; at = ifind(s, "class", at + 5)) {
+  for (std::size_t at = ifind_rare(s, "class"); at != std::string_view::npos; at = ifind_rare(s, "class", at + 5)) {
     if (at > 0 && (is_word(s[at - 1]))) continue;
     std::size_t i = at + 5;
     int steps = 0;
@@ -477,7 +480,7 @@ void scan_jvm(std::string_view s, Hit& best) noexcept {
     if (istarts_with(s.substr(name), "page") || istarts_with(s.substr(name), "include") || istarts_with(s.substr(name), "taglib"))
       keep(best, at, name + 4 - at, 85, "JSP directive");
   }
-  if (const auto at = ifind(s, "<jsp:"); at != std::string_view::npos) keep(best, at, 5, 80, "JSP action");
+  if (const auto at = ifind_rare(s, "<jsp:"); at != std::string_view::npos) keep(best, at, 5, 80, "JSP action");
 }
 
 // Serialized objects a back end turns into instances: PHP's O:<len>:"<class>":<n>:{ and YAML tags
@@ -555,7 +558,7 @@ constexpr std::string_view kForeignGadgets[] = {
     "system.management.automation", "windowsidentity", "textformattingrunproperties", "_$$nd_func$$_",
     "c__builtin__\n", "cos\nsystem", "cposix\nsystem", "csubprocess\n", "cnt\nsystem"};
 
-void scan_foreign_gadgets(const Value& value, Hit& best) noexcept {
+void scan_foreign_gadgets(const Value& value, bool trace, Hit& best) noexcept {
   const std::string_view s = value.decoded;
   const std::string_view loc = value.location;
   // They come as the value of a JSON "$type", in JSON text with "$type", in XAML markup or as
@@ -564,19 +567,19 @@ void scan_foreign_gadgets(const Value& value, Hit& best) noexcept {
   if (!type_field && s.find('$') == std::string_view::npos && s.find('<') == std::string_view::npos &&
       s.find('\n') == std::string_view::npos)
     return;
-  if (stack_trace(s)) return;
+  if (trace) return;
   for (const std::string_view g : kForeignGadgets) {
-    if (const auto at = ifind(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget");
+    if (const auto at = ifind_rare(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget");
   }
 }
 
 // "<script language=\"php\">": PHP 5's script-tag opening.
 void scan_php_script_tag(std::string_view s, Hit& best) noexcept {
   if (s.find('<') == std::string_view::npos) return;
-  for (std::size_t at = ifind(s, "<script"); at != std::string_view::npos; at = ifind(s, "<script", at + 7)) {
+  for (std::size_t at = ifind_rare(s, "<script"); at != std::string_view::npos; at = ifind_rare(s, "<script", at + 7)) {
     const std::size_t end = s.find('>', at);
     const std::string_view tag = s.substr(at, (end == std::string_view::npos ? s.size() : end) - at);
-    const std::size_t lang = ifind(tag, "language");
+    const std::size_t lang = ifind_rare(tag, "language");
     if (lang == std::string_view::npos) continue;
     std::size_t v = skip_space(tag, lang + 8);
     if (v >= tag.size() || tag[v] != '=') continue;
@@ -611,12 +614,14 @@ class CodeInjectionDetector final : public Detector {
     scan_gadget_chain(s, best);
     scan_ssi(s, best);
     scan_php(s, best);
-    scan_jvm(s, best);
+    // A pasted stack trace names Java and .NET classes in passing.
+    const bool trace = stack_trace(s);
+    scan_jvm(s, trace, best);
     scan_serialized(s, best);
     scan_serialized_stream(s, best);
     scan_type_hint(value, best);
     scan_script_imports(s, best);
-    scan_foreign_gadgets(value, best);
+    scan_foreign_gadgets(value, trace, best);
     scan_php_script_tag(s, best);
     if (best.score > 0) text::report(out, AttackClass::code_injection, value, s, best.pos, best.len, best.score, best.rule);
   }
