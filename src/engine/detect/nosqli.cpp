@@ -1,5 +1,6 @@
 #include "engine/detect/nosqli.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "engine/detect/text.hpp"
@@ -106,7 +107,8 @@ bool js_keyword_at(std::string_view s, std::size_t i) noexcept {
 // "';return true;var x='", "admin' || 1==1//", "a'; while(true){}". The first quote of a pasted
 // snippet opens a literal ("x = 'a'; return x"), so only the first one counts.
 std::size_t js_breakout(std::string_view s) noexcept {
-  const std::size_t quote = s.find_first_of("'\"");
+  // Two memchr passes: find_first_of() would test every byte against the set.
+  const std::size_t quote = std::min(s.find('\''), s.find('"'));
   if (quote == std::string_view::npos) return quote;
   std::size_t i = quote + 1;
   while (i < s.size() && text::is_space(s[i])) ++i;
@@ -187,12 +189,12 @@ class NosqliDetector final : public Detector {
       }
     }
     // $where bodies: JavaScript comparisons against this.* ("this.password.match(/.*/)").
+    // (From the least common byte: a value may be a whole uploaded text.)
     if (best == 0 && value.kind != LocationKind::body_text) {
-      const std::size_t at = text::ifind(s, "this.");
-      if (at != std::string_view::npos && (text::ifind(s, "return") != std::string_view::npos ||
-                                           text::ifind(s, ".match(") != std::string_view::npos) &&
-          (s.find("||") != std::string_view::npos || s.find("==") != std::string_view::npos ||
-           text::ifind(s, ".match(") != std::string_view::npos)) {
+      const std::size_t at = text::ifind_rare(s, "this.");
+      const bool match_call = at != std::string_view::npos && text::ifind_rare(s, ".match(") != std::string_view::npos;
+      if (at != std::string_view::npos && (match_call || text::ifind_rare(s, "return") != std::string_view::npos) &&
+          (match_call || s.find("||") != std::string_view::npos || s.find("==") != std::string_view::npos)) {
         best = 75;
         best_at = at;
       }
