@@ -33,14 +33,6 @@ Result<std::shared_ptr<const InjectorConfig>> load_config(const std::string& pat
   return std::make_shared<const InjectorConfig>(std::move(*config));
 }
 
-http::HttpResponse text_response(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
-  http::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.content_type = std::move(content_type);
-  return r;
-}
-
 // Polls the watched files and swaps in what changed; a bad new file keeps the last good one.
 class Reloader {
  public:
@@ -148,13 +140,13 @@ int run(int argc, const char* const* argv) {
   http::HttpListener admin_listener(
       io,
       {[&registry, &draining](const http::HttpRequest& r) {
-         if (r.method != "GET") return text_response(405, "GET only\n");
-         if (r.target == "/healthz") return text_response(200, "ok\n");
-         if (r.target == "/readyz") return draining ? text_response(503, "draining\n") : text_response(200, "ok\n");
-         if (r.target == "/metrics") return text_response(200, registry.render(), "text/plain; version=0.0.4");
-         return text_response(404, "not found\n");
+         if (r.method != "GET") return http::text_response(405, "GET only\n");
+         if (r.target == "/healthz") return http::text_response(200, "ok\n");
+         if (r.target == "/readyz") return draining ? http::text_response(503, "draining\n") : http::text_response(200, "ok\n");
+         if (r.target == "/metrics") return http::make_response(200, registry.render(), "text/plain; version=0.0.4");
+         return http::text_response(404, "not found\n");
        },
-       [](int status, std::string_view message) { return text_response(status, std::string(message) + "\n"); }},
+       [](int status, std::string_view message) { return http::text_response(status, std::string(message) + "\n"); }},
       nullptr);
 
   auto bound = webhook_listener.open(*listen_at);

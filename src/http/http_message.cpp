@@ -110,6 +110,18 @@ ParsedHead parse_request_head(std::string_view data, std::size_t max_head_bytes)
   return head;
 }
 
+HttpResponse make_response(int status, std::string body, std::string content_type) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+HttpResponse text_response(int status, std::string body) {
+  return make_response(status, std::move(body), "text/plain; charset=utf-8");
+}
+
 std::string render_response(const HttpResponse& response) {
   std::string extra;
   for (const auto& [name, value] : response.headers) extra += fmt::format("{}: {}\r\n", name, value);

@@ -35,6 +35,11 @@ struct HttpResponse {
   Headers headers;     // extra headers (ETag, WWW-Authenticate, Cache-Control, ...)
 };
 
+// A response of that status, body and content type, kept open (what most handlers answer).
+HttpResponse make_response(int status, std::string body, std::string content_type = "application/json");
+// The same as plain UTF-8 text.
+HttpResponse text_response(int status, std::string body);
+
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
 enum class HeadStatus { incomplete, complete, bad, too_large };

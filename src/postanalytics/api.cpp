@@ -14,19 +14,7 @@
 namespace waf::postanalytics {
 namespace {
 
-http::HttpResponse respond(int status, std::string body, std::string content_type = "application/json") {
-  http::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.content_type = std::move(content_type);
-  return r;
-}
-
-http::HttpResponse json_error(int status, std::string_view message) { return respond(status, error_json(message)); }
-
-http::HttpResponse text(int status, std::string body) {
-  return respond(status, std::move(body), "text/plain; charset=utf-8");
-}
+http::HttpResponse json_error(int status, std::string_view message) { return http::make_response(status, error_json(message)); }
 
 http::HttpResponse no_content() {
   http::HttpResponse r;
@@ -77,10 +65,10 @@ http::HttpResponse Api::handle(const http::HttpRequest& request) {
   const auto path = request.path();
   if (path.rfind("/api/v1/", 0) == 0 && path != "/api/v1/openapi.yaml") return api(request, path);
   if (request.method != "GET") return json_error(405, "GET only");
-  if (path == "/healthz") return text(200, "ok\n");
-  if (path == "/readyz") return ready_() ? text(200, "ok\n") : text(503, "not ready\n");
-  if (path == "/metrics") return respond(200, registry_.render(), "text/plain; version=0.0.4");
-  if (path == "/api/v1/openapi.yaml") return respond(200, std::string(openapi_yaml()), "application/yaml");
+  if (path == "/healthz") return http::text_response(200, "ok\n");
+  if (path == "/readyz") return ready_() ? http::text_response(200, "ok\n") : http::text_response(503, "not ready\n");
+  if (path == "/metrics") return http::make_response(200, registry_.render(), "text/plain; version=0.0.4");
+  if (path == "/api/v1/openapi.yaml") return http::make_response(200, std::string(openapi_yaml()), "application/yaml");
   if (path == "/" || path.rfind("/console/", 0) == 0) return console(path);
   return json_error(404, "not found");
 }
@@ -88,7 +76,7 @@ http::HttpResponse Api::handle(const http::HttpRequest& request) {
 http::HttpResponse Api::console(std::string_view path) const {
   const auto found = console::find_console_asset(path);
   if (!found) return json_error(404, "not found");
-  auto r = respond(200, std::string(found->body), std::string(found->content_type));
+  auto r = http::make_response(200, std::string(found->body), std::string(found->content_type));
   r.headers.emplace_back("Cache-Control", "no-cache");
   r.headers.emplace_back("Content-Security-Policy", std::string(console::kContentSecurityPolicy));
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -122,7 +110,7 @@ http::HttpResponse Api::events(const http::HttpRequest& request) {
   if (request.method != "GET") return json_error(405, "GET only");
   auto parsed = parse_events_request(request.query());
   if (!parsed) return json_error(400, parsed.error().message);
-  return respond(200, render_events_page(store_.query(parsed->query, parsed->limit, parsed->cursor)));
+  return http::make_response(200, render_events_page(store_.query(parsed->query, parsed->limit, parsed->cursor)));
 }
 
 http::HttpResponse Api::event(std::string_view id_text) {
@@ -133,7 +121,7 @@ http::HttpResponse Api::event(std::string_view id_text) {
   }
   const StoredEvent* found = store_.find(id);
   if (found == nullptr) return json_error(404, "no such event (unknown or evicted)");
-  return respond(200, render_event(found->id, found->json));
+  return http::make_response(200, render_event(found->id, found->json));
 }
 
 http::HttpResponse Api::stats(const http::HttpRequest& request) {
@@ -141,20 +129,20 @@ http::HttpResponse Api::stats(const http::HttpRequest& request) {
   auto parsed = parse_stats_request(request.query(), now_ms_());
   if (!parsed) return json_error(400, parsed.error().message);
   const auto result = store_.stats(parsed->query, parsed->since_ms, parsed->until_ms, parsed->bucket_ms);
-  return respond(200, render_stats(result, *parsed));
+  return http::make_response(200, render_stats(result, *parsed));
 }
 
 http::HttpResponse Api::denylist(const http::HttpRequest& request) {
   if (request.method == "GET") {
     const auto lists = analytics_.lists();
-    return respond(200, render_list(lists->version, lists->deny, now_ms_()));
+    return http::make_response(200, render_list(lists->version, lists->deny, now_ms_()));
   }
   if (request.method == "PUT") {
     auto parsed = parse_deny_request(request.body);
     if (!parsed) return json_error(400, parsed.error().message);
     auto entry = analytics_.deny(parsed->ip, parsed->reason, parsed->ttl);
     if (!entry) return json_error(400, entry.error().message);
-    return respond(200, render_list_entry(*entry));
+    return http::make_response(200, render_list_entry(*entry));
   }
   if (request.method == "DELETE") {
     const auto ip = http::query_param(request.query(), "ip");
@@ -167,7 +155,7 @@ http::HttpResponse Api::denylist(const http::HttpRequest& request) {
 http::HttpResponse Api::greylist(const http::HttpRequest& request) {
   if (request.method == "GET") {
     const auto lists = analytics_.lists();
-    return respond(200, render_list(lists->version, lists->grey, now_ms_()));
+    return http::make_response(200, render_list(lists->version, lists->grey, now_ms_()));
   }
   if (request.method == "DELETE") {
     const auto ip = http::query_param(request.query(), "ip");

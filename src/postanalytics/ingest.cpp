@@ -10,13 +10,6 @@
 namespace waf::postanalytics {
 namespace {
 
-http::HttpResponse json_response(int status, std::string body) {
-  http::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 std::optional<std::uint64_t> parse_seq(std::string_view text) {
   std::uint64_t seq = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
@@ -41,20 +34,20 @@ Ingest::Ingest(asio::io_context& io, EventStore& store, EventLog* log, Analytics
 
 http::HttpResponse Ingest::error(int status, std::string_view message) {
   if (status == 413 || status == 400) metrics_.count_batch(BatchResult::rejected);
-  return json_response(status, error_json(message));
+  return http::make_response(status, error_json(message));
 }
 
 void Ingest::handle(http::HttpRequest&& request, http::Respond respond) {
   const auto path = request.path();
   if (path == "/ingest/v1/batch") {
-    if (request.method != "POST") return respond(json_response(405, error_json("POST only")));
+    if (request.method != "POST") return respond(http::make_response(405, error_json("POST only")));
     return post_batch(std::move(request), std::move(respond));
   }
   if (path == "/ingest/v1/lists") {
-    if (request.method != "GET") return respond(json_response(405, error_json("GET only")));
+    if (request.method != "GET") return respond(http::make_response(405, error_json("GET only")));
     return respond(lists(request));
   }
-  respond(json_response(404, error_json("not found")));
+  respond(http::make_response(404, error_json("not found")));
 }
 
 http::HttpResponse Ingest::lists(const http::HttpRequest& request) {
@@ -71,20 +64,20 @@ http::HttpResponse Ingest::lists(const http::HttpRequest& request) {
 }
 
 http::HttpResponse Ingest::accepted_json(std::uint64_t events, std::uint64_t stats, bool duplicate) {
-  return json_response(200, fmt::format("{{\"accepted_events\":{},\"accepted_stats\":{},\"duplicate\":{},\"lists_version\":{}}}",
+  return http::make_response(200, fmt::format("{{\"accepted_events\":{},\"accepted_stats\":{},\"duplicate\":{},\"lists_version\":{}}}",
                                         events, stats, duplicate, analytics_.lists()->version));
 }
 
 void Ingest::post_batch(http::HttpRequest&& request, http::Respond respond) {
   const auto unavailable = [&](std::string_view why) {
     metrics_.count_batch(BatchResult::unavailable);
-    auto r = json_response(503, error_json(why));
+    auto r = http::make_response(503, error_json(why));
     r.headers.emplace_back("Retry-After", "1");
     respond(std::move(r));
   };
   const auto rejected = [&](std::string message) {
     metrics_.count_batch(BatchResult::rejected);
-    respond(json_response(400, error_json(message)));
+    respond(http::make_response(400, error_json(message)));
   };
   if (shutting_down_) return unavailable("shutting down");
   if (log_ != nullptr && log_->failed()) return unavailable("the event log cannot be written");
@@ -127,7 +120,7 @@ void Ingest::post_batch(http::HttpRequest&& request, http::Respond respond) {
                    metrics_.count_batch(BatchResult::unavailable);
                    in_flight_bytes_ -= bytes;
                    if (--in_flight_ == 0) work_.reset();
-                   respond(json_response(503, error_json("the event log cannot be written")));
+                   respond(http::make_response(503, error_json("the event log cannot be written")));
                    if (in_flight_ == 0 && drained_) std::exchange(drained_, nullptr)();
                  });
                });
