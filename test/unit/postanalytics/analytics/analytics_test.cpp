@@ -7,21 +7,14 @@
 #include <fstream>
 #include <thread>
 
+#include "../eventually.hpp"
+
 using namespace waf::postanalytics;
 namespace fs = std::filesystem;
 
 namespace {
 
-// Polls a result of the analytics thread; bounded, no fixed sleep as synchronisation.
-template <typename Pred>
-bool eventually(Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return pred();
-}
+using waf::postanalytics::test::eventually;
 
 fs::path temp_dir(const std::string& name) {
   auto dir = fs::temp_directory_path() / ("waf_analytics_" + name + "_" + std::to_string(::getpid()));

@@ -8,21 +8,14 @@
 #include <atomic>
 #include <thread>
 
+#include "../eventually.hpp"
 #include "postanalytics/export/syslog_sink.hpp"
 
 using namespace waf::postanalytics;
 
 namespace {
 
-template <typename Pred>
-bool eventually(Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return pred();
-}
+using waf::postanalytics::test::eventually;
 
 // Records what it delivers; fails the first `failures` calls; blocks while `hold` is set.
 struct FakeSink final : ExportSink {
