@@ -67,16 +67,9 @@ constexpr auto kWords = collect_words();
 constexpr auto kWordTable = make_word_table<512>(kWords);
 static_assert(kWords.size() < kWordTable.size() / 2, "the word table needs free slots");
 
-constexpr Prefilter make_command_injection() {
-  Prefilter p;
-  p.bytes = control_and_non_ascii();
-  p.bytes.add(kBytes);
-  p.every_value = kind_bit(LocationKind::body_text);  // an unparsed form body: "code=uname -a"
-  p.needles = kNeedles;
-  p.leading_words = kWordTable;
-  return p;
-}
-constexpr Prefilter kCommandInjection = make_command_injection();
+// Every unparsed body is scanned: a form body without its Content-Type ("code=uname -a").
+constexpr Prefilter kCommandInjection =
+    with_every_value(with_leading_words(any_of(kBytes, kNeedles), kWordTable), kind_bit(LocationKind::body_text));
 
 }  // namespace
 

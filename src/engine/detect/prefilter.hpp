@@ -87,4 +87,32 @@ constexpr ByteSet control_and_non_ascii() noexcept {
   return s;
 }
 
+// Building blocks of the registry's prefilters, each stating what a class cannot do without.
+// Control and non-ASCII bytes are in every byte set: encodings and look-alikes that a detector may
+// read through.
+constexpr Prefilter any_of(std::string_view bytes, std::span<const std::string_view> needles = {}) {
+  Prefilter p;
+  p.bytes = control_and_non_ascii();
+  p.bytes.add(bytes);
+  p.needles = needles;
+  return p;
+}
+constexpr Prefilter only(KindMask kinds) {
+  Prefilter p;
+  p.kinds = kinds;
+  return p;
+}
+constexpr Prefilter with_every_value(Prefilter p, KindMask kinds) {
+  p.every_value = kinds;
+  return p;
+}
+constexpr Prefilter with_words(Prefilter p, std::span<const std::string_view> word_table) {
+  p.words = word_table;
+  return p;
+}
+constexpr Prefilter with_leading_words(Prefilter p, std::span<const std::string_view> word_table) {
+  p.leading_words = word_table;
+  return p;
+}
+
 }  // namespace waf::engine

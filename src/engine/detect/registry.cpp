@@ -19,25 +19,6 @@
 namespace waf::engine {
 namespace {
 
-// What each class cannot do without (prefilter.hpp). Control and non-ASCII bytes are in every
-// set: encodings and look-alikes that a detector may read through.
-constexpr Prefilter any_of(std::string_view bytes, std::span<const std::string_view> needles = {}) {
-  Prefilter p;
-  p.bytes = control_and_non_ascii();
-  p.bytes.add(bytes);
-  p.needles = needles;
-  return p;
-}
-constexpr Prefilter only(KindMask kinds) {
-  Prefilter p;
-  p.kinds = kinds;
-  return p;
-}
-constexpr Prefilter with_every_value(Prefilter p, KindMask kinds) {
-  p.every_value = kinds;
-  return p;
-}
-
 // Markup, script URLs, event handlers, calls, member access, template literals and CSS.
 constexpr Prefilter kXss = any_of("<>\"'`()=:.[]{}$\\&/-;");
 // A climb ("..", also as ".;." for servlet containers) or a separator; a literal '%' may hide
@@ -79,12 +60,9 @@ constexpr std::string_view kCodeInjectionWords[] = {
     "textformattingrunproperties", "windowsidentity", "xwork"};
 constexpr auto kCodeInjectionWordTable = make_word_table<64>(kCodeInjectionWords);
 static_assert(std::size(kCodeInjectionWords) < kCodeInjectionWordTable.size() / 2, "the word table needs free slots");
-constexpr Prefilter code_injection_prefilter() {
-  Prefilter p = with_every_value(any_of("<[{($#@\"", kCodeInjectionNeedles), kind_bit(LocationKind::multipart_filename));
-  p.words = kCodeInjectionWordTable;
-  return p;
-}
-constexpr Prefilter kCodeInjection = code_injection_prefilter();
+constexpr Prefilter kCodeInjection = with_words(
+    with_every_value(any_of("<[{($#@\"", kCodeInjectionNeedles), kind_bit(LocationKind::multipart_filename)),
+    kCodeInjectionWordTable);
 // Scanners show in their headers.
 constexpr Prefilter kScanner = only(kind_bit(LocationKind::header));
 

@@ -39,15 +39,7 @@ static_assert(std::size(kWords) < kWordTable.size() / 2, "the word table needs f
 
 constexpr std::string_view kNeedles[] = {"xp_", "sp_"};
 
-constexpr Prefilter make_sqli() {
-  Prefilter p;
-  p.bytes = control_and_non_ascii();
-  p.bytes.add(kBytes);
-  p.needles = kNeedles;
-  p.words = kWordTable;
-  return p;
-}
-constexpr Prefilter kSqli = make_sqli();
+constexpr Prefilter kSqli = with_words(any_of(kBytes, kNeedles), kWordTable);
 
 }  // namespace
 
