@@ -1,6 +1,7 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <string>
 
@@ -81,16 +82,9 @@ class Inspection {
       : request_(request), policy_(policy), path_(path), disabled_(disabled) {}
 
   void scan(ValueCollector& values) {
-    struct Active {
-      const Detector* detector;
-      const Prefilter* prefilter;  // null: every value
-    };
-    std::vector<Active> active;
-    active.reserve(policy_.detectors.size());
+    PrefilterIndex::Mask enabled = 0;
     for (std::size_t i = 0; i < policy_.detectors.size(); ++i) {
-      const Detector* d = policy_.detectors[i].get();
-      if ((disabled_ & class_bit(d->attack_class())) != 0) continue;
-      active.push_back({d, i < policy_.prefilters.size() ? policy_.prefilters[i] : nullptr});
+      if ((disabled_ & class_bit(policy_.detectors[i]->attack_class())) == 0) enabled |= PrefilterIndex::Mask{1} << i;
     }
     Findings found;
     // Reused across values: decoding allocates only while these grow.
@@ -118,8 +112,8 @@ class Inspection {
       const PrefilterInput input{cv.kind, cv.raw, decoded, bytes};
       const Value value{cv.raw, decoded, cv.location, cv.kind};
       found.clear();
-      for (const Active& a : active) {
-        if (a.prefilter == nullptr || admits(*a.prefilter, input)) a.detector->scan(value, found);
+      for (PrefilterIndex::Mask scan = policy_.prefilters.admitted(input) & enabled; scan != 0; scan &= scan - 1) {
+        policy_.detectors[static_cast<std::size_t>(std::countr_zero(scan))]->scan(value, found);
       }
       for (Finding& f : found) accept(std::move(f), true);
       if (accepted_.size() >= kMaxFindings) return;

@@ -1,7 +1,9 @@
 #include "engine/detect/prefilter.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 
 #include "engine/detect/text.hpp"
 
@@ -36,9 +38,11 @@ constexpr std::uint32_t hash_step(std::uint32_t h, char lower) noexcept {
 // Longer runs cannot be any listed word.
 constexpr std::size_t kMaxWord = 40;
 
+bool word_sized(std::string_view run) noexcept { return run.size() >= 2 && run.size() <= kMaxWord; }
+
 // Whether `run`, whose lower-case word_hash() is `hash`, is in the table.
 bool probe(std::span<const std::string_view> table, std::string_view run, std::uint32_t hash) noexcept {
-  if (run.size() < 2 || run.size() > kMaxWord) return false;
+  if (!word_sized(run)) return false;
   const std::size_t mask = table.size() - 1;
   for (std::size_t at = hash & mask; !table[at].empty(); at = (at + 1) & mask) {
     if (table[at].size() == run.size() && text::iequals(table[at], run)) return true;
@@ -53,9 +57,11 @@ bool listed(std::span<const std::string_view> table, std::string_view word) noex
   return probe(table, word, h);
 }
 
-// One pass hashes each run and, alongside, each run of letters within it ("1union" holds
-// "union", "pg_sleep" holds "sleep", "x$or" holds "or": words to more lenient tokenizers).
-bool has_word(std::span<const std::string_view> words, std::string_view s) noexcept {
+// Calls found(run, lower-case word_hash) for each word run of `s` and, alongside, each run of
+// letters within it ("1union" holds "union", "pg_sleep" holds "sleep", "x$or" holds "or": words
+// to more lenient tokenizers), in one pass; stops when found() returns true.
+template <typename Found>
+void for_each_word(std::string_view s, Found found) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
     if (!kClasses.word[index(s[i])]) {
@@ -73,17 +79,20 @@ bool has_word(std::span<const std::string_view> words, std::string_view s) noexc
         letters_hash = hash_step(letters_hash, lower);
         continue;
       }
-      if (i > letters_from && probe(words, s.substr(letters_from, i - letters_from), letters_hash)) return true;
+      if (i > letters_from && found(s.substr(letters_from, i - letters_from), letters_hash)) return;
       letters_from = i + 1;
       letters_hash = kHashStart;
     }
-    // The last letter run, unless it is the whole run (probed just below).
-    if (letters_from > start && i > letters_from &&
-        probe(words, s.substr(letters_from, i - letters_from), letters_hash))
-      return true;
-    if (probe(words, s.substr(start, i - start), h)) return true;
+    // The last letter run, unless it is the whole run (found just below).
+    if (letters_from > start && i > letters_from && found(s.substr(letters_from, i - letters_from), letters_hash)) return;
+    if (found(s.substr(start, i - start), h)) return;
   }
-  return false;
+}
+
+bool has_word(std::span<const std::string_view> words, std::string_view s) noexcept {
+  bool hit = false;
+  for_each_word(s, [&](std::string_view run, std::uint32_t hash) { return hit = probe(words, run, hash); });
+  return hit;
 }
 
 bool leads_with_word(std::span<const std::string_view> table, std::string_view s) noexcept {
@@ -123,6 +132,123 @@ bool has_content(const Prefilter& p, const ByteSet& bytes, std::string_view s) n
 bool admits_content(const Prefilter& p, const PrefilterInput& value) noexcept {
   return has_content(p, value.bytes, value.raw) ||
          (value.decoded.data() != value.raw.data() && has_content(p, value.bytes, value.decoded));
+}
+
+namespace {
+
+// The value's bytes and the lower case of its upper-case letters: a needle (lower case) can occur
+// only when each of its bytes is in this set.
+ByteSet case_folded(const ByteSet& bytes) noexcept {
+  ByteSet folded = bytes;
+  for (char c = 'A'; c <= 'Z'; ++c) {
+    if (!bytes.contains(c)) continue;
+    const char lower = text::lower(c);
+    folded.add(std::string_view(&lower, 1));
+  }
+  return folded;
+}
+
+}  // namespace
+
+PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : any_(true) {
+  if (prefilters.size() > kMaxPrefilters) throw std::length_error("PrefilterIndex: more than 32 prefilters");
+  std::vector<Word> words;
+  const auto add_word = [&words](std::string_view text, Mask bit) {
+    const auto same = std::find_if(words.begin(), words.end(), [text](const Word& w) { return w.text == text; });
+    if (same != words.end()) same->owners |= bit;
+    else words.push_back({text, bit});
+  };
+  for (std::size_t i = 0; i < prefilters.size(); ++i) {
+    const Mask bit = Mask{1} << i;
+    const Prefilter* p = prefilters[i];
+    for (std::size_t k = 0; k < kLocationKinds; ++k) {
+      const KindMask kind = KindMask{1} << k;
+      if (p != nullptr && (p->kinds & kind) == 0) continue;
+      seeing_[k] |= bit;
+      if (p == nullptr || (p->every_value & kind) != 0 || p->content_free()) admitting_[k] |= bit;
+    }
+    if (p == nullptr || p->content_free()) continue;
+    if (!p->bytes.empty()) byte_tests_.push_back({p->bytes, bit});
+    for (const std::string_view n : p->needles) {
+      const auto same = std::find_if(needles_.begin(), needles_.end(), [n](const Needle& x) { return x.text == n; });
+      if (same != needles_.end()) same->owners |= bit;
+      else needles_.push_back({n, ByteSet(n), bit});
+      needle_owners_ |= bit;
+    }
+    for (const std::string_view w : p->words) {
+      if (w.empty()) continue;  // a free slot of the prefilter's own table
+      add_word(w, bit);
+      word_owners_ |= bit;
+    }
+    if (!p->leading_words.empty()) leading_.push_back({p->leading_words, bit});
+  }
+  std::size_t slots = 2;
+  while (slots < 2 * words.size() + 2) slots *= 2;
+  word_slots_.assign(slots, Word{});
+  for (const Word& w : words) {
+    std::size_t at = word_hash(w.text) & (slots - 1);
+    while (!word_slots_[at].text.empty()) at = (at + 1) & (slots - 1);
+    word_slots_[at] = w;
+  }
+}
+
+PrefilterIndex::Mask PrefilterIndex::needles_in(const PrefilterInput& value, Mask open) const noexcept {
+  const ByteSet folded = case_folded(value.bytes);
+  const bool decoded = value.decoded.data() != value.raw.data();
+  Mask in = 0;
+  for (const Needle& n : needles_) {
+    if ((n.owners & open & ~in) == 0 || !n.letters.subset_of(folded)) continue;
+    if (text::ifind(value.raw, n.text) != std::string_view::npos ||
+        (decoded && text::ifind(value.decoded, n.text) != std::string_view::npos))
+      in |= n.owners;
+  }
+  return in;
+}
+
+PrefilterIndex::Mask PrefilterIndex::words_in(std::string_view s, Mask open) const noexcept {
+  const Mask wanted = open & word_owners_;
+  const std::size_t mask = word_slots_.size() - 1;
+  Mask in = 0;
+  for_each_word(s, [&](std::string_view run, std::uint32_t hash) {
+    if (!word_sized(run)) return false;
+    for (std::size_t at = hash & mask; !word_slots_[at].text.empty(); at = (at + 1) & mask) {
+      const Word& w = word_slots_[at];
+      if (w.text.size() == run.size() && text::iequals(w.text, run)) {
+        in |= w.owners;
+        break;
+      }
+    }
+    return (in & wanted) == wanted;
+  });
+  return in;
+}
+
+PrefilterIndex::Mask PrefilterIndex::admitted(const PrefilterInput& value) const noexcept {
+  if (!any_) return ~Mask{0};
+  const auto kind = static_cast<std::size_t>(value.kind);
+  Mask in = admitting_[kind];
+  Mask open = seeing_[kind] & ~in;
+  for (const ByteTest& t : byte_tests_) {
+    if ((open & t.bit) != 0 && t.bytes.intersects(value.bytes)) in |= t.bit;
+  }
+  open &= ~in;
+  if ((open & needle_owners_) != 0) {
+    in |= needles_in(value, open);
+    open &= ~in;
+  }
+  const bool decoded = value.decoded.data() != value.raw.data();
+  if ((open & word_owners_) != 0) {
+    in |= words_in(value.raw, open);
+    open &= ~in;
+    if (decoded && (open & word_owners_) != 0) in |= words_in(value.decoded, open);
+    open &= ~in;
+  }
+  for (const LeadingWords& l : leading_) {
+    if ((open & l.bit) != 0 &&
+        (leads_with_word(l.table, value.raw) || (decoded && leads_with_word(l.table, value.decoded))))
+      in |= l.bit;
+  }
+  return in;
 }
 
 }  // namespace waf::engine

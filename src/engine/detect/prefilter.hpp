@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "engine/decode/byte_set.hpp"
 #include "engine/decode/registry.hpp"
@@ -69,14 +70,62 @@ struct PrefilterInput {
 // The needles and words of `prefilter` in either view (the part of admits() that reads the text).
 bool admits_content(const Prefilter& prefilter, const PrefilterInput& value) noexcept;
 
-// Inline: the engine asks every prefilter about every value, and most answers come from the
-// location kind and the byte set alone.
+// One prefilter's answer, as the index below gives it for all of them together.
 inline bool admits(const Prefilter& p, const PrefilterInput& value) noexcept {
   const KindMask bit = kind_bit(value.kind);
   if ((p.kinds & bit) == 0) return false;
   if ((p.every_value & bit) != 0 || p.content_free() || p.bytes.intersects(value.bytes)) return true;
-  return (!p.needles.empty() || !p.words.empty()) && admits_content(p, value);
+  return admits_content(p, value);
 }
+
+// The prefilters of a policy answered together, which is how the engine asks them: one pass per
+// view finds the words and needles of every prefilter, where asking them one by one reads a
+// value once per prefilter (about a third of a benign request's inspection). Bit i of a mask
+// stands for prefilters[i]; the answers are admits()'s, bit for bit.
+class PrefilterIndex {
+ public:
+  using Mask = std::uint32_t;
+  static constexpr std::size_t kMaxPrefilters = 32;
+
+  // Admits every value to every detector: what a policy without prefilters gets.
+  PrefilterIndex() = default;
+  // A null prefilter admits every value. At most kMaxPrefilters (std::length_error otherwise).
+  explicit PrefilterIndex(std::span<const Prefilter* const> prefilters);
+
+  Mask admitted(const PrefilterInput& value) const noexcept;
+
+ private:
+  struct ByteTest {
+    ByteSet bytes;
+    Mask bit;
+  };
+  struct Needle {
+    std::string_view text;
+    ByteSet letters;  // its bytes, lower case: a value must hold each in either case
+    Mask owners;
+  };
+  struct Word {
+    std::string_view text;
+    Mask owners;
+  };
+  struct LeadingWords {
+    std::span<const std::string_view> table;
+    Mask bit;
+  };
+
+  Mask needles_in(const PrefilterInput& value, Mask open) const noexcept;
+  Mask words_in(std::string_view s, Mask open) const noexcept;
+
+  bool any_ = false;  // false: the default index, which admits everything
+  std::array<Mask, kLocationKinds> seeing_{};      // prefilters whose kinds hold the kind
+  std::array<Mask, kLocationKinds> admitting_{};   // of those, the ones that take every value there
+  std::vector<ByteTest> byte_tests_;
+  std::vector<Needle> needles_;
+  Mask needle_owners_ = 0;
+  std::vector<Word> word_slots_;  // open addressing by word_hash(), a power of two, at most half full
+  Mask word_owners_ = 0;
+  std::vector<LeadingWords> leading_;
+};
 
 // ASCII control bytes (below ' ') and every non-ASCII byte: what encodings, look-alikes and line
 // tricks are made of, so most prefilters admit them.

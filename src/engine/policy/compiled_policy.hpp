@@ -10,6 +10,7 @@
 #include "engine/attack_class.hpp"
 #include "engine/decode/decode_chain.hpp"
 #include "engine/detect/detector.hpp"
+#include "engine/detect/prefilter.hpp"
 #include "engine/limits.hpp"
 #include "common/net/cidr.hpp"
 #include "engine/policy/mode.hpp"
@@ -65,8 +66,8 @@ struct CompiledPolicy {
   std::vector<CustomRule> custom_rules;
   Limits limits;
   std::vector<std::unique_ptr<Detector>> detectors;  // every registered detector, enabled or not
-  // The registry's prefilter of each detector, by index; null or missing: the detector sees every value.
-  std::vector<const Prefilter*> prefilters;
+  // The registry's prefilters, bit i for detectors[i]; default-constructed: every detector sees every value.
+  PrefilterIndex prefilters;
   DecodeChain decoders;
 };
 

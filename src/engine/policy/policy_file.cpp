@@ -312,11 +312,13 @@ Result<CompiledPolicy> load_policy(std::string_view text, std::span<const Detect
   }
   CompiledPolicy policy;
   if (auto status = read_top_level(root, policy); !status) return status.error();
+  std::vector<const Prefilter*> prefilters;
   for (const auto& entry : detectors) {
     if (entry.make == nullptr) continue;
     policy.detectors.push_back(entry.make());
-    policy.prefilters.push_back(entry.prefilter);
+    prefilters.push_back(entry.prefilter);
   }
+  policy.prefilters = PrefilterIndex(prefilters);
   return policy;
 }
 
