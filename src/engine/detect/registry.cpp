@@ -19,18 +19,21 @@
 namespace waf::engine {
 namespace {
 
-// Markup, script URLs, event handlers, calls, member access, template literals and CSS.
-constexpr Prefilter kXss = any_of("<>\"'`()=:.[]{}$\\&/-;");
+// Markup, script URLs, event handlers, calls, member access, template literals and CSS, and a
+// UTF-7 '<' ("+ADw-"). '/', '-' and ';' of paths, dates and prose make no script without these.
+constexpr std::string_view kXssNeedles[] = {"adw-"};
+constexpr Prefilter kXss = any_of("<>\"'`()=:.[]{}$\\&", kXssNeedles);
 // A climb ("..", also as ".;." for servlet containers) or a separator; a literal '%' may hide
 // either under one more encoding.
 constexpr std::string_view kPathTraversalNeedles[] = {"..", ".;"};
 constexpr Prefilter kPathTraversal = any_of("/\\%", kPathTraversalNeedles);
 // A scheme, a host or an address, or an include target cut by a trailing '?' ("file??").
 constexpr Prefilter kRfiSsrf = any_of(":./\\@?");
-// Delimiters, directives, attribute walks, calls and code; "new Function" and "constructor"
+// Delimiters, directives, attribute walks, calls and code (a '!' or a '?' of a template comes with a
+// delimiter, so prose's do not count); "new Function" and "constructor"
 // (prototype pollution) can come in words alone.
 constexpr std::string_view kSstiNeedles[] = {"constructor", "function"};
-constexpr Prefilter kSsti = any_of("{}%#?()[]._$`<>*@!=\\", kSstiNeedles);
+constexpr Prefilter kSsti = any_of("{}%#()[]._$`<>*@=\\", kSstiNeedles);
 // Mongo operators start with '$' (also as "[$ne]" or in JSON text); $where bodies use "this." or
 // break out of a string literal with a quote; shell calls start with "db.".
 constexpr std::string_view kNosqliNeedles[] = {"this.", "db."};

@@ -9,8 +9,9 @@ namespace {
 // a group (punctuation), comments the rest out ('#', "--", "/*"), or adds a clause or a condition
 // (a keyword). A list of names and numbers separated by blanks, ',', '.' or '_' does none of that,
 // so every other ASCII punctuation byte admits a value, and so do control and non-ASCII bytes
-// (blank look-alikes that a tokenizer may skip).
-constexpr std::string_view kBytes = "!\"#$%&'()*+-/:;<=>?@[\\]^`{|}~";
+// (blank look-alikes that a tokenizer may skip). Except '/' and '!', common in paths and prose:
+// a comment needs '*' as well, and "!=" an '='; a division or a negation alone changes no query.
+constexpr std::string_view kBytes = "\"#$%&'()*+-:;<=>?@[\\]^`{|}~";
 
 // Keywords that make a token other than a name in SQL: statements, clauses, logic and word
 // operators, literals and system tables, in the dialects the detector knows and a few more.
