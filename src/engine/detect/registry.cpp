@@ -44,14 +44,12 @@ constexpr Prefilter kLdapi = any_of("()*\\");
 constexpr Prefilter kXxe = with_every_value(any_of("<>&%:"), kind_bit(LocationKind::xml_doctype));
 // A lookup is "${...}".
 constexpr Prefilter kJndi = any_of("${}");
-// Line breaks (control bytes); without one, a forged header needs its ':', a smuggled request or
-// status line its version ("http/"), a mail or file-transfer command its verb. Blanks and '/' are
-// in most prose and paths. RFC 2109 cookie attributes ("$Version=1") are found by their name,
-// whatever their value, and a header by its name too (a second media type in a Content-Type).
-constexpr std::string_view kCrlfNeedles[] = {"http/", "helo ", "ehlo ", "retr ", "dele ", "stor ", "site exec", "a001 ", "x login "};
-constexpr Prefilter kCrlf = with_every_value(any_of(":", kCrlfNeedles), kind_bit(LocationKind::cookie) |
-                                                                          kind_bit(LocationKind::query_name) |
-                                                                          kind_bit(LocationKind::header));
+// Line breaks (control bytes); without one, a forged header needs its ':'. Blanks and '/' are in
+// most prose and paths, but a whole request or mail command line ("GET /a HTTP/1.1", "HELO x") is
+// bait in a query argument or a cookie, which are scanned whatever their bytes, and so are header
+// values (a second media type in a Content-Type) and argument names (RFC 2109's "$Version").
+constexpr Prefilter kCrlf = with_every_value(any_of(":"), kind_bit(LocationKind::query_value) | kind_bit(LocationKind::cookie) |
+                                                                kind_bit(LocationKind::query_name) | kind_bit(LocationKind::header));
 // SSI comments and PHP tags ('<', "[php]", "{php}"), calls, variables, OGNL's '#' and '@', serialized
 // strings, YAML tags ("!!python/", "!ruby/object"), stream wrappers ("expect://"), PHP session files ("sess_<id>"),
 // serialization streams in base64 or hex (Java "rO0AB" at three alignments / "aced0005", .NET
