@@ -15,6 +15,7 @@ namespace {
 struct ByteClasses {
   std::array<bool, 256> word{};
   std::array<bool, 256> alpha{};
+  std::array<bool, 256> space{};
   std::array<char, 256> lower{};
 };
 constexpr ByteClasses make_byte_classes() {
@@ -23,6 +24,7 @@ constexpr ByteClasses make_byte_classes() {
     const char c = static_cast<char>(b);
     t.word[b] = text::is_word(c) || c == '$';
     t.alpha[b] = text::is_alpha(c);
+    t.space[b] = text::is_space(c);
     t.lower[b] = text::lower(c);
   }
   return t;
@@ -97,14 +99,16 @@ bool has_word(std::span<const std::string_view> words, std::string_view s) noexc
 
 bool leads_with_word(std::span<const std::string_view> table, std::string_view s) noexcept {
   std::size_t i = 0;
-  while (i < s.size() && (text::is_space(s[i]) || s[i] == '(' || s[i] == '{')) ++i;
+  while (i < s.size() && (kClasses.space[index(s[i])] || s[i] == '(' || s[i] == '{')) ++i;
+  // The first token's last path component: what follows its last '/'.
+  std::size_t from = i;
   std::size_t end = i;
-  while (end < s.size() && !text::is_space(s[end])) ++end;
-  std::string_view token = s.substr(i, end - i);
-  if (const std::size_t slash = token.rfind('/'); slash != std::string_view::npos) token.remove_prefix(slash + 1);
+  for (; end < s.size() && !kClasses.space[index(s[end])]; ++end) {
+    if (s[end] == '/') from = end + 1;
+  }
   std::size_t n = 0;
-  while (n < token.size() && text::is_word(token[n])) ++n;
-  std::string_view word = token.substr(0, n);
+  while (from + n < end && text::is_word(s[from + n])) ++n;
+  std::string_view word = s.substr(from, n);
   if (listed(table, word)) return true;
   while (!word.empty() && text::is_digit(word.back())) word.remove_suffix(1);
   return word.size() < n && listed(table, word);
