@@ -42,6 +42,13 @@ constexpr std::size_t kMaxWord = 40;
 
 bool word_sized(std::string_view run) noexcept { return run.size() >= 2 && run.size() <= kMaxWord; }
 
+// The lower-case word_hash() of `run`.
+std::uint32_t run_hash(std::string_view run) noexcept {
+  std::uint32_t h = kHashStart;
+  for (const char c : run) h = hash_step(h, kClasses.lower[index(c)]);
+  return h;
+}
+
 // Whether `run`, whose lower-case word_hash() is `hash`, is in the table.
 bool probe(std::span<const std::string_view> table, std::string_view run, std::uint32_t hash) noexcept {
   if (!word_sized(run)) return false;
@@ -54,16 +61,16 @@ bool probe(std::span<const std::string_view> table, std::string_view run, std::u
 
 // Whether `word` is in the table, hashing it first.
 bool listed(std::span<const std::string_view> table, std::string_view word) noexcept {
-  std::uint32_t h = kHashStart;
-  for (const char c : word) h = hash_step(h, kClasses.lower[index(c)]);
-  return probe(table, word, h);
+  return probe(table, word, run_hash(word));
 }
 
 // Calls found(run, lower-case word_hash) for each word run of `s` and, alongside, each run of
 // letters within it ("1union" holds "union", "pg_sleep" holds "sleep", "x$or" holds "or": words
-// to more lenient tokenizers), in one pass; stops when found() returns true.
+// to more lenient tokenizers), in one pass; stops when found() returns true. Runs that cannot be
+// a listed word are skipped; a letter run is hashed only when it is not the whole run, which is rare.
 template <typename Found>
 void for_each_word(std::string_view s, Found found) noexcept {
+  const auto found_letters = [&found](std::string_view run) { return word_sized(run) && found(run, run_hash(run)); };
   std::size_t i = 0;
   while (i < s.size()) {
     if (!kClasses.word[index(s[i])]) {
@@ -73,21 +80,16 @@ void for_each_word(std::string_view s, Found found) noexcept {
     const std::size_t start = i;
     std::uint32_t h = kHashStart;
     std::size_t letters_from = i;  // start of the current letter run
-    std::uint32_t letters_hash = kHashStart;
     for (; i < s.size() && kClasses.word[index(s[i])]; ++i) {
-      const char lower = kClasses.lower[index(s[i])];
-      h = hash_step(h, lower);
-      if (kClasses.alpha[index(s[i])]) {
-        letters_hash = hash_step(letters_hash, lower);
-        continue;
-      }
-      if (i > letters_from && found(s.substr(letters_from, i - letters_from), letters_hash)) return;
+      h = hash_step(h, kClasses.lower[index(s[i])]);
+      if (kClasses.alpha[index(s[i])]) continue;
+      if (i > letters_from && found_letters(s.substr(letters_from, i - letters_from))) return;
       letters_from = i + 1;
-      letters_hash = kHashStart;
     }
     // The last letter run, unless it is the whole run (found just below).
-    if (letters_from > start && i > letters_from && found(s.substr(letters_from, i - letters_from), letters_hash)) return;
-    if (found(s.substr(start, i - start), h)) return;
+    if (letters_from > start && i > letters_from && found_letters(s.substr(letters_from, i - letters_from))) return;
+    const std::string_view run = s.substr(start, i - start);
+    if (word_sized(run) && found(run, h)) return;
   }
 }
 
