@@ -599,6 +599,12 @@ class Fingerprinter {
     emit({'1', start, i_ - start, false});
   }
 
+  // "xp_cmdshell", "sp_executesql": an MSSQL extended or system procedure (the third byte first:
+  // most words fail there).
+  static bool mssql_procedure(std::string_view name) noexcept {
+    return name.size() >= 3 && name[2] == '_' && (text::istarts_with(name, "xp_") || text::istarts_with(name, "sp_"));
+  }
+
   void word() noexcept {
     const std::size_t start = i_;
     // The word's first and last dots ("master.dbo.xp_dirtree"), noted on the way through it.
@@ -621,7 +627,7 @@ class Fingerprinter {
     char type = lookup(w);
     if (type == 0) {
       // "master.dbo.xp_dirtree" is the procedure, not the schema it lives in.
-      if (text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_")) {
+      if (mssql_procedure(last)) {
         type = 'F';
       } else if (first_dot != std::string_view::npos && lookup(w.substr(0, first_dot)) == 't') {
         type = 't';
@@ -633,7 +639,7 @@ class Fingerprinter {
       const std::size_t next = skip_blank(i_);
       const bool call = !member && next < s_.size() && s_[next] == '(';
       // MSSQL procedures are called without parentheses: "exec xp_cmdshell 'dir'".
-      const bool procedure = text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_");
+      const bool procedure = mssql_procedure(last);
       if (type == 'g' && call) sql_only_ = true;
       if (type == 'g') type = 'f';
       // "pg_sleep", "load_file": a dangerous name with an underscore is no English word, called
@@ -944,8 +950,14 @@ bool system_catalog(std::string_view s) noexcept {
   static constexpr std::string_view kCatalogs[] = {"information_schema", "pg_catalog", "pg_shadow", "pg_user",
                                                    "sqlite_master", "msysaccessobjects", "sysobjects", "syscolumns",
                                                    "mysql.user", "mysql.db"};
+  static constexpr auto kFirstLetters = [] {
+    std::array<bool, 256> letters{};
+    for (const std::string_view name : kCatalogs) letters[static_cast<unsigned char>(name[0])] = true;
+    return letters;
+  }();
   const std::size_t first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return false;
+  // Most values start with a letter no catalog name does.
+  if (first == std::string_view::npos || !kFirstLetters[static_cast<unsigned char>(lower(s[first]))]) return false;
   const std::string_view v = s.substr(first, s.find_last_not_of(" \t\r\n") + 1 - first);
   for (const std::string_view name : kCatalogs) {
     if (!text::istarts_with(v, name)) continue;
