@@ -213,6 +213,65 @@ char lookup(std::string_view word) noexcept {
 
 constexpr std::size_t kMaxLiteralPrefix = 64;
 
+// What a byte starts, for Fingerprinter::step(): one table lookup per token instead of a chain of
+// comparisons, which benign text (words and blanks) would run to its end.
+enum class ByteClass : std::uint8_t {
+  other,  // an operator
+  blank,  // blanks, control and non-ASCII bytes, and brackets, which SQL does not need
+  open_brace,
+  plus,
+  quote,
+  backtick,
+  prefix_letter,  // N, X, B, E: may prefix a literal (N'...')
+  word,           // the other letters, '_' and '$'
+  digit,
+  dot,
+  colon,
+  at,
+  dash,
+  hash,
+  slash,
+  star,
+  punctuation,  // ( ) , ;
+};
+constexpr auto kByteClass = [] {
+  std::array<ByteClass, 256> table{};
+  for (unsigned b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    if (b < 0x20 || b >= 0x80 || is_space(c) || c == '}' || c == '[' || c == ']' || c == '\\')
+      table[b] = ByteClass::blank;
+    if (text::is_alpha(c) || c == '_' || c == '$') table[b] = ByteClass::word;
+    if (is_digit(c)) table[b] = ByteClass::digit;
+  }
+  for (const char c : std::string_view("nNxXbBeE")) table[static_cast<unsigned char>(c)] = ByteClass::prefix_letter;
+  for (const char c : std::string_view("(),;")) table[static_cast<unsigned char>(c)] = ByteClass::punctuation;
+  table['{'] = ByteClass::open_brace;
+  table['+'] = ByteClass::plus;
+  table['\''] = ByteClass::quote;
+  table['"'] = ByteClass::quote;
+  table['`'] = ByteClass::backtick;
+  table['.'] = ByteClass::dot;
+  table[':'] = ByteClass::colon;
+  table['@'] = ByteClass::at;
+  table['-'] = ByteClass::dash;
+  table['#'] = ByteClass::hash;
+  table['/'] = ByteClass::slash;
+  table['*'] = ByteClass::star;
+  return table;
+}();
+// A byte a bareword continues with: a letter, a digit, '_' or '$'.
+constexpr bool in_word(char c) noexcept {
+  const ByteClass k = kByteClass[static_cast<unsigned char>(c)];
+  return k == ByteClass::word || k == ByteClass::prefix_letter || k == ByteClass::digit;
+}
+static_assert([] {
+  for (unsigned b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    if (in_word(c) != (is_word(c) || c == '$')) return false;
+  }
+  return true;
+}());
+
 struct Token {
   char type;
   std::size_t pos;
@@ -256,7 +315,11 @@ class Fingerprinter {
   bool applies() const noexcept { return applies_; }
 
   void run() noexcept {
-    while (n_ < kMaxFingerprint && i_ < s_.size()) step();
+    while (n_ < kMaxFingerprint && i_ < s_.size()) {
+      step();
+      // The blanks after a token, here rather than in a call to step() of their own.
+      while (i_ < s_.size() && blank(s_[i_])) ++i_;
+    }
   }
 
   std::string_view fingerprint() const noexcept { return {fp_.data(), n_}; }
@@ -370,64 +433,96 @@ class Fingerprinter {
   void step() noexcept {
     const char c = s_[i_];
     const std::size_t start = i_;
-    // MySQL's ODBC escape "{identifier expr}" ignores the identifier: "1 or {if length(...)}" is
-    // "1 or length(...)". Skip it when a blank separates it from the expression.
-    if (c == '{' && i_ + 1 < s_.size() && text::is_alpha(s_[i_ + 1])) {
-      std::size_t end = i_ + 1;
-      while (end < s_.size() && is_word(s_[end])) ++end;
-      if (end < s_.size() && is_space(s_[end])) {
-        i_ = end;
-        return;
+    switch (kByteClass[static_cast<unsigned char>(c)]) {
+      case ByteClass::open_brace:
+        // MySQL's ODBC escape "{identifier expr}" ignores the identifier: "1 or {if length(...)}" is
+        // "1 or length(...)". Skip it when a blank separates it from the expression.
+        if (i_ + 1 < s_.size() && text::is_alpha(s_[i_ + 1])) {
+          std::size_t end = i_ + 1;
+          while (end < s_.size() && is_word(s_[end])) ++end;
+          if (end < s_.size() && is_space(s_[end])) {
+            i_ = end;
+            return;
+          }
+        }
+        return skip_blanks();
+      case ByteClass::blank:
+        return skip_blanks();
+      case ByteClass::plus:
+        if (plus_is_blank_) return skip_blanks();
+        return op();
+      case ByteClass::quote:
+        return string(c, start);
+      case ByteClass::backtick: {
+        if (backtick_) return string(c, start);
+        // A MySQL quoted identifier: `information_schema` is still the system schema.
+        const std::size_t end = s_.find('`', i_ + 1);
+        i_ = end == std::string_view::npos ? s_.size() : end + 1;
+        const std::size_t inner = end == std::string_view::npos ? s_.size() - start - 1 : end - start - 1;
+        return emit({lookup(s_.substr(start + 1, inner)) == 't' ? 't' : 'n', start, i_ - start, false});
       }
-    }
-    if (is_space(c) || (plus_is_blank_ && c == '+') || c == '{' || c == '}' || c == '[' || c == ']' || c == '\\' ||
-        static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) {
-      ++i_;
-      return;
-    }
-    if (c == '\'' || c == '"' || (c == '`' && backtick_)) return string(c, start);
-    // N'unicode', X'41', B'01', E'escaped': one literal with its type prefix, so "N'a'=N'a" compares
-    // two strings ("Youssou N'Dour" stays a name and a literal).
-    if (const char l = lower(c); (l == 'n' || l == 'x' || l == 'b' || l == 'e') && i_ + 1 < s_.size() &&
-                                 s_[i_ + 1] == '\'' &&
-                                 (i_ == 0 || (!is_word(s_[i_ - 1]) && s_[i_ - 1] != '\\' && s_[i_ - 1] != '\''))) {
-      ++i_;
-      return string('\'', start);
-    }
-    if (c == '`') {  // a MySQL quoted identifier: `information_schema` is still the system schema
-      const std::size_t end = s_.find('`', i_ + 1);
-      i_ = end == std::string_view::npos ? s_.size() : end + 1;
-      const std::size_t inner = end == std::string_view::npos ? s_.size() - start - 1 : end - start - 1;
-      return emit({lookup(s_.substr(start + 1, inner)) == 't' ? 't' : 'n', start, i_ - start, false});
-    }
-    if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1]))) return number();
-    if (c == '@') {
-      ++i_;
-      if (i_ < s_.size() && s_[i_] == '@') ++i_;
-      while (i_ < s_.size() && (is_word(s_[i_]) || s_[i_] == '.' || s_[i_] == '$')) ++i_;
-      return emit({'v', start, i_ - start, false});
-    }
-    if (text::is_alpha(c) || c == '_' || c == '$') return word();
-    if (c == '-' && i_ + 1 < s_.size() && s_[i_ + 1] == '-') return line_comment();
-    if (c == '#') return line_comment();
-    if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') return block_comment();
-    // The end of a /*!...*/ comment, or a stray "*/" left by a comment the value opened earlier
-    // ("SeLect*/ 1,2"): a blank either way.
-    if (c == '*' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
-      in_exec_comment_ = false;
-      i_ += 2;
-      return;
-    }
-    if (c == '(' || c == ')' || c == ',' || c == ';') {
-      ++i_;
-      return emit({c, start, 1, false});
-    }
-    if (c == '.' || c == ':') {
-      ++i_;
-      if (c == ':' && i_ < s_.size() && s_[i_] == ':') return cast(start);
-      return emit({c, start, 1, false});
+      case ByteClass::prefix_letter:
+        // N'unicode', X'41', B'01', E'escaped': one literal with its type prefix, so "N'a'=N'a"
+        // compares two strings ("Youssou N'Dour" stays a name and a literal).
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '\'' &&
+            (i_ == 0 || (!is_word(s_[i_ - 1]) && s_[i_ - 1] != '\\' && s_[i_ - 1] != '\''))) {
+          ++i_;
+          return string('\'', start);
+        }
+        return word();
+      case ByteClass::word:
+        return word();
+      case ByteClass::digit:
+        return number();
+      case ByteClass::dot:
+        if (i_ + 1 < s_.size() && is_digit(s_[i_ + 1])) return number();
+        ++i_;
+        return emit({c, start, 1, false});
+      case ByteClass::colon:
+        ++i_;
+        if (i_ < s_.size() && s_[i_] == ':') return cast(start);
+        return emit({c, start, 1, false});
+      case ByteClass::at:
+        ++i_;
+        if (i_ < s_.size() && s_[i_] == '@') ++i_;
+        while (i_ < s_.size() && (is_word(s_[i_]) || s_[i_] == '.' || s_[i_] == '$')) ++i_;
+        return emit({'v', start, i_ - start, false});
+      case ByteClass::dash:
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '-') return line_comment();
+        return op();
+      case ByteClass::hash:
+        return line_comment();
+      case ByteClass::slash:
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '*') return block_comment();
+        return op();
+      case ByteClass::star:
+        // The end of a /*!...*/ comment, or a stray "*/" left by a comment the value opened earlier
+        // ("SeLect*/ 1,2"): a blank either way.
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
+          in_exec_comment_ = false;
+          i_ += 2;
+          return;
+        }
+        return op();
+      case ByteClass::punctuation:
+        ++i_;
+        return emit({c, start, 1, false});
+      case ByteClass::other:
+        break;
     }
     return op();
+  }
+
+  // A byte that changes nothing between tokens.
+  bool blank(char c) const noexcept {
+    const ByteClass k = kByteClass[static_cast<unsigned char>(c)];
+    return k == ByteClass::blank || (plus_is_blank_ && k == ByteClass::plus);
+  }
+
+  // Past this blank and the ones after it.
+  void skip_blanks() noexcept {
+    ++i_;
+    while (i_ < s_.size() && blank(s_[i_])) ++i_;
   }
 
   // PostgreSQL's "::type": casting a column or a query to int or json is how error-based
@@ -504,24 +599,37 @@ class Fingerprinter {
     emit({'1', start, i_ - start, false});
   }
 
+  // "xp_cmdshell", "sp_executesql": an MSSQL extended or system procedure (the third byte first:
+  // most words fail there).
+  static bool mssql_procedure(std::string_view name) noexcept {
+    return name.size() >= 3 && name[2] == '_' && (text::istarts_with(name, "xp_") || text::istarts_with(name, "sp_"));
+  }
+
   void word() noexcept {
     const std::size_t start = i_;
-    while (i_ < s_.size() &&
-           (is_word(s_[i_]) || s_[i_] == '$' ||
-            (s_[i_] == '.' && i_ + 1 < s_.size() && (is_word(s_[i_ + 1]) || s_[i_ + 1] == '.'))))
-      ++i_;
+    // The word's first and last dots ("master.dbo.xp_dirtree"), noted on the way through it.
+    std::size_t first_dot = std::string_view::npos, last_dot = std::string_view::npos;
+    while (i_ < s_.size()) {
+      if (in_word(s_[i_])) {
+        ++i_;
+      } else if (s_[i_] == '.' && i_ + 1 < s_.size() && (is_word(s_[i_ + 1]) || s_[i_ + 1] == '.')) {
+        if (first_dot == std::string_view::npos) first_dot = i_ - start;
+        last_dot = i_ - start;
+        ++i_;
+      } else {
+        break;
+      }
+    }
     const std::string_view w = s_.substr(start, i_ - start);
-    const std::size_t last_dot = w.rfind('.');
     const std::string_view last = last_dot == std::string_view::npos ? w : w.substr(last_dot + 1);
     // "time.sleep(5)" is a method call in some other language, not SQL.
     const bool member = start > 0 && s_[start - 1] == '.';
     char type = lookup(w);
     if (type == 0) {
-      const std::size_t dot = w.find('.');
       // "master.dbo.xp_dirtree" is the procedure, not the schema it lives in.
-      if (text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_")) {
+      if (mssql_procedure(last)) {
         type = 'F';
-      } else if (dot != std::string_view::npos && lookup(w.substr(0, dot)) == 't') {
+      } else if (first_dot != std::string_view::npos && lookup(w.substr(0, first_dot)) == 't') {
         type = 't';
       } else {
         type = 'n';
@@ -531,7 +639,7 @@ class Fingerprinter {
       const std::size_t next = skip_blank(i_);
       const bool call = !member && next < s_.size() && s_[next] == '(';
       // MSSQL procedures are called without parentheses: "exec xp_cmdshell 'dir'".
-      const bool procedure = text::istarts_with(last, "xp_") || text::istarts_with(last, "sp_");
+      const bool procedure = mssql_procedure(last);
       if (type == 'g' && call) sql_only_ = true;
       if (type == 'g') type = 'f';
       // "pg_sleep", "load_file": a dangerous name with an underscore is no English word, called
@@ -619,15 +727,20 @@ class Fingerprinter {
         return;
       }
     }
-    static constexpr auto kLongFirst = [] {
-      std::array<bool, 256> first{};
-      for (const std::string_view l : kLong) first[static_cast<unsigned char>(l[0])] = true;
-      return first;
+    // The bytes long operators start and continue with: most operator bytes ('/', '+', '*') start
+    // none, and most that do ('=', '!', '?') are followed by a byte none continues with.
+    static constexpr auto kLongBytes = [] {
+      std::array<std::array<bool, 256>, 2> bytes{};
+      for (const std::string_view l : kLong) {
+        bytes[0][static_cast<unsigned char>(l[0])] = true;
+        bytes[1][static_cast<unsigned char>(l[1])] = true;
+      }
+      return bytes;
     }();
-    // Most operator bytes ('/', '+', '*') start no long operator and skip the table.
-    if (kLongFirst[static_cast<unsigned char>(s_[i_])]) {
+    if (i_ + 1 < s_.size() && kLongBytes[0][static_cast<unsigned char>(s_[i_])] &&
+        kLongBytes[1][static_cast<unsigned char>(s_[i_ + 1])]) {
       for (auto l : kLong) {
-        if (s_[i_] == l[0] && s_.compare(i_, l.size(), l) == 0) {
+        if (s_[i_] == l[0] && s_[i_ + 1] == l[1] && (l.size() == 2 || (i_ + 2 < s_.size() && s_[i_ + 2] == l[2]))) {
           i_ += l.size();
           const bool logic = l == "||" || l == "&&";
           return emit({logic ? '&' : 'o', start, l.size(), false});
@@ -713,32 +826,50 @@ constexpr auto kShapesNeeding = [] {
   }
   return sets;
 }();
-// The token types some shape needs: only their absence takes shapes out.
-struct TypeList {
-  std::array<std::uint8_t, 128> types{};
-  std::size_t size = 0;
+// The token types some shape needs, each with a number, its bit in a TypeMask: only their absence
+// takes shapes out.
+using TypeMask = std::uint32_t;
+struct TypeNumbers {
+  std::array<TypeMask, 128> bit{};  // per token type; 0 for the types no shape needs
+  std::size_t count = 0;
 };
-constexpr TypeList kNeededTypes = [] {
-  TypeList list;
+constexpr TypeNumbers kNeededTypes = [] {
+  TypeNumbers numbers;
   for (std::size_t type = 0; type < kShapesNeeding.size(); ++type) {
     bool needed = false;
     for (const std::uint64_t word : kShapesNeeding[type]) needed = needed || word != 0;
-    if (needed) list.types[list.size++] = static_cast<std::uint8_t>(type);
+    if (needed) numbers.bit[type] = TypeMask{1} << numbers.count++;
   }
-  return list;
+  return numbers;
+}();
+static_assert(kNeededTypes.count <= 32, "a TypeMask holds every needed type");
+// The shapes needing any type of a set, for the sets within each group of four type numbers:
+// taking out the shapes of every type a fingerprint lacks is one lookup per group.
+constexpr std::size_t kTypeGroups = (kNeededTypes.count + 3) / 4;
+constexpr auto kShapesNeedingAny = [] {
+  std::array<std::array<ShapeSet, 16>, kTypeGroups> sets{};
+  for (std::size_t type = 0; type < kShapesNeeding.size(); ++type) {
+    if (kNeededTypes.bit[type] == 0) continue;
+    const auto number = static_cast<unsigned>(std::countr_zero(kNeededTypes.bit[type]));
+    for (unsigned subset = 0; subset < 16; ++subset) {
+      if ((subset & (1U << (number % 4))) == 0) continue;
+      for (std::size_t w = 0; w < kShapeWords; ++w) sets[number / 4][subset][w] |= kShapesNeeding[type][w];
+    }
+  }
+  return sets;
 }();
 
 // Calls `try_shape(k)` for every shape that may match `fp` (its first token and its token types
 // allow it), in table order.
 template <typename F>
 void for_candidate_shapes(std::string_view fp, F&& try_shape) noexcept {
-  std::array<bool, 128> present{};
-  for (const char c : fp) present[static_cast<unsigned char>(c) & 127U] = true;
+  TypeMask present = 0;
+  for (const char c : fp) present |= kNeededTypes.bit[static_cast<unsigned char>(c) & 127U];
+  const TypeMask absent = ~present;
   ShapeSet candidates = kShapesByFirst[static_cast<unsigned char>(fp.front()) & 127U];
-  for (std::size_t t = 0; t < kNeededTypes.size; ++t) {
-    const std::uint8_t type = kNeededTypes.types[t];
-    if (present[type]) continue;
-    for (std::size_t w = 0; w < kShapeWords; ++w) candidates[w] &= ~kShapesNeeding[type][w];
+  for (std::size_t group = 0; group < kTypeGroups; ++group) {
+    const ShapeSet& out = kShapesNeedingAny[group][(absent >> (4 * group)) & 15U];
+    for (std::size_t w = 0; w < kShapeWords; ++w) candidates[w] &= ~out[w];
   }
   for (std::size_t w = 0; w < kShapeWords; ++w) {
     for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1)
@@ -819,8 +950,14 @@ bool system_catalog(std::string_view s) noexcept {
   static constexpr std::string_view kCatalogs[] = {"information_schema", "pg_catalog", "pg_shadow", "pg_user",
                                                    "sqlite_master", "msysaccessobjects", "sysobjects", "syscolumns",
                                                    "mysql.user", "mysql.db"};
+  static constexpr auto kFirstLetters = [] {
+    std::array<bool, 256> letters{};
+    for (const std::string_view name : kCatalogs) letters[static_cast<unsigned char>(name[0])] = true;
+    return letters;
+  }();
   const std::size_t first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return false;
+  // Most values start with a letter no catalog name does.
+  if (first == std::string_view::npos || !kFirstLetters[static_cast<unsigned char>(lower(s[first]))]) return false;
   const std::string_view v = s.substr(first, s.find_last_not_of(" \t\r\n") + 1 - first);
   for (const std::string_view name : kCatalogs) {
     if (!text::istarts_with(v, name)) continue;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <initializer_list>
 
 #include "engine/detect/text.hpp"
@@ -21,11 +22,62 @@ constexpr std::string_view kGadgets[] = {
     "cycler", "joiner", "namespace", "popen", "os.system", "subprocess", "eval(", "exec(", "system(",
     "constructor", "child_process", "mainmodule", "require(", "getenv", "invoke", "newinstance",
     "objectconstructor", "scriptengine", ".exec(", "spawn(", "iframe", "%x(", "`"};
+// What a needle needs a value to hold: its letters in either case (bits 0-25) and its ASCII
+// punctuation (one bit each from 26). Digits, blanks and other bytes need nothing.
+constexpr auto kNeedleBits = [] {
+  std::array<std::uint64_t, 256> bits{};
+  unsigned next = 26;
+  for (unsigned b = 0; b < 0x7F; ++b) {
+    const char c = static_cast<char>(b);
+    if (text::is_alpha(c)) {
+      bits[b] = std::uint64_t{1} << (text::lower(c) - 'a');
+    } else if (b > ' ' && !is_digit(c)) {
+      bits[b] = std::uint64_t{1} << next++;
+    }
+  }
+  return bits;
+}();
+
+// A search string with the bits it needs, worked out at compile time.
+struct Needle {
+  // Implicit, so that call sites and tables read as plain strings.
+  consteval Needle(const char* needle) noexcept : text(needle) {  // NOLINT: implicit by design
+    for (const char c : text) bits |= kNeedleBits[static_cast<unsigned char>(c)];
+  }
+  std::string_view text;
+  std::uint64_t bits = 0;
+};
+
+// The value with the needle bits of its bytes: a search for a needle that needs a letter or a
+// punctuation byte the value lacks is skipped, which spares most of the searches a short value
+// would run. A long text holds every letter, and the pass would cost more than it saves.
+class Haystack {
+ public:
+  explicit Haystack(std::string_view s) noexcept : s_(s) {
+    if (s.size() >= kLongText) {
+      bits_ = ~std::uint64_t{0};
+      return;
+    }
+    for (const char c : s) bits_ |= kNeedleBits[static_cast<unsigned char>(c)];
+  }
+  bool may_hold(const Needle& n) const noexcept { return (bits_ & n.bits) == n.bits; }
+  // text::ifind() and std::string_view::find(), npos for what the value cannot hold.
+  std::size_t ifind(const Needle& n) const noexcept {
+    return may_hold(n) ? text::ifind(s_, n.text) : std::string_view::npos;
+  }
+  std::size_t find(const Needle& n) const noexcept { return may_hold(n) ? s_.find(n.text) : std::string_view::npos; }
+
+ private:
+  static constexpr std::size_t kLongText = 256;
+  std::string_view s_;
+  std::uint64_t bits_ = 0;
+};
+
 // Server-side code gadgets that are attacks wherever they appear, grouped under a cheap anchor
 // that must occur first (one case-insensitive pass per anchor instead of one per gadget).
 struct GadgetGroup {
-  std::string_view anchor;
-  std::initializer_list<std::string_view> gadgets;
+  Needle anchor;
+  std::initializer_list<Needle> gadgets;
 };
 const GadgetGroup kCodeGadgets[] = {
     {"process", {"child_process", "process.mainmodule", "process.binding", "global.process"}},
@@ -34,7 +86,7 @@ const GadgetGroup kCodeGadgets[] = {
     // "$1:constructor:constructor": React Flight references walking to Function (CVE-2025-55182).
     {"constructor", {"constructor.constructor", ":constructor:constructor", "[\"constructor\"][\"constructor\"]"}},
     {"java", {"freemarker.template.utility.execute", "java.lang.runtime", "new java.lang.processbuilder"}},
-    {"runtime", {"getruntime().exec"}},
+    {"getruntime", {"getruntime().exec"}},  // from 'g': prose has three times as many 'r's
     {"_internal_", {"smarty_internal_"}},  // an anchor led by "_", rare in text, where "s" is everywhere
 };
 
@@ -90,9 +142,9 @@ bool has_expression(std::string_view body) noexcept {
 // runtime ("process.env", "require('child_process')", "this.constructor.constructor") where data
 // would start with a word.
 // (A bare "function(" opens every pasted snippet, so only "new Function" counts.)
-constexpr std::string_view kJsOpeners[] = {"process.", "process[", "require(", "require[", "console.", "console[",
-                                           "module.exports", "this.constructor", "new function", "global.process",
-                                           "globalthis."};
+constexpr Needle kJsOpeners[] = {"process.", "process[", "require(", "require[", "console.", "console[",
+                                 "module.exports", "this.constructor", "new function", "global.process",
+                                 "globalthis."};
 
 // "console.log(x) prints undefined", "process.env vars in docker": a search or a sentence about
 // the API, where an eval()'d argument is code to its end ("console.info(1)", "process.exit()").
@@ -214,8 +266,9 @@ class SstiDetector final : public Detector {
 
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
+    const Haystack h(s);
     Hit best;
-    const bool braces = s.find('{') != std::string_view::npos;
+    const bool braces = h.find("{") != std::string_view::npos;
     if (braces) {
       scan_delimited(s, "{{", "}}", 85, best);
       scan_delimited(s, "${", "}", 80, best);
@@ -223,60 +276,63 @@ class SstiDetector final : public Detector {
       scan_delimited(s, "*{", "}", 75, best);
       scan_delimited(s, "@{", "}", 75, best);
       scan_delimited(s, "~{", "}", 75, best);  // Thymeleaf fragment expressions
-      if (const std::size_t at = ifind(s, "{$smarty"); at != std::string_view::npos && 80 > best.score)
+      if (const std::size_t at = h.ifind("{$smarty"); at != std::string_view::npos && 80 > best.score)
         best = {at, 80, "template statement"};
-      const bool statements = s.find("{%") != std::string_view::npos || ifind(s, "{php}") != std::string_view::npos ||
-                              ifind(s, "{system(") != std::string_view::npos || ifind(s, "{exec(") != std::string_view::npos;
+      const bool statements = h.find("{%") != std::string_view::npos || h.ifind("{php}") != std::string_view::npos ||
+                              h.ifind("{system(") != std::string_view::npos || h.ifind("{exec(") != std::string_view::npos;
       // Control flow ("{% if %}", "{% for %}") is every template's bread and butter: its expressions
       // are judged like "{{ }}" instead.
       scan_delimited(s, "{%", "%}", 80, best);
-      for (auto kw : {"{% import", "{%import", "{% include", "{% debug", "{% load", "{% extends", "{php}",
-                      "{system(", "{exec("}) {
+      static constexpr Needle kStatements[] = {"{% import",  "{%import", "{% include", "{% debug", "{% load",
+                                               "{% extends", "{php}",    "{system(",   "{exec("};
+      for (const Needle& kw : kStatements) {
         if (!statements) break;
-        const std::size_t at = ifind(s, kw);
+        const std::size_t at = h.ifind(kw);
         if (at != std::string_view::npos && 80 > best.score) best = {at, 80, "template statement"};
       }
     }
     // Razor: "@(7*7)".
-    if (s.find("@(") != std::string_view::npos) scan_delimited(s, "@(", ")", 75, best);
-    if (s.find("<%") != std::string_view::npos) {
+    if (h.find("@(") != std::string_view::npos) scan_delimited(s, "@(", ")", 75, best);
+    if (h.find("<%") != std::string_view::npos) {
       scan_delimited(s, "<%=", "%>", 85, best);
       scan_delimited(s, "<%", "%>", 75, best);
     }
-    if (s.find('#') != std::string_view::npos || s.find("?new") != std::string_view::npos) {
+    if (h.find("#") != std::string_view::npos || h.find("?new") != std::string_view::npos) {
       // Handlebars' "{{#with "s" as |string|}}" opens the known sandbox escape: no template hands
       // a literal string to #with.
-      for (auto kw : {"<#assign", "<#import", "?new()", "<#include", "#set(", "#foreach(", "[#assign", "[#import",
-                      "{{#with \"", "{{#with '"}) {
-        const std::size_t at = ifind(s, kw);
+      static constexpr Needle kDirectives[] = {"<#assign",  "<#import", "?new()",   "<#include",   "#set(",
+                                               "#foreach(", "[#assign", "[#import", "{{#with \"", "{{#with '"};
+      for (const Needle& kw : kDirectives) {
+        const std::size_t at = h.ifind(kw);
         if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
       }
     }
     // Three anchors and "__proto__" need a '_', which most values lack: one memchr spares their searches.
-    const bool underscore = s.find('_') != std::string_view::npos;
+    const bool underscore = h.find("_") != std::string_view::npos;
     for (const auto& group : kCodeGadgets) {
-      if ((group.anchor[0] == '_' && !underscore) || ifind(s, group.anchor) == std::string_view::npos) continue;
-      for (auto g : group.gadgets) {
-        const std::size_t at = ifind(s, g);
+      if ((group.anchor.text[0] == '_' && !underscore) || h.ifind(group.anchor) == std::string_view::npos) continue;
+      for (const Needle& g : group.gadgets) {
+        const std::size_t at = h.ifind(g);
         if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "server-side code gadget"};
       }
     }
     std::string_view code = s;
     while (!code.empty() && is_space(code.front())) code.remove_prefix(1);
     if (best.score < 75) {
-      for (auto opener : kJsOpeners) {
-        if (text::istarts_with(code, opener) && !prose_after_call(code, opener.size()))
+      for (const Needle& opener : kJsOpeners) {
+        if (h.may_hold(opener) && text::istarts_with(code, opener.text) && !prose_after_call(code, opener.text.size()))
           best = {s.size() - code.size(), 75, "server-side JavaScript"};
       }
       if (constant_loop(code)) best = {s.size() - code.size(), 75, "constant infinite loop"};
     }
     // Prototype pollution through argument names or JSON keys: "__proto__[x]", "constructor[prototype]".
-    if ((underscore && ifind(s, "__proto__") != std::string_view::npos) ||
-        (ifind(s, "constructor") != std::string_view::npos && ifind(s, "prototype") != std::string_view::npos)) {
+    // ("prototype" first: prose has fewer 'p's than 'c's.)
+    if ((underscore && h.ifind("__proto__") != std::string_view::npos) ||
+        (h.ifind("prototype") != std::string_view::npos && h.ifind("constructor") != std::string_view::npos)) {
       const bool name = value.kind == LocationKind::query_name || value.kind == LocationKind::json_key ||
                         value.kind == LocationKind::cookie || value.kind == LocationKind::query_value ||
                         value.kind == LocationKind::json_value;
-      const std::size_t at = ifind(s, "__proto__");
+      const std::size_t at = h.ifind("__proto__");
       // JSON text carried in any other field (an XML attribute, a form value) that names it as a
       // key: the server parses it into an object all the same.
       bool json_key = false;
