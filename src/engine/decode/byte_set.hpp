@@ -49,6 +49,13 @@ class ByteSet {
             (bits_[3] & ~other.bits_[3])) == 0;
   }
   constexpr bool empty() const noexcept { return (bits_[0] | bits_[1] | bits_[2] | bits_[3]) == 0; }
+  // These bytes and the lower case of each upper-case ASCII letter among them ('A'..'Z' are bits
+  // 1..26 of the second word, 'a'..'z' bits 33..58).
+  constexpr ByteSet case_folded() const noexcept {
+    ByteSet folded = *this;
+    folded.bits_[1] |= (bits_[1] & (std::uint64_t{0x3FFFFFF} << 1)) << 32;
+    return folded;
+  }
 
  private:
   static constexpr std::size_t kTableFrom = 64;

@@ -140,22 +140,6 @@ bool admits_content(const Prefilter& p, const PrefilterInput& value) noexcept {
          (value.decoded.data() != value.raw.data() && has_content(p, value.bytes, value.decoded));
 }
 
-namespace {
-
-// The value's bytes and the lower case of its upper-case letters: a needle (lower case) can occur
-// only when each of its bytes is in this set.
-ByteSet case_folded(const ByteSet& bytes) noexcept {
-  ByteSet folded = bytes;
-  for (char c = 'A'; c <= 'Z'; ++c) {
-    if (!bytes.contains(c)) continue;
-    const char lower = text::lower(c);
-    folded.add(std::string_view(&lower, 1));
-  }
-  return folded;
-}
-
-}  // namespace
-
 PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : any_(true) {
   if (prefilters.size() > kMaxPrefilters) throw std::length_error("PrefilterIndex: more than 32 prefilters");
   std::vector<Word> words;
@@ -199,7 +183,7 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
 }
 
 PrefilterIndex::Mask PrefilterIndex::needles_in(const PrefilterInput& value, Mask open) const noexcept {
-  const ByteSet folded = case_folded(value.bytes);
+  const ByteSet folded = value.bytes.case_folded();
   const bool decoded = value.decoded.data() != value.raw.data();
   Mask in = 0;
   for (const Needle& n : needles_) {
