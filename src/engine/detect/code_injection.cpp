@@ -1,7 +1,10 @@
 #include "engine/detect/code_injection.hpp"
 
 #include <array>
+#include <bit>
+#include <cstdint>
 
+#include "engine/decode/byte_set.hpp"
 #include "engine/detect/text.hpp"
 
 namespace waf::engine {
@@ -32,11 +35,38 @@ std::size_t skip_space(std::string_view s, std::size_t i) noexcept {
   return i;
 }
 
+// Whether `needle` can occur in a value holding the bytes `present`, its lower-case letters in
+// either case as ifind_rare() matches them. The value's bytes are gathered once; then most of the
+// fifty-odd searches below end here, where each would cost a pass (or a stop at every occurrence
+// of its first byte in a long text).
+bool may_hold(const ByteSet& present, std::string_view needle) noexcept {
+  for (const char c : needle) {
+    if (!present.contains(c) && !(c >= 'a' && c <= 'z' && present.contains(static_cast<char>(c - 32)))) return false;
+  }
+  return true;
+}
+
+// s.find(needle, from), case-sensitive, from the needle's least common byte: the serialization
+// magics start with bytes prose is full of ('r', 'a', 'g'), where a plain find stops at each.
+std::size_t find_rare(std::string_view s, std::string_view needle, std::size_t from = 0) noexcept {
+  std::size_t key = 0;
+  for (std::size_t j = 1; j < needle.size(); ++j) {
+    const auto commonness = [](char c) { return text::kCommonness[static_cast<unsigned char>(c)]; };
+    if (commonness(needle[j]) < commonness(needle[key])) key = j;
+  }
+  for (std::size_t p = s.find(needle[key], from + key); p != std::string_view::npos; p = s.find(needle[key], p + 1)) {
+    if (p - key + needle.size() > s.size()) break;
+    if (s.compare(p - key, needle.size(), needle) == 0) return p - key;
+  }
+  return std::string_view::npos;
+}
+
 // Apache/nginx SSI: "<!--#" then a directive and a blank or the comment's end.
 constexpr std::string_view kSsiDirectives[] = {"exec", "include", "echo", "config", "set", "printenv",
                                                "fsize", "flastmod", "if", "elif"};
 
-void scan_ssi(std::string_view s, Hit& best) noexcept {
+void scan_ssi(std::string_view s, const ByteSet& present, Hit& best) noexcept {
+  if (!may_hold(present, "<!--#")) return;
   for (std::size_t at = s.find("<!--#"); at != std::string_view::npos; at = s.find("<!--#", at + 5)) {
     const std::size_t name = at + 5;
     std::size_t end = name;
@@ -92,8 +122,9 @@ bool php_argument(std::string_view s, std::size_t i) noexcept {
 // "<?php", "<? php", "<?=" and the short tag "<? " open PHP code when code follows (a call, a
 // variable, a statement end, a string or a backtick); "<?xml" does not. Forum and CMS markup
 // spells the tags "[php]" and "{php}".
-void scan_php_tags(std::string_view s, Hit& best) noexcept {
-  for (std::size_t at = s.find("<?"); at != std::string_view::npos; at = s.find("<?", at + 2)) {
+void scan_php_tags(std::string_view s, const ByteSet& present, Hit& best) noexcept {
+  for (std::size_t at = may_hold(present, "<?") ? s.find("<?") : std::string_view::npos;
+       at != std::string_view::npos; at = s.find("<?", at + 2)) {
     std::string_view rest = s.substr(at + 2);
     if (rest.starts_with("=") && rest.size() > 1) {
       keep(best, at, rest.size() + 2, 90, "PHP echo tag");
@@ -119,6 +150,7 @@ void scan_php_tags(std::string_view s, Hit& best) noexcept {
   }
   for (const std::string_view tag : {std::string_view("[php]"), std::string_view("{php}"), std::string_view("[/php]"),
                                      std::string_view("[\\php]"), std::string_view("{/php}")}) {
+    if (!may_hold(present, tag)) continue;
     if (const auto at = ifind_rare(s, tag); at != std::string_view::npos) keep(best, at, tag.size(), 85, "PHP code tag");
   }
 }
@@ -320,17 +352,19 @@ bool process_module_call(std::string_view s, std::size_t dot, std::string_view m
   return php_argument(s, paren + 1) || (arg < s.size() && s[arg] == '[');
 }
 
-void scan_php(std::string_view s, Hit& best) noexcept {
+void scan_php(std::string_view s, const ByteSet& present, Hit& best) noexcept {
   scan_php_leading_call(s, best);
-  if (s.find("://") != std::string_view::npos) {
+  if (may_hold(present, "://") && s.find("://") != std::string_view::npos) {
     for (const std::string_view w : kPhpWrappers) {
+      if (!may_hold(present, w)) continue;
       if (const auto at = ifind_rare(s, w); at != std::string_view::npos) keep(best, at, w.size(), 85, "PHP stream wrapper");
     }
   }
-  scan_php_tags(s, best);
-  scan_php_dynamic_call(s, best);
+  scan_php_tags(s, present, best);
+  if (present.contains('$')) scan_php_dynamic_call(s, best);
   // Superglobals indexed: a request value handed to code ("$_GET[cmd]", "$_REQUEST['x']").
-  for (std::size_t at = s.find("$_"); at != std::string_view::npos; at = s.find("$_", at + 2)) {
+  for (std::size_t at = may_hold(present, "$_") ? s.find("$_") : std::string_view::npos;
+       at != std::string_view::npos; at = s.find("$_", at + 2)) {
     std::size_t end = at + 2;
     while (end < s.size() && is_alpha(s[end])) ++end;
     const std::string_view name = s.substr(at + 2, end - at - 2);
@@ -338,6 +372,7 @@ void scan_php(std::string_view s, Hit& best) noexcept {
                         name == "SERVER" || name == "FILES" || name == "ENV" || name == "SESSION";
     if (global && end < s.size() && (s[end] == '[' || s[end] == '{')) keep(best, at, end + 1 - at, 80, "PHP superglobal");
   }
+  if (!present.contains('(')) return;
   for (std::size_t paren = s.find('('); paren != std::string_view::npos; paren = s.find('(', paren + 1)) {
     php_string_call_at(s, paren, best);
     std::size_t b = paren;
@@ -398,22 +433,29 @@ constexpr std::string_view kGadgets[] = {"clonetransformer", "forclosure", "inst
                                          "invokertransformer", "prototypeclonefactory", "prototypeserializationfactory",
                                          "whileclosure", "xmldecoder"};
 
-void scan_gadget_chain(std::string_view s, Hit& best) noexcept {
+void scan_gadget_chain(std::string_view s, const ByteSet& present, Hit& best) noexcept {
+  if (!may_hold(present, "processbuilder") && !may_hold(present, "runtime")) return;
   if (ifind_rare(s, "processbuilder") == std::string_view::npos && ifind_rare(s, "runtime") == std::string_view::npos) return;
   for (const std::string_view g : kGadgets) {
+    if (!may_hold(present, g)) continue;
     if (const auto at = ifind_rare(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget chain");
   }
 }
 
-bool stack_trace(std::string_view s) noexcept {
-  return ifind_rare(s, "exception") != std::string_view::npos || s.find("\tat ") != std::string_view::npos;
+bool stack_trace(std::string_view s, const ByteSet& present) noexcept {
+  return (may_hold(present, "exception") && ifind_rare(s, "exception") != std::string_view::npos) ||
+         (present.contains('\t') && s.find("\tat ") != std::string_view::npos);
 }
 
-// Whether a dotted name could start one of kJvmNames: all of them start with one of these letters.
-constexpr bool jvm_initial(char c) noexcept {
-  const char l = text::lower(c);
-  return l == 'j' || l == 'c' || l == 'o' || l == 'f' || l == 's' || l == 'x';
-}
+// The kJvmNames entries by the letter they start with (bit k: entry k), so that a dotted name is
+// compared only with the few entries it can start.
+static_assert(std::size(kJvmNames) <= 64, "kJvmNamesByInitial holds one bit per name");
+constexpr std::array<std::uint64_t, 26> kJvmNamesByInitial = [] {
+  std::array<std::uint64_t, 26> table{};
+  for (std::size_t k = 0; k < std::size(kJvmNames); ++k)
+    table[static_cast<std::size_t>(kJvmNames[k].prefix[0] - 'a')] |= std::uint64_t{1} << k;
+  return table;
+}();
 
 void scan_jvm_names(std::string_view s, bool trace, Hit& best) noexcept {
   std::size_t name_end = 0;  // the dotted name already read
@@ -423,11 +465,12 @@ void scan_jvm_names(std::string_view s, bool trace, Hit& best) noexcept {
     while (start > 0 && (is_word(s[start - 1]) || s[start - 1] == '.')) --start;
     name_end = dot;
     while (name_end < s.size() && (is_word(s[name_end]) || s[name_end] == '.')) ++name_end;
-    if (start == dot || !jvm_initial(s[start])) continue;
+    if (start == dot || !is_alpha(s[start])) continue;
     const std::string_view name = s.substr(start, name_end - start);
-    const char initial = text::lower(name[0]);
-    for (const JvmName& n : kJvmNames) {
-      if (n.prefix[0] != initial || n.score <= best.score || !istarts_with(name, n.prefix)) continue;
+    for (std::uint64_t names = kJvmNamesByInitial[static_cast<std::size_t>(text::lower(name[0]) - 'a')]; names != 0;
+         names &= names - 1) {
+      const JvmName& n = kJvmNames[std::countr_zero(names)];
+      if (n.score <= best.score || !istarts_with(name, n.prefix)) continue;
       if (n.score < 90 && trace) continue;
       keep(best, start, name.size(), n.score, n.score >= 90 ? "Java expression" : "Java class name");
     }
@@ -440,21 +483,26 @@ void scan_jvm_names(std::string_view s, bool trace, Hit& best) noexcept {
   }
 }
 
-void scan_jvm(std::string_view s, bool trace, Hit& best) noexcept {
+void scan_jvm(std::string_view s, const ByteSet& present, bool trace, Hit& best) noexcept {
   for (const std::string_view m : kJvmMarkers) {
-    if (s.find(m.front()) == std::string_view::npos) continue;
+    // (Only with its first byte in the case written: what the detector has always required.)
+    if (!present.contains(m.front()) || !may_hold(present, m)) continue;
     if (const auto at = ifind_rare(s, m); at != std::string_view::npos) keep(best, at, m.size(), 90, "Java expression");
   }
   scan_jvm_names(s, trace, best);
   if (best.score < 75 && !trace) {
     for (const std::string_view w : kJvmWords) {
+      if (!may_hold(present, w)) continue;
       const auto at = ifind_rare(s, w);
       if (at != std::string_view::npos && (at == 0 || !is_word(s[at - 1]))) keep(best, at, w.size(), 75, "Java class name");
     }
   }
   // Spring4Shell and its predecessors walk class.module.classLoader / class.classLoader from a
   // bound parameter, written with dots or brackets ("class[module][classLoader]").
-  for (std::size_t at = ifind_rare(s, "class"); at != std::string_view::npos; at = ifind_rare(s, "class", at + 5)) {
+  // (Only a '.' or a '[' starts a walk.)
+  const bool walk = (present.contains('.') || present.contains('[')) && may_hold(present, "class");
+  for (std::size_t at = walk ? ifind_rare(s, "class") : std::string_view::npos;
+       at != std::string_view::npos; at = ifind_rare(s, "class", at + 5)) {
     if (at > 0 && (is_word(s[at - 1]))) continue;
     std::size_t i = at + 5;
     int steps = 0;
@@ -475,18 +523,21 @@ void scan_jvm(std::string_view s, bool trace, Hit& best) noexcept {
     }
   }
   // JSP directives and actions: "<%@ page import=...%>", "<jsp:scriptlet>".
+  if (!present.contains('<')) return;
   if (const auto at = s.find("<%@"); at != std::string_view::npos) {
     const std::size_t name = skip_space(s, at + 3);
     if (istarts_with(s.substr(name), "page") || istarts_with(s.substr(name), "include") || istarts_with(s.substr(name), "taglib"))
       keep(best, at, name + 4 - at, 85, "JSP directive");
   }
+  if (!may_hold(present, "<jsp:")) return;
   if (const auto at = ifind_rare(s, "<jsp:"); at != std::string_view::npos) keep(best, at, 5, 80, "JSP action");
 }
 
 // Serialized objects a back end turns into instances: PHP's O:<len>:"<class>":<n>:{ and YAML tags
 // naming language types.
-void scan_serialized(std::string_view s, Hit& best) noexcept {
-  for (std::size_t at = s.find(":\""); at != std::string_view::npos; at = s.find(":\"", at + 2)) {
+void scan_serialized(std::string_view s, const ByteSet& present, Hit& best) noexcept {
+  for (std::size_t at = may_hold(present, ":\"") ? s.find(":\"") : std::string_view::npos;
+       at != std::string_view::npos; at = s.find(":\"", at + 2)) {
     std::size_t b = at;
     while (b > 0 && is_digit(s[b - 1])) --b;
     if (b == at || b < 2 || s[b - 1] != ':' || (s[b - 2] != 'O' && s[b - 2] != 'C')) continue;
@@ -498,6 +549,7 @@ void scan_serialized(std::string_view s, Hit& best) noexcept {
   constexpr std::string_view kYamlTags[] = {"!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!ruby/",
                                             "!ruby/object:", "!ruby/hash:", "!ruby/class", "tag:yaml.org,2002:python/"};
   for (const std::string_view t : kYamlTags) {
+    if (!may_hold(present, t)) continue;
     if (const auto at = s.find(t); at != std::string_view::npos) keep(best, at, t.size(), 85, "YAML language type tag");
   }
 }
@@ -505,13 +557,14 @@ void scan_serialized(std::string_view s, Hit& best) noexcept {
 // Java serialization streams (AC ED 00 05) and .NET BinaryFormatter streams, in base64 as cookies
 // and view states carry them: "rO0AB...", "AAEAAAD/////". At a token's start, random base64 has
 // those prefixes once in 64^5 tokens.
-void scan_serialized_stream(std::string_view s, Hit& best) noexcept {
+void scan_serialized_stream(std::string_view s, const ByteSet& present, Hit& best) noexcept {
   // Java (base64, hex, raw), .NET BinaryFormatter, Python pickle protocol 4 ("\x80\x04\x95").
   // "KztAAU" and "Cs7QAF" are the same bytes base64-encoded at the other two alignments.
   static constexpr std::string_view kMagic[] = {"rO0AB", "KztAAU", "Cs7QAF", "aced0005", "ACED0005",
                                                 std::string_view("\xAC\xED\x00\x05", 4), "AAEAAAD/////", "gASV"};
   for (const std::string_view magic : kMagic) {
-    for (std::size_t at = s.find(magic); at != std::string_view::npos; at = s.find(magic, at + 1)) {
+    if (!may_hold(present, magic)) continue;
+    for (std::size_t at = find_rare(s, magic); at != std::string_view::npos; at = find_rare(s, magic, at + 1)) {
       if (at == 0 || !is_word(s[at - 1])) {
         keep(best, at, magic.size(), 85, "serialized object stream");
         return;
@@ -532,7 +585,7 @@ bool java_class_name(std::string_view s) noexcept {
   return dots >= 2 && s.back() != '.';
 }
 
-void scan_type_hint(const Value& value, Hit& best) noexcept {
+void scan_type_hint(const Value& value, const ByteSet& present, Hit& best) noexcept {
   const std::string_view s = value.decoded;
   const std::string_view loc = value.location;
   if (value.kind == LocationKind::json_value && loc.size() >= 5 && iequals(loc.substr(loc.size() - 5), "@type") &&
@@ -540,6 +593,7 @@ void scan_type_hint(const Value& value, Hit& best) noexcept {
     keep(best, 0, s.size(), 85, "Java type hint");
     return;
   }
+  if (!may_hold(present, "\"@type\"")) return;
   for (std::size_t at = s.find("\"@type\""); at != std::string_view::npos; at = s.find("\"@type\"", at + 7)) {
     std::size_t i = skip_space(s, at + 7);
     if (i >= s.size() || s[i] != ':') continue;
@@ -558,24 +612,23 @@ constexpr std::string_view kForeignGadgets[] = {
     "system.management.automation", "windowsidentity", "textformattingrunproperties", "_$$nd_func$$_",
     "c__builtin__\n", "cos\nsystem", "cposix\nsystem", "csubprocess\n", "cnt\nsystem"};
 
-void scan_foreign_gadgets(const Value& value, bool trace, Hit& best) noexcept {
+void scan_foreign_gadgets(const Value& value, const ByteSet& present, bool trace, Hit& best) noexcept {
   const std::string_view s = value.decoded;
   const std::string_view loc = value.location;
   // They come as the value of a JSON "$type", in JSON text with "$type", in XAML markup or as
   // pickle lines.
   const bool type_field = loc.size() >= 5 && loc.substr(loc.size() - 5) == "$type";
-  if (!type_field && s.find('$') == std::string_view::npos && s.find('<') == std::string_view::npos &&
-      s.find('\n') == std::string_view::npos)
-    return;
+  if (!type_field && !present.contains('$') && !present.contains('<') && !present.contains('\n')) return;
   if (trace) return;
   for (const std::string_view g : kForeignGadgets) {
+    if (!may_hold(present, g)) continue;
     if (const auto at = ifind_rare(s, g); at != std::string_view::npos) keep(best, at, g.size(), 85, "deserialization gadget");
   }
 }
 
 // "<script language=\"php\">": PHP 5's script-tag opening.
-void scan_php_script_tag(std::string_view s, Hit& best) noexcept {
-  if (s.find('<') == std::string_view::npos) return;
+void scan_php_script_tag(std::string_view s, const ByteSet& present, Hit& best) noexcept {
+  if (!may_hold(present, "<script")) return;
   for (std::size_t at = ifind_rare(s, "<script"); at != std::string_view::npos; at = ifind_rare(s, "<script", at + 7)) {
     const std::size_t end = s.find('>', at);
     const std::string_view tag = s.substr(at, (end == std::string_view::npos ? s.size() : end) - at);
@@ -590,7 +643,8 @@ void scan_php_script_tag(std::string_view s, Hit& best) noexcept {
 }
 
 // Python and Node.js code reaching the interpreter: "__import__('os')", "require('child_process')".
-void scan_script_imports(std::string_view s, Hit& best) noexcept {
+void scan_script_imports(std::string_view s, const ByteSet& present, Hit& best) noexcept {
+  if (!present.contains('_')) return;  // both names hold one
   if (const auto at = s.find("__import__"); at != std::string_view::npos) {
     const std::size_t i = skip_space(s, at + 10);
     if (i < s.size() && s[i] == '(') keep(best, at, i + 1 - at, 85, "Python import call");
@@ -611,18 +665,19 @@ class CodeInjectionDetector final : public Detector {
     Hit best;
     if (uploaded_file_name(value) && php_file_name(s)) keep(best, 0, s.size(), 80, "server script upload");
     if (uploaded_file_name(value) && php_session_file(s)) keep(best, 0, s.size(), 80, "PHP session file upload");
-    scan_gadget_chain(s, best);
-    scan_ssi(s, best);
-    scan_php(s, best);
+    const ByteSet present(s);
+    scan_gadget_chain(s, present, best);
+    scan_ssi(s, present, best);
+    scan_php(s, present, best);
     // A pasted stack trace names Java and .NET classes in passing.
-    const bool trace = stack_trace(s);
-    scan_jvm(s, trace, best);
-    scan_serialized(s, best);
-    scan_serialized_stream(s, best);
-    scan_type_hint(value, best);
-    scan_script_imports(s, best);
-    scan_foreign_gadgets(value, trace, best);
-    scan_php_script_tag(s, best);
+    const bool trace = stack_trace(s, present);
+    scan_jvm(s, present, trace, best);
+    scan_serialized(s, present, best);
+    scan_serialized_stream(s, present, best);
+    scan_type_hint(value, present, best);
+    scan_script_imports(s, present, best);
+    scan_foreign_gadgets(value, present, trace, best);
+    scan_php_script_tag(s, present, best);
     if (best.score > 0) text::report(out, AttackClass::code_injection, value, s, best.pos, best.len, best.score, best.rule);
   }
 };

@@ -41,7 +41,10 @@ constexpr std::string_view kShellMethods[] = {
     "dropdatabase", "eval", "createuser", "getcollectionnames", "findandmodify", "replaceone"};
 
 std::size_t shell_call(std::string_view s) noexcept {
-  for (std::size_t at = s.find("db."); at != std::string_view::npos; at = s.find("db.", at + 3)) {
+  // Found from the '.', which prose has fewer of than 'd's (a value may be a whole uploaded text).
+  for (std::size_t dot = s.find('.', 2); dot != std::string_view::npos; dot = s.find('.', dot + 1)) {
+    const std::size_t at = dot - 2;
+    if (s[at] != 'd' || s[at + 1] != 'b') continue;
     if (at > 0 && (text::is_word(s[at - 1]) || s[at - 1] == '.')) continue;
     // "db.<collection>.<method>(" or "db.<method>(".
     std::size_t i = at + 3;

@@ -72,6 +72,16 @@ std::size_t fold_separator(std::string_view in, std::size_t i, char& out) noexce
   return 3;
 }
 
+// What normalise() copies each byte as when the byte needs nothing else (a letter, lower-cased,
+// most punctuation); 0 for the bytes the loop must look at: separators, ';', NUL, the '0' of
+// "0x2f" and the lead bytes of look-alikes. One lookup per byte of most of a value.
+constexpr std::array<char, 256> kPlainBytes = [] {
+  std::array<char, 256> table{};
+  for (unsigned b = 1; b < 0xE2; ++b) table[b] = text::lower(static_cast<char>(b));
+  for (const char c : std::string_view("0\\;/")) table[static_cast<unsigned char>(c)] = 0;
+  return table;
+}();
+
 // Unifies separators and drops what the OS ignores, so "..\\..\\", "..%00/" and "..;/" read as "../"
 // and "/./././etc" as "/etc".
 // `disguised` tells whether a separator or dot was spelled some other way (a backslash, "0x2f", a
@@ -85,6 +95,10 @@ std::size_t normalise(std::string_view in, std::array<char, kMaxPath>& out, bool
       text::istarts_with(in, "web-inf/") || text::istarts_with(in, "web-inf\\"))
     out[n++] = '/';
   for (std::size_t i = 0; i < in.size() && n < out.size(); ++i) {
+    if (const char plain = kPlainBytes[static_cast<unsigned char>(in[i])]; plain != 0) {
+      out[n++] = plain;
+      continue;
+    }
     char c = text::lower(in[i]);
     if (const std::size_t used = fold_separator(in, i, c); used > 0) {
       i += used - 1;

@@ -68,6 +68,8 @@ class ScannerDetector final : public Detector {
       for (const std::uint8_t i : kToolIndex.by_letter[letter]) {
         if (i == 0) break;
         const std::string_view tool = kTools[i - 1];
+        // The second letter first (the first matched by the index): most candidates end there.
+        if (at + 1 >= s.size() || text::lower(s[at + 1]) != tool[1]) continue;
         if (!text::istarts_with(s.substr(at), tool)) continue;
         const std::size_t end = at + tool.size();
         if (end < s.size() && text::is_alpha(s[end]) && text::is_alpha(tool.back())) continue;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -562,8 +564,16 @@ constexpr std::array<bool, 256> kTagOpeners = [] {
 Hit analyse(std::string_view s, LocationKind kind) noexcept {
   Hit best;
   for (std::size_t i = 0; i < s.size();) {
-    const char c = s[i];
-    const std::size_t open = kTagOpeners[static_cast<unsigned char>(c)] ? tag_open_len(s, i) : 0;
+    // Eight bytes per test over the text between openers, most of a long value: no byte of a
+    // word is an opener when none is '<' and none is non-ASCII (the other openers' lead bytes).
+    constexpr std::uint64_t kOnes = 0x0101010101010101U;
+    constexpr std::uint64_t kHigh = 0x8080808080808080U;
+    for (std::uint64_t word = 0; i + 8 < s.size(); i += 8) {
+      std::memcpy(&word, s.data() + i, sizeof word);
+      const std::uint64_t lt = word ^ (kOnes * static_cast<std::uint64_t>('<'));  // a zero byte where a '<' was
+      if (((((lt - kOnes) & ~lt) | word) & kHigh) != 0) break;
+    }
+    const std::size_t open = kTagOpeners[static_cast<unsigned char>(s[i])] ? tag_open_len(s, i) : 0;
     if (open == 0) {
       ++i;
       continue;
@@ -596,7 +606,9 @@ Hit analyse(std::string_view s, LocationKind kind) noexcept {
   if (has_equals) scan_handlers(s, best);
   // A block of several lines is pasted code or prose, where calls and DOM members are the
   // subject; injected script in such a value still needs a tag, a handler or a script URL.
-  const bool block = std::count(s.begin(), s.end(), '\n') >= 2;
+  const std::size_t first_line_end = s.find('\n');
+  const bool block =
+      first_line_end != std::string_view::npos && s.find('\n', first_line_end + 1) != std::string_view::npos;
   if (has_call && !block) scan_sinks(s, best);
   // A path names documentation pages ("/docs/document.cookie"); script there needs a quote or a call.
   if (has_member && !block && (kind != LocationKind::path || text::find_any(s, "\"'(") != std::string_view::npos))
