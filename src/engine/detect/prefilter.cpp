@@ -136,8 +136,7 @@ bool has_content(const Prefilter& p, const ByteSet& bytes, std::string_view s) n
 }  // namespace
 
 bool admits_content(const Prefilter& p, const PrefilterInput& value) noexcept {
-  return has_content(p, value.bytes, value.raw) ||
-         (value.decoded.data() != value.raw.data() && has_content(p, value.bytes, value.decoded));
+  return has_content(p, value.bytes, value.decoded);
 }
 
 PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : any_(true) {
@@ -184,13 +183,10 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
 
 PrefilterIndex::Mask PrefilterIndex::needles_in(const PrefilterInput& value, Mask open) const noexcept {
   const ByteSet folded = value.bytes.case_folded();
-  const bool decoded = value.decoded.data() != value.raw.data();
   Mask in = 0;
   for (const Needle& n : needles_) {
     if ((n.owners & open & ~in) == 0 || !n.letters.subset_of(folded)) continue;
-    if (text::ifind(value.raw, n.text) != std::string_view::npos ||
-        (decoded && text::ifind(value.decoded, n.text) != std::string_view::npos))
-      in |= n.owners;
+    if (text::ifind(value.decoded, n.text) != std::string_view::npos) in |= n.owners;
   }
   return in;
 }
@@ -226,16 +222,13 @@ PrefilterIndex::Mask PrefilterIndex::admitted(const PrefilterInput& value) const
     in |= needles_in(value, open);
     open &= ~in;
   }
-  const bool decoded = value.decoded.data() != value.raw.data();
   if ((open & word_owners_) != 0) {
-    in |= words_in(value.raw, open);
-    open &= ~in;
-    if (decoded && (open & word_owners_) != 0) in |= words_in(value.decoded, open);
+    in |= words_in(value.decoded, open);
     open &= ~in;
   }
   for (const LeadingWords& l : leading_) {
     if ((open & l.bit) != 0 &&
-        (leads_with_word(l.table, value.raw) || (decoded && leads_with_word(l.table, value.decoded))))
+        leads_with_word(l.table, value.decoded))
       in |= l.bit;
   }
   return in;

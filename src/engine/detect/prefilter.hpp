@@ -22,7 +22,11 @@ struct Prefilter {
   KindMask kinds = ~KindMask{0};  // locations the detector looks at; other values never reach it
   KindMask every_value = 0;       // locations where every value is scanned, whatever its content
   ByteSet bytes;                  // a value (raw or decoded) containing any of these is scanned
-  std::span<const std::string_view> needles;  // or containing one of these (non-empty, lower case, no '%' or '+'; any case)
+  // Or whose decoded view contains one of these (two bytes or more, lower case, no '%' or '+'; any case). Needles,
+  // words and leading words are looked for in the decoded view only: decoding turns an escape
+  // into the byte it stands for, so what the raw view spells is there too, unless it is made of
+  // an escape's hex digits ("%2Cor" reads "Cor"). (Equal to the raw view when nothing decoded.)
+  std::span<const std::string_view> needles;
   // Or containing one of these (lower case) as a word: a run of letters, digits, '_' and '$', or
   // a run of letters within it ("1union" holds "union", "pg_sleep" holds "sleep"). Built by
   // make_word_table() from a list, so that a word costs one hash and one comparison.
@@ -67,7 +71,7 @@ struct PrefilterInput {
   const ByteSet& bytes;
 };
 
-// The needles and words of `prefilter` in either view (the part of admits() that reads the text).
+// The needles and words of `prefilter` in the decoded view (the part of admits() that reads the text).
 bool admits_content(const Prefilter& prefilter, const PrefilterInput& value) noexcept;
 
 // One prefilter's answer, as the index below gives it for all of them together.
