@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <stdexcept>
 
@@ -161,7 +162,7 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
     for (const std::string_view n : p->needles) {
       const auto same = std::find_if(needles_.begin(), needles_.end(), [n](const Needle& x) { return x.text == n; });
       if (same != needles_.end()) same->owners |= bit;
-      else needles_.push_back({n, ByteSet(n), bit});
+      else needles_.push_back({n, bit});
       needle_owners_ |= bit;
     }
     for (const std::string_view w : p->words) {
@@ -170,6 +171,15 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
       word_owners_ |= bit;
     }
     if (!p->leading_words.empty()) leading_.push_back({p->leading_words, bit});
+  }
+  if (needles_.size() > 64) throw std::length_error("PrefilterIndex: more than 64 needles");
+  for (std::size_t i = 0; i < needles_.size(); ++i) {
+    for (const char c : needles_[i].text) {
+      const char byte = text::lower(c);
+      auto same = std::find_if(needle_bytes_.begin(), needle_bytes_.end(), [byte](const NeedleByte& b) { return b.byte == byte; });
+      if (same == needle_bytes_.end()) same = needle_bytes_.insert(needle_bytes_.end(), {byte, 0});
+      same->needles |= std::uint64_t{1} << i;
+    }
   }
   std::size_t slots = 2;
   while (slots < 2 * words.size() + 2) slots *= 2;
@@ -183,10 +193,14 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
 
 PrefilterIndex::Mask PrefilterIndex::needles_in(const PrefilterInput& value, Mask open) const noexcept {
   const ByteSet folded = value.bytes.case_folded();
+  std::uint64_t possible = needles_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << needles_.size()) - 1;
+  for (const NeedleByte& b : needle_bytes_) {
+    if (!folded.contains(b.byte)) possible &= ~b.needles;
+  }
   Mask in = 0;
-  for (const Needle& n : needles_) {
-    if ((n.owners & open & ~in) == 0 || !n.letters.subset_of(folded)) continue;
-    if (text::ifind(value.decoded, n.text) != std::string_view::npos) in |= n.owners;
+  for (; possible != 0; possible &= possible - 1) {
+    const Needle& n = needles_[static_cast<std::size_t>(std::countr_zero(possible))];
+    if ((n.owners & open & ~in) != 0 && text::ifind(value.decoded, n.text) != std::string_view::npos) in |= n.owners;
   }
   return in;
 }

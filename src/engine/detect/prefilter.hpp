@@ -93,7 +93,8 @@ class PrefilterIndex {
 
   // Admits every value to every detector: what a policy without prefilters gets.
   PrefilterIndex() = default;
-  // A null prefilter admits every value. At most kMaxPrefilters (std::length_error otherwise).
+  // A null prefilter admits every value. At most kMaxPrefilters, and 64 distinct needles in all
+  // (std::length_error otherwise).
   explicit PrefilterIndex(std::span<const Prefilter* const> prefilters);
 
   Mask admitted(const PrefilterInput& value) const noexcept;
@@ -105,8 +106,12 @@ class PrefilterIndex {
   };
   struct Needle {
     std::string_view text;
-    ByteSet letters;  // its bytes, lower case: a value must hold each in either case
     Mask owners;
+  };
+  // The needles holding a byte (lower case), as a mask over needles_.
+  struct NeedleByte {
+    char byte;
+    std::uint64_t needles;
   };
   struct Word {
     std::string_view text;
@@ -124,7 +129,10 @@ class PrefilterIndex {
   std::array<Mask, kLocationKinds> seeing_{};      // prefilters whose kinds hold the kind
   std::array<Mask, kLocationKinds> admitting_{};   // of those, the ones that take every value there
   std::vector<ByteTest> byte_tests_;
-  std::vector<Needle> needles_;
+  std::vector<Needle> needles_;  // at most 64
+  // Every byte of a needle: a value lacking one rules out the needles that hold it, so one test
+  // per byte leaves only the needles whose every byte the value has.
+  std::vector<NeedleByte> needle_bytes_;
   Mask needle_owners_ = 0;
   std::vector<Word> word_slots_;  // open addressing by word_hash(), a power of two, at most half full
   Mask word_owners_ = 0;
