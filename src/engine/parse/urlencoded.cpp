@@ -1,5 +1,7 @@
 #include "engine/parse/urlencoded.hpp"
 
+#include <algorithm>
+
 #include "engine/decode/percent.hpp"
 #include "engine/decode/plus.hpp"
 
@@ -15,19 +17,28 @@ std::string location_name(std::string_view raw_name) {
 }
 
 void parse_urlencoded(std::string_view text, std::string_view prefix, LocationKind value_kind, ValueCollector& out) {
-  std::string location;
-  while (!text.empty()) {
-    const auto amp = text.find('&');
-    const std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    const std::string_view name = pair.substr(0, eq);
-    const std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    location.assign(prefix);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Names are short: one walk over the name finds where it ends and whether it is encoded,
+    // where three searches cost a call each; the value, of any length, is left to memchr.
+    const std::size_t start = i;
+    bool encoded = false;
+    for (; i < text.size() && text[i] != '=' && text[i] != '&'; ++i) encoded |= text[i] == '+' || text[i] == '%';
+    const std::string_view name = text.substr(start, i - start);
+    const bool has_value = i < text.size() && text[i] == '=';
+    if (!has_value && name.empty()) {  // an empty pair: "a=1&&b=2"
+      ++i;
+      continue;
+    }
+    std::string_view value;
+    if (has_value) {
+      const std::size_t amp = std::min(text.find('&', i + 1), text.size());
+      value = text.substr(i + 1, amp - i - 1);
+      i = amp;
+    }
+    ++i;  // past the '&'
     // Most names need no decoding: no copy then.
-    if (name.find_first_of("+%") == std::string_view::npos) append_location(location, name);
-    else append_location(location, location_name(name));
+    const std::string_view location = encoded ? out.location(prefix, location_name(name)) : out.location(prefix, name);
     if (!out.add(LocationKind::query_name, location, name)) return;
     if (!out.add(value_kind, location, value)) return;
   }
