@@ -3,7 +3,10 @@
 // every decoder whose trigger bytes ('%', '&', '\\', ...) are absent, which is almost all of them
 // for almost all values, and the engine's prefilter to recognise plain values.
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <string_view>
 
 namespace waf::engine {
@@ -14,7 +17,7 @@ class ByteSet {
   constexpr explicit ByteSet(std::string_view bytes) noexcept { add(bytes); }
 
   constexpr void add(std::string_view bytes) noexcept {
-    if (bytes.size() < kTableFrom) {
+    if (bytes.size() < kTableFrom || std::is_constant_evaluated()) {
       for (const char c : bytes) {
         const auto b = static_cast<unsigned char>(c);
         bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
@@ -35,9 +38,10 @@ class ByteSet {
     for (std::size_t i = quads; i < bytes.size(); ++i) seen[static_cast<unsigned char>(bytes[i])] = 1;
     // Eight flags at a time: each byte of `eight` is 0 or 1, and the multiplication moves byte k's
     // bit to bit 56 + k (no two partial products meet, so nothing carries).
+    static_assert(std::endian::native == std::endian::little, "byte k of the load is seen[8 * w + k]");
     for (unsigned w = 0; w < 32; ++w) {
-      std::uint64_t eight = 0;
-      for (unsigned k = 0; k < 8; ++k) eight |= std::uint64_t{seen[8 * w + k]} << (8 * k);
+      std::uint64_t eight;
+      std::memcpy(&eight, seen.data() + 8 * w, sizeof eight);
       bits_[w / 8] |= ((eight * 0x0102040810204080) >> 56) << (8 * (w % 8));
     }
   }

@@ -61,8 +61,6 @@ std::string_view ValueCollector::location(std::string_view prefix, std::size_t i
 
 std::string_view ValueCollector::stored_location(std::string_view location) {
   location = location.substr(0, kMaxLocationBytes);
-  // A view from location() is the stored copy itself.
-  if (location.data() == last_location_.data() && location.size() == last_location_.size()) return last_location_;
   if (location != last_location_) last_location_ = store(location);
   return last_location_;
 }
@@ -71,7 +69,9 @@ bool ValueCollector::add(LocationKind kind, std::string_view location, std::stri
   if (raw.empty()) return !exhausted_;
   const std::size_t keep = admit(raw.size());
   if (keep == 0) return false;
-  values_.push_back(CollectedValue{kind, stored_location(location), raw.substr(0, keep), {}, false});
+  // A view from location() is the stored copy itself: no call, no compare.
+  const bool stored = location.data() == last_location_.data() && location.size() == last_location_.size();
+  values_.push_back(CollectedValue{kind, stored ? last_location_ : stored_location(location), raw.substr(0, keep), {}, false});
   return true;
 }
 
