@@ -38,11 +38,15 @@ class ByteSet {
     for (std::size_t i = quads; i < bytes.size(); ++i) seen[static_cast<unsigned char>(bytes[i])] = 1;
     // Eight flags at a time: each byte of `eight` is 0 or 1, and the multiplication moves byte k's
     // bit to bit 56 + k (no two partial products meet, so nothing carries).
-    static_assert(std::endian::native == std::endian::little, "byte k of the load is seen[8 * w + k]");
-    for (unsigned w = 0; w < 32; ++w) {
-      std::uint64_t eight;
-      std::memcpy(&eight, seen.data() + 8 * w, sizeof eight);
-      bits_[w / 8] |= ((eight * 0x0102040810204080) >> 56) << (8 * (w % 8));
+    static_assert(std::endian::native == std::endian::little, "the load puts its first flag in its low byte");
+    for (unsigned word = 0; word < 4; ++word) {
+      std::uint64_t folded = 0;
+      for (unsigned k = 0; k < 8; ++k) {
+        std::uint64_t eight;
+        std::memcpy(&eight, seen.data() + 64 * word + 8 * k, sizeof eight);
+        folded |= ((eight * 0x0102040810204080) >> 56) << (8 * k);
+      }
+      bits_[word] |= folded;
     }
   }
   constexpr void add(const ByteSet& other) noexcept {
