@@ -26,21 +26,25 @@ constexpr auto kTable = make_table();
 // Text a person or a program would read: printable ASCII, tab/CR/LF, and UTF-8 sequences (a lead
 // byte and as many continuation bytes as it announces; overlong forms pass, since the utf8 decoder
 // reads them). Random bytes, what an opaque session token decodes to, almost never have that
-// structure, and their stray punctuation would send the value through every detector.
-bool is_text(std::string_view s) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7F) continue;
-    if (c == '\t' || c == '\r' || c == '\n') continue;
-    const std::size_t follow = c >= 0xC0 && c < 0xE0 ? 1 : c >= 0xE0 && c < 0xF0 ? 2 : c >= 0xF0 && c < 0xF8 ? 3 : 0;
-    if (follow == 0) return false;
-    for (std::size_t k = 1; k <= follow; ++k) {
-      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+// structure, and their stray punctuation would send the value through every detector. Checked as
+// the bytes come: an ordinary word ("newsletter") fails at its first byte, before decoding the rest.
+class TextCheck {
+ public:
+  bool accept(unsigned char c) noexcept {
+    if (pending_ > 0) {
+      --pending_;
+      return (c & 0xC0) == 0x80;
     }
-    i += follow;
+    if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r' || c == '\n') return true;
+    pending_ = c >= 0xC0 && c < 0xE0 ? 1 : c >= 0xE0 && c < 0xF0 ? 2 : c >= 0xF0 && c < 0xF8 ? 3 : 0;
+    return pending_ > 0;
   }
-  return true;
-}
+  // No sequence is cut short by the end of the text.
+  bool complete() const noexcept { return pending_ == 0; }
+
+ private:
+  int pending_ = 0;  // continuation bytes still announced
+};
 
 }  // namespace
 
@@ -51,6 +55,7 @@ bool Base64Decoder::decode(std::string_view in, std::string& out) const {
   out.clear();
   std::uint32_t acc = 0;
   int bits = 0;
+  TextCheck text;
   for (const char ch : body) {
     const int v = kTable[static_cast<unsigned char>(ch)];
     if (v < 0) return false;
@@ -58,10 +63,12 @@ bool Base64Decoder::decode(std::string_view in, std::string& out) const {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+      const auto byte = static_cast<unsigned char>((acc >> bits) & 0xFF);
+      if (!text.accept(byte)) return false;
+      out.push_back(static_cast<char>(byte));
     }
   }
-  return is_text(out);
+  return text.complete();
 }
 
 }  // namespace waf::engine

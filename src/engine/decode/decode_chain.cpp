@@ -46,6 +46,11 @@ bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet&
     }
     if (!any) return false;
   }
+  return run(gate, raw, raw_bytes, out, scratch);
+}
+
+bool DecodeChain::run(const Gate& gate, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+                      std::string& scratch) const {
   bool changed = false;
   ByteSet bytes = raw_bytes;
   for (std::size_t round = 0; round < kMaxDecodeRounds; ++round) {

@@ -46,6 +46,10 @@ class DecodeChain {
     bool always = false;                // a step for this kind has neither: it may change anything
   };
   bool fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const noexcept;
+  // The rounds, once the gate lets a value through: out of line, so that the values the gate
+  // stops, almost all of them, do not pay for the registers the rounds use.
+  bool run(const Gate& gate, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+           std::string& scratch) const;
 
   std::vector<Step> steps_;
   std::array<Gate, kLocationKinds> gates_;

@@ -1,6 +1,8 @@
 #include "engine/decode/html_entity.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <cstdint>
 
 #include "engine/decode/hex.hpp"
@@ -37,6 +39,18 @@ constexpr NamedEntity kEntities[] = {
     {"deg", "\xC2\xB0", true}, {"laquo", "\xC2\xAB", true}, {"raquo", "\xC2\xBB", true},
     {"middot", "\xC2\xB7", true},
 };
+
+// The legacy names alone, in the same order: every '&' not followed by "name;" scans them.
+constexpr std::size_t kLegacyCount =
+    static_cast<std::size_t>(std::count_if(std::begin(kEntities), std::end(kEntities), [](const NamedEntity& e) { return e.legacy; }));
+constexpr std::array<NamedEntity, kLegacyCount> kLegacy = [] {
+  std::array<NamedEntity, kLegacyCount> legacy{};
+  std::size_t n = 0;
+  for (const auto& e : kEntities) {
+    if (e.legacy) legacy[n++] = e;
+  }
+  return legacy;
+}();
 
 constexpr bool is_alnum(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -78,8 +92,8 @@ std::size_t decode_named(std::string_view in, std::size_t i, std::string& out) {
   // Without a semicolon browsers still decode the legacy names, even before more letters
   // ("&ltscript" in text), so match the longest legacy name that prefixes the word.
   const NamedEntity* best = nullptr;
-  for (const auto& e : kEntities) {
-    if (e.legacy && word.starts_with(e.name) && (best == nullptr || e.name.size() > best->name.size())) best = &e;
+  for (const auto& e : kLegacy) {
+    if (word.starts_with(e.name) && (best == nullptr || e.name.size() > best->name.size())) best = &e;
   }
   if (best == nullptr) return 0;
   out.append(best->text);

@@ -1,11 +1,9 @@
 #include "engine/parse/cookie.hpp"
 
-#include <string>
 
 namespace waf::engine {
 
 void parse_cookie_header(std::string_view header_value, ValueCollector& out) {
-  std::string location;
   while (!header_value.empty()) {
     const auto semi = header_value.find(';');
     std::string_view pair = header_value.substr(0, semi);
@@ -17,8 +15,7 @@ void parse_cookie_header(std::string_view header_value, ValueCollector& out) {
     const std::string_view name = pair.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    location.assign("cookie");
-    append_location(location, name);
+    const std::string_view location = out.location("cookie", name);
     if (!out.add(LocationKind::query_name, location, name)) return;
     if (!out.add(LocationKind::cookie, location, value)) return;
   }

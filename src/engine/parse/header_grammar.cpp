@@ -1,15 +1,22 @@
 #include "engine/parse/header_grammar.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 
 namespace waf::engine {
 namespace {
 
-constexpr bool is_token_byte(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '+' || c == '*';
-}
+// A table: the readers test every byte of every browser header against it.
+constexpr std::array<bool, 256> kTokenBytes = [] {
+  std::array<bool, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) {
+    t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '+' || c == '*';
+  }
+  return t;
+}();
+constexpr bool is_token_byte(char c) noexcept { return kTokenBytes[static_cast<unsigned char>(c)]; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 // A cursor over the value; each parse_* consumes what it matched or fails.
@@ -113,7 +120,10 @@ constexpr Known kKnown[] = {
 bool benign_header(std::string_view name, std::string_view value) noexcept {
   const Known* known = nullptr;
   for (const Known& k : kKnown) {
-    if (k.name == name) known = &k;
+    if (k.name == name) {
+      known = &k;
+      break;
+    }
   }
   if (known == nullptr) return false;
   // A climb or a comment marker is no part of these grammars, except a multipart boundary's dashes.

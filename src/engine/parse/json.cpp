@@ -2,32 +2,33 @@
 
 #include <simdjson.h>
 
-#include <charconv>
 #include <memory>
 #include <string>
 
 namespace waf::engine {
 namespace {
 
+// Locations are stored in the collector as they are built: a string gets its own as a view, and
+// a container's is the prefix of its children's.
 class JsonWalker {
  public:
-  JsonWalker(ValueCollector& out, std::string_view prefix) : out_(out), path_(prefix) {
+  explicit JsonWalker(ValueCollector& out) : out_(out) {
     // Visiting skipped scalars costs too: bound the whole walk, not only the values kept.
     node_budget_ = out.limits().max_values * 8;
   }
 
   // Returns false to stop the walk (a budget is exhausted).
-  bool walk(simdjson::dom::element element, std::size_t depth) {
+  bool walk(simdjson::dom::element element, std::string_view path, std::size_t depth) {
     if (node_budget_ == 0) {
       out_.mark_partial();
       return false;
     }
     --node_budget_;
     switch (element.type()) {
-      case simdjson::dom::element_type::ARRAY: return walk_array(element.get_array().value_unsafe(), depth);
-      case simdjson::dom::element_type::OBJECT: return walk_object(element.get_object().value_unsafe(), depth);
+      case simdjson::dom::element_type::ARRAY: return walk_array(element.get_array().value_unsafe(), path, depth);
+      case simdjson::dom::element_type::OBJECT: return walk_object(element.get_object().value_unsafe(), path, depth);
       case simdjson::dom::element_type::STRING:
-        return out_.add(LocationKind::json_value, path_, element.get_string().value_unsafe());
+        return out_.add(LocationKind::json_value, path, element.get_string().value_unsafe());
       default: return true;
     }
   }
@@ -39,41 +40,35 @@ class JsonWalker {
     return true;
   }
 
-  bool walk_array(simdjson::dom::array array, std::size_t depth) {
+  // Numbers, booleans and nulls are never collected: they need no location.
+  static bool has_values(simdjson::dom::element element) {
+    const auto type = element.type();
+    return type == simdjson::dom::element_type::ARRAY || type == simdjson::dom::element_type::OBJECT ||
+           type == simdjson::dom::element_type::STRING;
+  }
+
+  bool walk_array(simdjson::dom::array array, std::string_view path, std::size_t depth) {
     if (too_deep(depth)) return true;
-    const std::size_t saved = path_.size();
     std::size_t index = 0;
     for (simdjson::dom::element child : array) {
-      if (path_.size() < kMaxLocationBytes) {
-        char digits[24];
-        const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
-        path_.push_back('[');
-        path_.append(digits, end);
-        path_.push_back(']');
-      }
+      const std::string_view child_path = has_values(child) ? out_.location(path, index) : path;
       ++index;
-      const bool go_on = walk(child, depth + 1);
-      path_.resize(saved);
-      if (!go_on) return false;
+      if (!walk(child, child_path, depth + 1)) return false;
     }
     return true;
   }
 
-  bool walk_object(simdjson::dom::object object, std::size_t depth) {
+  bool walk_object(simdjson::dom::object object, std::string_view path, std::size_t depth) {
     if (too_deep(depth)) return true;
-    const std::size_t saved = path_.size();
     for (const simdjson::dom::key_value_pair field : object) {
-      append_location(path_, field.key);
-      bool go_on = out_.add(LocationKind::json_key, path_, field.key);
-      if (go_on) go_on = walk(field.value, depth + 1);
-      path_.resize(saved);
-      if (!go_on) return false;
+      const std::string_view field_path = out_.location(path, field.key);
+      if (!out_.add(LocationKind::json_key, field_path, field.key)) return false;
+      if (!walk(field.value, field_path, depth + 1)) return false;
     }
     return true;
   }
 
   ValueCollector& out_;
-  std::string path_;
   std::size_t node_budget_;
 };
 
@@ -132,8 +127,7 @@ bool parse_json(std::string_view text, std::string_view prefix, ValueCollector& 
     out.mark_partial();
   }
   out.keep(parser);
-  JsonWalker walker(out, prefix);
-  walker.walk(root, 0);
+  JsonWalker(out).walk(root, prefix, 0);
   return true;
 }
 

@@ -87,16 +87,11 @@ Part split_part(std::string_view part) {
 
 bool collect_part(const Part& part, ValueCollector& out) {
   const std::string_view name = disposition_param(part.disposition, "name").value_or("");
-  std::string location = "multipart";
-  append_location(location, name);
+  const std::string_view location = out.location("multipart", name);
   if (!out.add(LocationKind::query_name, location, name)) return false;
   const auto filename = disposition_param(part.disposition, "filename");
   const bool is_file = filename.has_value();
-  if (is_file) {
-    std::string filename_location = location;
-    append_location(filename_location, "filename");
-    if (!out.add(LocationKind::multipart_filename, filename_location, *filename)) return false;
-  }
+  if (is_file && !out.add(LocationKind::multipart_filename, out.location(location, "filename"), *filename)) return false;
   const ContentType type = parse_content_type(part.content_type);
   const BodyFormat format = part.content_type.empty() ? BodyFormat::text : body_format(type, part.content);
   if (format == BodyFormat::json && parse_json(part.content, location, out)) return !out.exhausted();

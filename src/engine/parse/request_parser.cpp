@@ -1,7 +1,6 @@
 #include "engine/parse/request_parser.hpp"
 
 #include <algorithm>
-#include <string>
 
 #include "engine/parse/content_type.hpp"
 #include "engine/parse/cookie.hpp"
@@ -42,19 +41,20 @@ void collect_request_values(const Request& request, std::size_t body_limit, Valu
   out.add(LocationKind::method, "method", request.method);
   parse_target(request.target, out);
   std::string_view content_type;
-  std::string location;  // "header.<lower-case name>", one buffer for all headers
   for (const auto& [name, value] : request.headers) {
-    location.assign("header");
-    append_location(location, name);
-    for (std::size_t i = sizeof("header"); i < location.size(); ++i) {
-      if (location[i] >= 'A' && location[i] <= 'Z') location[i] = static_cast<char>(location[i] + ('a' - 'A'));
-    }
-    const std::string_view lname = std::string_view(location).substr(std::min(location.size(), sizeof("header")));
+    // "header.<lower-case name>"; what is past kMaxLocationBytes is cut from the location anyway.
+    char lower[kMaxLocationBytes];
+    const std::size_t n = std::min(name.size(), sizeof lower);
+    std::transform(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(n), lower, [](char c) {
+      return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+    });
+    const std::string_view lname(lower, n);
     if (lname == "cookie") {
       parse_cookie_header(value, out);
       continue;
     }
     if (lname == "content-type" && content_type.empty()) content_type = value;
+    const std::string_view location = out.location("header", lname);
     if (!out.add(LocationKind::header, location, value)) return;
     // The page the client says it came from carries its own query arguments: a payload there is
     // percent-encoded inside the URL and reaches the application's logs and analytics as is.

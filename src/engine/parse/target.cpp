@@ -1,8 +1,5 @@
 #include "engine/parse/target.hpp"
 
-#include <charconv>
-#include <string>
-
 #include "engine/parse/urlencoded.hpp"
 
 namespace waf::engine {
@@ -29,18 +26,12 @@ void parse_target(std::string_view target, ValueCollector& out) {
   while (rest.starts_with('/')) rest.remove_prefix(1);
   if (rest.find('/') == std::string_view::npos) rest = {};  // one segment: "path" already has it
   std::size_t index = 0;
-  std::string location;
   while (!rest.empty()) {
     const auto slash = rest.find('/');
     const std::string_view seg = rest.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
     if (seg.empty()) continue;
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, index++).ptr;
-    location.assign("path[");
-    location.append(digits, end);
-    location.push_back(']');
-    if (!out.add(LocationKind::path, location, seg)) return;
+    if (!out.add(LocationKind::path, out.location("path", index++), seg)) return;
   }
   parse_urlencoded(split.query, "query", LocationKind::query_value, out);
 }

@@ -1,6 +1,8 @@
 #include "engine/parse/value_collector.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <initializer_list>
 
 namespace waf::engine {
 
@@ -17,20 +19,44 @@ std::size_t ValueCollector::admit(std::size_t size) {
   return keep;
 }
 
+void ValueCollector::add_block(std::size_t size) {
+  const std::size_t block = std::max(kBlockBytes, size);
+  // Uninitialised: every byte handed out is written first (zeroing 4 KB per block was a tenth
+  // of a small request's parsing).
+  blocks_.push_back(std::unique_ptr<char[]>(new char[block]));
+  block_free_ = blocks_.back().get();
+  block_left_ = block;
+}
+
 std::string_view ValueCollector::store(std::string_view bytes) {
-  if (bytes.size() > block_left_) {
-    const std::size_t size = std::max(kBlockBytes, bytes.size());
-    // Uninitialised: every byte handed out is written first (zeroing 4 KB per block was a tenth
-    // of a small request's parsing).
-    blocks_.push_back(std::unique_ptr<char[]>(new char[size]));
-    block_free_ = blocks_.back().get();
-    block_left_ = size;
-  }
-  char* at = block_free_;
+  char* at = reserve(bytes.size());
   std::copy(bytes.begin(), bytes.end(), at);
-  block_free_ += bytes.size();
-  block_left_ -= bytes.size();
   return {at, bytes.size()};
+}
+
+std::string_view ValueCollector::joined_location(std::string_view head, std::string_view separator,
+                                                 std::string_view tail) {
+  const std::size_t size = std::min(head.size() + separator.size() + tail.size(), kMaxLocationBytes);
+  char* const at = reserve(size);
+  char* const end = at + size;
+  char* p = at;
+  for (const std::string_view part : {head, separator, tail}) {
+    const std::size_t n = std::min(part.size(), static_cast<std::size_t>(end - p));
+    p = std::copy_n(part.data(), n, p);
+  }
+  last_location_ = {at, size};
+  return last_location_;
+}
+
+std::string_view ValueCollector::location(std::string_view prefix, std::string_view name) {
+  return joined_location(prefix, prefix.empty() ? std::string_view{} : ".", name);
+}
+
+std::string_view ValueCollector::location(std::string_view prefix, std::size_t index) {
+  char text[24] = {'['};
+  char* end = std::to_chars(text + 1, text + sizeof text - 1, index).ptr;
+  *end++ = ']';
+  return joined_location(prefix, {}, std::string_view(text, static_cast<std::size_t>(end - text)));
 }
 
 std::string_view ValueCollector::stored_location(std::string_view location) {
@@ -43,7 +69,9 @@ bool ValueCollector::add(LocationKind kind, std::string_view location, std::stri
   if (raw.empty()) return !exhausted_;
   const std::size_t keep = admit(raw.size());
   if (keep == 0) return false;
-  values_.push_back(CollectedValue{kind, stored_location(location), raw.substr(0, keep), {}, false});
+  // A view from location() is the stored copy itself: no call, no compare.
+  const bool stored = location.data() == last_location_.data() && location.size() == last_location_.size();
+  values_.push_back(CollectedValue{kind, stored ? last_location_ : stored_location(location), raw.substr(0, keep), {}, false});
   return true;
 }
 

@@ -38,6 +38,12 @@ class ValueCollector {
   void keep(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }
   // Copies `bytes` into storage that lives as long as the collector (a decoded view).
   std::string_view store(std::string_view bytes);
+  // The stored location "prefix.name" ("name" under an empty prefix) or "prefix[index]", cut at
+  // kMaxLocationBytes: built once in storage, where a location assembled in a std::string is
+  // compared and copied again by each add() (a tenth of collecting a query or a JSON body).
+  // add() takes the view as is, and a parser may use it as the prefix of nested locations.
+  std::string_view location(std::string_view prefix, std::string_view name);
+  std::string_view location(std::string_view prefix, std::size_t index);
 
   void mark_partial() noexcept { partial_ = true; }
   bool partial() const noexcept { return partial_; }
@@ -52,6 +58,17 @@ class ValueCollector {
   // The stored copy of `location` (cut at kMaxLocationBytes). Parsers add a name and its value,
   // or a JSON key and its value, at the same location one after the other: they share one copy.
   std::string_view stored_location(std::string_view location);
+  // Room for `size` bytes of storage, which the caller then fills.
+  char* reserve(std::size_t size) {
+    if (size > block_left_) add_block(size);
+    char* at = block_free_;
+    block_free_ += size;
+    block_left_ -= size;
+    return at;
+  }
+  void add_block(std::size_t size);
+  // Stores head + separator + tail, cut at kMaxLocationBytes, as the last location.
+  std::string_view joined_location(std::string_view head, std::string_view separator, std::string_view tail);
 
   // Storage never moves: blocks are only ever added, so views into them stay valid for the
   // collector's lifetime. One allocation per block instead of one or two per value.

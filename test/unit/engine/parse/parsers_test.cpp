@@ -249,3 +249,50 @@ TEST_CASE("request parser: body sniffing, body limit and fallbacks") {
     CHECK(values.values().back().kind == LocationKind::body_text);
   }
 }
+
+TEST_CASE("value collector: long locations are cut at kMaxLocationBytes wherever the cut falls") {
+  const Limits limits;
+  const std::string long_name(200, 'k');
+  SUBCASE("a long JSON key, then the children of a location already at the limit") {
+    ValueCollector values(limits);
+    const std::string mid(120, 'm');
+    REQUIRE(parse_json(R"({")" + long_name + R"(":"v",")" + mid + R"(":{"abcdefgh":["x",{"y":"z"}]}})", "json", values));
+    REQUIRE(values.values().size() == 7);
+    CHECK(values.values()[0].location == ("json." + long_name).substr(0, kMaxLocationBytes));
+    CHECK(values.values()[1].location == values.values()[0].location);
+    CHECK(values.values()[2].location == "json." + mid);
+    // 125 bytes, then ".abcdefgh" cut to 128; the array index and the key below add nothing.
+    const std::string at_limit = ("json." + mid + ".abcdefgh").substr(0, kMaxLocationBytes);
+    for (std::size_t i = 3; i < 7; ++i) CHECK(values.values()[i].location == at_limit);
+  }
+  SUBCASE("an array index that crosses the limit is cut inside it") {
+    ValueCollector values(limits);
+    const std::string key(121, 'a');
+    REQUIRE(parse_json(R"({")" + key + R"(":[0,"x"]})", "json", values));
+    REQUIRE(values.values().size() == 2);
+    CHECK(values.values()[1].location == ("json." + key + "[1]").substr(0, kMaxLocationBytes));
+  }
+  SUBCASE("query names, header names and path segments") {
+    const std::string target = "/a/b?" + long_name + "=1&%41" + long_name + "=2";  // the request views it
+    Request request{"GET", target, {{long_name, "h"}}, "", false, ""};
+    ValueCollector values(limits);
+    collect_request_values(request, 1024, values);
+    const std::string got = render(values);
+    CHECK(got.find("path\tpath[1]\tb\n") != std::string::npos);
+    CHECK(got.find("query_value\t" + ("query." + long_name).substr(0, kMaxLocationBytes) + "\t1\n") != std::string::npos);
+    CHECK(got.find("query_value\t" + ("query.A" + long_name).substr(0, kMaxLocationBytes) + "\t2\n") != std::string::npos);
+    CHECK(got.find("header\t" + ("header." + long_name).substr(0, kMaxLocationBytes) + "\th\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("urlencoded parser: empty pairs, names and values") {
+  const Limits limits;
+  ValueCollector values(limits);
+  parse_urlencoded("&a&&=b&c=&=&d=e=f&", "form", LocationKind::form_value, values);
+  CHECK(render(values) ==
+        "query_name\tform.a\ta\n"
+        "form_value\tform.\tb\n"
+        "query_name\tform.c\tc\n"
+        "query_name\tform.d\td\n"
+        "form_value\tform.d\te=f\n");
+}
