@@ -110,7 +110,8 @@ class Inspection {
         bytes.add(ByteSet(decoded));
       }
       const PrefilterInput input{cv.kind, cv.raw, decoded, bytes};
-      const Value value{cv.raw, decoded, cv.location, cv.kind};
+      // (A superset of the decoded view's bytes, which is what the detectors search.)
+      const Value value{cv.raw, decoded, cv.location, cv.kind, &bytes};
       found.clear();
       for (PrefilterIndex::Mask scan = policy_.prefilters.admitted(input) & enabled; scan != 0; scan &= scan - 1) {
         policy_.detectors[static_cast<std::size_t>(std::countr_zero(scan))]->scan(value, found);

@@ -212,6 +212,10 @@ char lookup(std::string_view word) noexcept {
 }
 
 constexpr std::size_t kMaxLiteralPrefix = 64;
+// What a literal's content holds when it is code rather than data (see Fingerprinter's constructor).
+constexpr text::ByteTable kCodeBytes("\n=()[]{}<>;");
+constexpr text::ByteTable kBlanks(" \t");
+constexpr text::ByteTable kBlanksAndBreaks(" \t\r\n");
 
 // What a byte starts, for Fingerprinter::step(): one table lookup per token instead of a chain of
 // comparisons, which benign text (words and blanks) would run to its end.
@@ -303,11 +307,11 @@ class Fingerprinter {
                     [](char c) { return is_word(c) || c == '-' || c == '.' || c == '[' || c == ']'; }))
       literal.remove_prefix(name_end + 1);
     if (close == std::string_view::npos || close > kMaxLiteralPrefix ||
-        text::find_any(literal, "\n=()[]{}<>;") != std::string_view::npos) {
+        text::find_any(literal, kCodeBytes) != std::string_view::npos) {
       applies_ = false;
       return;
     }
-    spaced_literal_ = text::find_any(literal, " \t") != std::string_view::npos;
+    spaced_literal_ = text::find_any(literal, kBlanks) != std::string_view::npos;
     emit({'s', 0, close + 1, false});
     i_ = close + 1;
   }
@@ -341,7 +345,7 @@ class Fingerprinter {
     if (n_ == 0 || fp_[n_ - 1] != 's') return false;
     const std::string_view t = token_text(tokens_[n_ - 1]);
     const bool closed = t.size() >= 2 && t.back() == t.front();
-    return !closed && t.size() > 16 && text::find_any(t, " \t") != std::string_view::npos;
+    return !closed && t.size() > 16 && text::find_any(t, kBlanks) != std::string_view::npos;
   }
 
   // The first comparison or logic operator in tokens (from, to) has the same text on both sides
@@ -366,7 +370,7 @@ class Fingerprinter {
     if (n_ == 0 || fp_[n_ - 1] != 's') return false;
     const std::string_view t = token_text(tokens_[n_ - 1]);
     const bool closed = t.size() >= 2 && t.back() == t.front();
-    return !closed && t.size() <= 16 && text::find_any(t, " \t\r\n") == std::string_view::npos;
+    return !closed && t.size() <= 16 && text::find_any(t, kBlanksAndBreaks) == std::string_view::npos;
   }
 
  private:
@@ -991,9 +995,12 @@ class SqliDetector final : public Detector {
     std::size_t best_fp_len = 0;
     // A value without a quote has no literal to break out of: one search each decides it, for the
     // quote contexts and for UNION SELECT hidden in a literal.
-    const bool single = s.find('\'') != std::string_view::npos;
-    const bool dbl = s.find('"') != std::string_view::npos;
-    const bool tick = s.find('`') != std::string_view::npos;
+    // (The engine's byte set rules a quote out without a search, for most values.)
+    const ByteSet bytes = text::bytes_of(value);
+    const auto holds = [&](char c) { return bytes.contains(c) && s.find(c) != std::string_view::npos; };
+    const bool single = holds('\'');
+    const bool dbl = holds('"');
+    const bool tick = holds('`');
     for (Context context : {Context::none, Context::single_quote, Context::double_quote, Context::backtick}) {
       if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl) ||
           (context == Context::backtick && !tick))
@@ -1040,7 +1047,7 @@ class SqliDetector final : public Detector {
         return;
       }
     }
-    if ((best == nullptr || best->score < 85) && s.find('(') != std::string_view::npos) {
+    if ((best == nullptr || best->score < 85) && bytes.contains('(')) {
       if (const std::size_t at = scientific_glue(s); at != std::string_view::npos) {
         text::report(out, AttackClass::sqli, value, s, at, 64, 85, "function glued to a 1.e number");
         return;
