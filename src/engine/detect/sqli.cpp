@@ -214,7 +214,8 @@ char lookup(std::string_view word) noexcept {
 }
 
 constexpr std::size_t kMaxLiteralPrefix = 64;
-// What a literal's content holds when it is code rather than data (see Fingerprinter's constructor).
+// What a literal's content holds when it is code rather than data (see Fingerprinter's constructor),
+// and the blanks that tell prose from a token.
 constexpr text::ByteTable kCodeBytes("\n=()[]{}<>;");
 constexpr text::ByteTable kBlanks(" \t");
 constexpr text::ByteTable kBlanksAndBreaks(" \t\r\n");
