@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cctype>
 #include <string>
 
 #include "engine/decode/byte_set.hpp"
@@ -38,13 +37,7 @@ bool member_access(std::string_view value) {
 // A serialized Java object in base64 ("rO0AB...") or hex ("aced0005...") is made of plain bytes
 // only, and is a deserialization payload whole.
 bool java_stream(std::string_view value) {
-  const auto starts = [value](std::string_view magic) {
-    return value.size() >= magic.size() &&
-           std::equal(magic.begin(), magic.end(), value.begin(), [](char m, char c) {
-             return m == std::tolower(static_cast<unsigned char>(c));
-           });
-  };
-  return starts("ro0ab") || starts("aced0005");
+  return text::istarts_with(value, "ro0ab") || text::istarts_with(value, "aced0005");
 }
 
 bool plain(std::string_view value, const ByteSet& bytes) {
@@ -61,12 +54,6 @@ constexpr std::string_view kHeaderPrefix = "header.";
 constexpr KindMask kArgumentKinds = kind_bit(LocationKind::query_value) | kind_bit(LocationKind::form_value) |
                                     kind_bit(LocationKind::cookie) | kind_bit(LocationKind::multipart_value) |
                                     kind_bit(LocationKind::json_value) | kind_bit(LocationKind::xml_text);
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string truncate_evidence(std::string_view s) { return std::string(s.substr(0, kMaxEvidenceBytes)); }
 
@@ -110,7 +97,8 @@ class Inspection {
         bytes.add(ByteSet(decoded));
       }
       const PrefilterInput input{cv.kind, cv.raw, decoded, bytes};
-      const Value value{cv.raw, decoded, cv.location, cv.kind};
+      // (A superset of the decoded view's bytes, which is what the detectors search.)
+      const Value value{cv.raw, decoded, cv.location, cv.kind, &bytes};
       found.clear();
       for (PrefilterIndex::Mask scan = policy_.prefilters.admitted(input) & enabled; scan != 0; scan &= scan - 1) {
         policy_.detectors[static_cast<std::size_t>(std::countr_zero(scan))]->scan(value, found);
@@ -149,7 +137,7 @@ class Inspection {
 
   std::optional<Finding> match_rule(const CustomRule& rule, const ValueCollector& values) const {
     Finding f{AttackClass::custom_rule, "path", truncate_evidence(path_), 100, "rule:" + rule.id};
-    if (!rule.method.empty() && !iequals(rule.method, request_.method)) return std::nullopt;
+    if (!rule.method.empty() && !text::iequals(rule.method, request_.method)) return std::nullopt;
     if (!rule.method.empty()) {
       f.location = "method";
       f.evidence = truncate_evidence(request_.method);
@@ -161,7 +149,7 @@ class Inspection {
     }
     if (rule.header) {
       const auto it = std::find_if(request_.headers.begin(), request_.headers.end(), [&](const auto& h) {
-        return iequals(h.first, rule.header->name) && rule.header->regex.matches(h.second);
+        return text::iequals(h.first, rule.header->name) && rule.header->regex.matches(h.second);
       });
       if (it == request_.headers.end()) return std::nullopt;
       f.location = "header." + rule.header->name;

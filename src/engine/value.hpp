@@ -5,6 +5,8 @@
 
 namespace waf::engine {
 
+class ByteSet;  // decode/byte_set.hpp
+
 // Where a value came from. Detectors use it to apply their grammar only where it can matter
 // (XXE only in XML, scanner fingerprints in headers, CRLF where a value reaches a header).
 enum class LocationKind {
@@ -30,6 +32,11 @@ struct Value {
   std::string_view decoded;   // after the decoding chain (equal to raw when nothing decoded)
   std::string_view location;  // "query.id", "json.user.name", "header.user-agent"
   LocationKind kind;
+  // Every byte value `decoded` holds, and maybe more (the engine's set also holds raw's bytes
+  // except the '%' and '+' of a decoded encoding): a detector may skip a search for a byte it
+  // lacks, never conclude a byte is present. Null: unknown (a Value built without the engine, as
+  // the unit tests do); text::bytes_of() then computes it.
+  const ByteSet* bytes = nullptr;
 };
 
 }  // namespace waf::engine

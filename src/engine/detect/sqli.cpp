@@ -25,7 +25,9 @@ struct Word {
 // Sorted by word (checked by a unit test through lookup of every entry). Functions ('f', 'F') only
 // count as functions when a '(' follows; otherwise they are barewords. 'g' is a function only SQL
 // has (ascii, concat, version ...): it reads as 'f' and marks the value as SQL (kSqlOnly shapes);
-// "max(3, 5)" and "log(100) = 2" are arithmetic anyone types.
+// "max(3, 5)" and "log(100) = 2" are arithmetic anyone types. 'n' is a bareword that
+// Fingerprinter::word() reads in context (ORDER BY, COPY ... TO PROGRAM, CREATE SCHEMA): every word
+// word() looks at is listed, so a word missing here is a plain bareword without further tests.
 constexpr Word kWords[] = {
     {"abs", 'f'}, {"all_tables", 't'}, {"alter", 'E'}, {"and", '&'}, {"as", 'k'}, {"ascii", 'g'}, {"avg", 'f'},
     {"benchmark", 'F'}, {"between", 'l'}, {"bin", 'f'}, {"case", 'k'}, {"cast", 'g'}, {"ceil", 'f'},
@@ -39,7 +41,7 @@ constexpr Word kWords[] = {
     {"else", 'k'}, {"elt", 'g'}, {"encode", 'f'}, {"end", 'k'}, {"exec", 'E'}, {"execute", 'E'},
     {"exists", 'f'}, {"exp", 'f'}, {"extract", 'f'}, {"extractvalue", 'F'}, {"false", '1'}, {"field", 'f'},
     {"find_in_set", 'g'}, {"floor", 'f'}, {"format", 'f'}, {"from", 'k'}, {"function", 'k'},
-    {"generate_series", 'g'}, {"glob", 'l'}, {"greatest", 'g'}, {"group_concat", 'g'}, {"having", 'B'},
+    {"generate_series", 'g'}, {"glob", 'l'}, {"greatest", 'g'}, {"group", 'n'}, {"group_concat", 'g'}, {"having", 'B'},
     {"hex", 'g'}, {"host_name", 'g'}, {"if", 'f'}, {"ifnull", 'g'}, {"iif", 'g'}, {"ilike", 'l'}, {"in", 'l'},
     {"information_schema", 't'}, {"insert", 'E'}, {"instr", 'g'}, {"intersect", 'U'}, {"into", 'k'},
     {"is", 'l'}, {"is_srvrolemember", 'g'}, {"isnull", 'g'}, {"json_array", 'g'}, {"json_build_object", 'g'},
@@ -50,18 +52,18 @@ constexpr Word kWords[] = {
     {"ltrim", 'f'}, {"make_date", 'f'}, {"make_set", 'g'}, {"master", 't'}, {"max", 'f'}, {"md5", 'g'},
     {"mid", 'g'}, {"min", 'f'}, {"mod", 'l'}, {"month", 'f'}, {"msysaccessobjects", 't'}, {"mysql", 't'},
     {"name_const", 'g'}, {"not", 'l'}, {"notnull", 'l'}, {"now", 'f'}, {"null", '1'}, {"nullif", 'g'},
-    {"object_id", 'g'}, {"oct", 'f'}, {"or", '&'}, {"ord", 'g'}, {"outfile", 'k'}, {"overlay", 'f'},
+    {"object_id", 'g'}, {"oct", 'f'}, {"or", '&'}, {"ord", 'g'}, {"order", 'n'}, {"outfile", 'k'}, {"overlay", 'f'},
     {"pg_catalog", 't'}, {"pg_read_file", 'F'}, {"pg_shadow", 't'}, {"pg_sleep", 'F'}, {"pg_user", 't'},
     {"pi", 'f'}, {"position", 'f'}, {"pow", 'f'}, {"power", 'f'}, {"procedure", 'k'}, {"quote", 'f'},
     {"radians", 'f'}, {"rand", 'f'}, {"randomblob", 'F'}, {"regexp", 'l'}, {"repeat", 'f'}, {"replace", 'f'},
     {"reverse", 'f'}, {"right", 'f'}, {"rlike", 'l'}, {"round", 'f'}, {"row_count", 'g'}, {"rpad", 'f'},
-    {"rtrim", 'f'}, {"select", 'E'}, {"session_user", 'g'}, {"set", 'k'}, {"sha1", 'g'}, {"shutdown", 'E'},
+    {"rtrim", 'f'}, {"schema", 'n'}, {"select", 'E'}, {"session_user", 'g'}, {"set", 'k'}, {"sha1", 'g'}, {"shutdown", 'E'},
     {"sign", 'f'}, {"sin", 'f'}, {"sleep", 'F'}, {"soundex", 'g'}, {"sounds", 'l'}, {"sp_executesql", 'F'},
     {"sp_password", 'F'}, {"space", 'f'}, {"sqlite_compileoption_get", 'g'}, {"sqlite_master", 't'},
     {"sqrt", 'f'}, {"starts_with", 'g'}, {"str_to_date", 'g'}, {"strcmp", 'g'}, {"string_agg", 'g'},
     {"substr", 'g'}, {"substring", 'g'}, {"sum", 'f'}, {"sys", 't'}, {"sys_eval", 'F'}, {"sys_exec", 'F'},
     {"syscolumns", 't'}, {"sysdate", 'g'}, {"sysobjects", 't'}, {"system_user", 'g'}, {"table", 'k'},
-    {"tan", 'f'}, {"then", 'k'}, {"to_char", 'g'}, {"to_number", 'g'}, {"trigger", 'k'}, {"trim", 'f'},
+    {"tan", 'f'}, {"then", 'k'}, {"to", 'n'}, {"to_char", 'g'}, {"to_number", 'g'}, {"trigger", 'k'}, {"trim", 'f'},
     {"true", '1'}, {"truncate", 'E'}, {"uncompress", 'g'}, {"unhex", 'g'}, {"union", 'U'}, {"unistr", 'g'},
     {"update", 'E'}, {"updatexml", 'F'}, {"upper", 'f'}, {"user", 'g'}, {"user_name", 'g'},
     {"user_tables", 't'}, {"utl_http.request", 'F'}, {"utl_inaddr.get_host_address", 'F'}, {"uuid", 'f'},
@@ -212,6 +214,11 @@ char lookup(std::string_view word) noexcept {
 }
 
 constexpr std::size_t kMaxLiteralPrefix = 64;
+// What a literal's content holds when it is code rather than data (see Fingerprinter's constructor),
+// and the blanks that tell prose from a token.
+constexpr text::ByteTable kCodeBytes("\n=()[]{}<>;");
+constexpr text::ByteTable kBlanks(" \t");
+constexpr text::ByteTable kBlanksAndBreaks(" \t\r\n");
 
 // What a byte starts, for Fingerprinter::step(): one table lookup per token instead of a chain of
 // comparisons, which benign text (words and blanks) would run to its end.
@@ -303,11 +310,11 @@ class Fingerprinter {
                     [](char c) { return is_word(c) || c == '-' || c == '.' || c == '[' || c == ']'; }))
       literal.remove_prefix(name_end + 1);
     if (close == std::string_view::npos || close > kMaxLiteralPrefix ||
-        text::find_any(literal, "\n=()[]{}<>;") != std::string_view::npos) {
+        text::find_any(literal, kCodeBytes) != std::string_view::npos) {
       applies_ = false;
       return;
     }
-    spaced_literal_ = text::find_any(literal, " \t") != std::string_view::npos;
+    spaced_literal_ = text::find_any(literal, kBlanks) != std::string_view::npos;
     emit({'s', 0, close + 1, false});
     i_ = close + 1;
   }
@@ -341,7 +348,7 @@ class Fingerprinter {
     if (n_ == 0 || fp_[n_ - 1] != 's') return false;
     const std::string_view t = token_text(tokens_[n_ - 1]);
     const bool closed = t.size() >= 2 && t.back() == t.front();
-    return !closed && t.size() > 16 && text::find_any(t, " \t") != std::string_view::npos;
+    return !closed && t.size() > 16 && text::find_any(t, kBlanks) != std::string_view::npos;
   }
 
   // The first comparison or logic operator in tokens (from, to) has the same text on both sides
@@ -366,7 +373,7 @@ class Fingerprinter {
     if (n_ == 0 || fp_[n_ - 1] != 's') return false;
     const std::string_view t = token_text(tokens_[n_ - 1]);
     const bool closed = t.size() >= 2 && t.back() == t.front();
-    return !closed && t.size() <= 16 && text::find_any(t, " \t\r\n") == std::string_view::npos;
+    return !closed && t.size() <= 16 && text::find_any(t, kBlanksAndBreaks) == std::string_view::npos;
   }
 
  private:
@@ -621,10 +628,13 @@ class Fingerprinter {
       }
     }
     const std::string_view w = s_.substr(start, i_ - start);
+    char type = lookup(w);
+    // Most words: none of kWords, so none of the tests below applies.
+    if (type == 0 && first_dot == std::string_view::npos && !mssql_procedure(w))
+      return emit({'n', start, w.size(), false});
     const std::string_view last = last_dot == std::string_view::npos ? w : w.substr(last_dot + 1);
     // "time.sleep(5)" is a method call in some other language, not SQL.
     const bool member = start > 0 && s_[start - 1] == '.';
-    char type = lookup(w);
     if (type == 0) {
       // "master.dbo.xp_dirtree" is the procedure, not the schema it lives in.
       if (mssql_procedure(last)) {
@@ -991,9 +1001,12 @@ class SqliDetector final : public Detector {
     std::size_t best_fp_len = 0;
     // A value without a quote has no literal to break out of: one search each decides it, for the
     // quote contexts and for UNION SELECT hidden in a literal.
-    const bool single = s.find('\'') != std::string_view::npos;
-    const bool dbl = s.find('"') != std::string_view::npos;
-    const bool tick = s.find('`') != std::string_view::npos;
+    // (The engine's byte set rules a quote out without a search, for most values.)
+    const ByteSet bytes = text::bytes_of(value);
+    const auto holds = [&](char c) { return bytes.contains(c) && s.find(c) != std::string_view::npos; };
+    const bool single = holds('\'');
+    const bool dbl = holds('"');
+    const bool tick = holds('`');
     for (Context context : {Context::none, Context::single_quote, Context::double_quote, Context::backtick}) {
       if ((context == Context::single_quote && !single) || (context == Context::double_quote && !dbl) ||
           (context == Context::backtick && !tick))
@@ -1040,7 +1053,7 @@ class SqliDetector final : public Detector {
         return;
       }
     }
-    if ((best == nullptr || best->score < 85) && s.find('(') != std::string_view::npos) {
+    if ((best == nullptr || best->score < 85) && bytes.contains('(')) {
       if (const std::size_t at = scientific_glue(s); at != std::string_view::npos) {
         text::report(out, AttackClass::sqli, value, s, at, 64, 85, "function glued to a 1.e number");
         return;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <initializer_list>
 
@@ -22,45 +23,45 @@ constexpr std::string_view kGadgets[] = {
     "cycler", "joiner", "namespace", "popen", "os.system", "subprocess", "eval(", "exec(", "system(",
     "constructor", "child_process", "mainmodule", "require(", "getenv", "invoke", "newinstance",
     "objectconstructor", "scriptengine", ".exec(", "spawn(", "iframe", "%x(", "`"};
-// What a needle needs a value to hold: its letters in either case (bits 0-25) and its ASCII
-// punctuation (one bit each from 26). Digits, blanks and other bytes need nothing.
-constexpr auto kNeedleBits = [] {
-  std::array<std::uint64_t, 256> bits{};
-  unsigned next = 26;
-  for (unsigned b = 0; b < 0x7F; ++b) {
-    const char c = static_cast<char>(b);
-    if (text::is_alpha(c)) {
-      bits[b] = std::uint64_t{1} << (text::lower(c) - 'a');
-    } else if (b > ' ' && !is_digit(c)) {
-      bits[b] = std::uint64_t{1} << next++;
-    }
+// What a search needs a value to hold, folded from a byte set into two words that one subset test
+// reads: needles and values fold the same way, so the test compares like with like.
+struct NeedleBits {
+  std::uint64_t low = 0;   // bytes 32-63 (blank, digits, punctuation) in bits 0-31, letters a-z in either case in 32-57
+  std::uint64_t high = 0;  // the other bytes 64-127: '@', "[\\]^_`" and "{|}~" (bytes of ByteSet's word 1)
+  constexpr bool holds(const NeedleBits& need) const noexcept {
+    return ((need.low & ~low) | (need.high & ~high)) == 0;
   }
-  return bits;
-}();
+};
+// ByteSet keeps byte b at bit b % 64 of its word b / 64 (asserted below): its words are read as
+// they are, where testing the 58 bytes one by one would cost more than the pass it spares.
+using ByteWords = std::array<std::uint64_t, 4>;
+static_assert(std::bit_cast<ByteWords>(ByteSet("A"))[1] == std::uint64_t{1} << 1 &&
+                  std::bit_cast<ByteWords>(ByteSet(" "))[0] == std::uint64_t{1} << 32 &&
+                  std::bit_cast<ByteWords>(ByteSet("~"))[1] == std::uint64_t{1} << 62,
+              "ByteSet's layout, which fold() reads");
+constexpr NeedleBits fold(const ByteSet& bytes) noexcept {
+  const auto words = std::bit_cast<ByteWords>(bytes);
+  constexpr std::uint64_t kLetters = (std::uint64_t{1} << 26) - 1;
+  // 'A'-'Z' are bits 1-26 of word 1, 'a'-'z' bits 33-58.
+  const std::uint64_t letters = ((words[1] >> 1) | (words[1] >> 33)) & kLetters;
+  return {(words[0] >> 32) | (letters << 32), words[1] & ~((kLetters << 1) | (kLetters << 33))};
+}
 
 // A search string with the bits it needs, worked out at compile time.
 struct Needle {
   // Implicit, so that call sites and tables read as plain strings.
-  consteval Needle(const char* needle) noexcept : text(needle) {  // NOLINT: implicit by design
-    for (const char c : text) bits |= kNeedleBits[static_cast<unsigned char>(c)];
-  }
+  consteval Needle(const char* needle) noexcept : text(needle), bits(fold(ByteSet(text))) {}  // NOLINT: implicit by design
   std::string_view text;
-  std::uint64_t bits = 0;
+  NeedleBits bits;
 };
 
-// The value with the needle bits of its bytes: a search for a needle that needs a letter or a
-// punctuation byte the value lacks is skipped, which spares most of the searches a short value
-// would run. A long text holds every letter, and the pass would cost more than it saves.
+// The value with the needle bits of its bytes (Value::bytes, which the engine has already built):
+// a search for a needle that needs a letter or a punctuation byte the value lacks is skipped,
+// which spares most of the searches a value would run.
 class Haystack {
  public:
-  explicit Haystack(std::string_view s) noexcept : s_(s) {
-    if (s.size() >= kLongText) {
-      bits_ = ~std::uint64_t{0};
-      return;
-    }
-    for (const char c : s) bits_ |= kNeedleBits[static_cast<unsigned char>(c)];
-  }
-  bool may_hold(const Needle& n) const noexcept { return (bits_ & n.bits) == n.bits; }
+  Haystack(std::string_view s, const ByteSet& bytes) noexcept : s_(s), bits_(fold(bytes)) {}
+  bool may_hold(const Needle& n) const noexcept { return bits_.holds(n.bits); }
   // text::ifind() and std::string_view::find(), npos for what the value cannot hold.
   std::size_t ifind(const Needle& n) const noexcept {
     return may_hold(n) ? text::ifind(s_, n.text) : std::string_view::npos;
@@ -68,9 +69,8 @@ class Haystack {
   std::size_t find(const Needle& n) const noexcept { return may_hold(n) ? s_.find(n.text) : std::string_view::npos; }
 
  private:
-  static constexpr std::size_t kLongText = 256;
   std::string_view s_;
-  std::uint64_t bits_ = 0;
+  NeedleBits bits_;
 };
 
 // Server-side code gadgets that are attacks wherever they appear, grouped under a cheap anchor
@@ -266,10 +266,10 @@ class SstiDetector final : public Detector {
 
   void scan(const Value& value, Findings& out) const noexcept override {
     const std::string_view s = value.decoded;
-    const Haystack h(s);
+    const Haystack h(s, text::bytes_of(value));
     Hit best;
-    const bool braces = h.find("{") != std::string_view::npos;
-    if (braces) {
+    // The gates below test the byte set alone: each search they spare starts with a find of its own.
+    if (h.may_hold("{")) {
       scan_delimited(s, "{{", "}}", 85, best);
       scan_delimited(s, "${", "}", 80, best);
       scan_delimited(s, "#{", "}", 80, best);
@@ -292,12 +292,12 @@ class SstiDetector final : public Detector {
       }
     }
     // Razor: "@(7*7)".
-    if (h.find("@(") != std::string_view::npos) scan_delimited(s, "@(", ")", 75, best);
-    if (h.find("<%") != std::string_view::npos) {
+    if (h.may_hold("@(")) scan_delimited(s, "@(", ")", 75, best);
+    if (h.may_hold("<%")) {
       scan_delimited(s, "<%=", "%>", 85, best);
       scan_delimited(s, "<%", "%>", 75, best);
     }
-    if (h.find("#") != std::string_view::npos || h.find("?new") != std::string_view::npos) {
+    if (h.may_hold("#") || h.may_hold("?new")) {
       // Handlebars' "{{#with "s" as |string|}}" opens the known sandbox escape: no template hands
       // a literal string to #with.
       static constexpr Needle kDirectives[] = {"<#assign",  "<#import", "?new()",   "<#include",   "#set(",
@@ -307,10 +307,8 @@ class SstiDetector final : public Detector {
         if (at != std::string_view::npos && 85 > best.score) best = {at, 85, "template directive"};
       }
     }
-    // Three anchors and "__proto__" need a '_', which most values lack: one memchr spares their searches.
-    const bool underscore = h.find("_") != std::string_view::npos;
     for (const auto& group : kCodeGadgets) {
-      if ((group.anchor.text[0] == '_' && !underscore) || h.ifind(group.anchor) == std::string_view::npos) continue;
+      if (h.ifind(group.anchor) == std::string_view::npos) continue;
       for (const Needle& g : group.gadgets) {
         const std::size_t at = h.ifind(g);
         if (at != std::string_view::npos && 90 > best.score) best = {at, 90, "server-side code gadget"};
@@ -327,7 +325,7 @@ class SstiDetector final : public Detector {
     }
     // Prototype pollution through argument names or JSON keys: "__proto__[x]", "constructor[prototype]".
     // ("prototype" first: prose has fewer 'p's than 'c's.)
-    if ((underscore && h.ifind("__proto__") != std::string_view::npos) ||
+    if (h.ifind("__proto__") != std::string_view::npos ||
         (h.ifind("prototype") != std::string_view::npos && h.ifind("constructor") != std::string_view::npos)) {
       const bool name = value.kind == LocationKind::query_name || value.kind == LocationKind::json_key ||
                         value.kind == LocationKind::cookie || value.kind == LocationKind::query_value ||

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "engine/decode/byte_set.hpp"
 #include "engine/finding.hpp"
 #include "engine/value.hpp"
 
@@ -40,6 +41,26 @@ inline std::size_t find_any(std::string_view s, std::string_view set, std::size_
   for (const char c : set) in_set[static_cast<unsigned char>(c)] = true;
   for (std::size_t i = from; i < s.size(); ++i) {
     if (in_set[static_cast<unsigned char>(s[i])]) return i;
+  }
+  return std::string_view::npos;
+}
+
+// A set of bytes fixed at compile time, for find_any() over a literal set: the table the other
+// find_any() fills on every call is filled once, by the compiler.
+class ByteTable {
+ public:
+  consteval explicit ByteTable(std::string_view set) noexcept {
+    for (const char c : set) in_set_[static_cast<unsigned char>(c)] = true;
+  }
+  constexpr bool contains(char c) const noexcept { return in_set_[static_cast<unsigned char>(c)]; }
+
+ private:
+  std::array<bool, 256> in_set_{};
+};
+
+inline std::size_t find_any(std::string_view s, const ByteTable& set, std::size_t from = 0) noexcept {
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (set.contains(s[i])) return i;
   }
   return std::string_view::npos;
 }
@@ -144,6 +165,12 @@ inline bool icontains_word(std::string_view hay, std::string_view needle) noexce
     if (left && right) return true;
   }
   return false;
+}
+
+// The bytes of the value's decoded view, or a superset of them: the engine's set when it passed one
+// (see Value::bytes), else one pass over the view.
+inline ByteSet bytes_of(const Value& value) noexcept {
+  return value.bytes != nullptr ? *value.bytes : ByteSet(value.decoded);
 }
 
 // Appends a finding whose evidence is text[pos, pos+len), clipped to kMaxEvidenceBytes.

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "engine/block_page.hpp"
+#include "engine/decode/byte_set.hpp"
 #include "engine/event.hpp"
 #include "engine/policy/policy_file.hpp"
 
@@ -172,26 +173,31 @@ TEST_CASE("inspect: cookies, headers, JSON and multipart bodies are all inspecte
 }
 
 TEST_CASE("inspect: the prefilter skips plain values but not headers") {
-  // A detector that fires on everything shows which values reach detectors.
+  // A detector that fires on everything shows which values reach detectors, and that each comes
+  // with a byte set holding every byte of its decoded view (Value::bytes).
   class Everything final : public Detector {
    public:
     AttackClass attack_class() const noexcept override { return AttackClass::protocol; }
     void scan(const Value& value, Findings& out) const noexcept override {
+      REQUIRE(value.bytes != nullptr);
+      for (const char c : value.decoded) CHECK(value.bytes->contains(c));
       out.push_back(Finding{AttackClass::protocol, std::string(value.location), "", 100, ""});
     }
   };
   static const DetectorEntry entries[] = {{"everything", [] { return std::unique_ptr<Detector>(new Everything); }}};
   auto policy = load_policy(R"({"mode": "monitoring"})", entries);
   REQUIRE(policy.ok());
-  Request r = get("/plain/path_segment-1?id=4.2&name=bob&q=a%20b&t=..&__proto__=x&v=__class__&w=window.location");
+  Request r = get("/plain/path_segment-1?id=4.2&name=bob&q=a%20b&t=..&__proto__=x&v=__class__&w=window.location"
+                  "&j=rO0ABXNy&k=ACED00057372&l=xrO0AB&p=%2B1%25");
   r.headers = {{"X-Scanner", "Netsparker"}};
   const Verdict v = inspect(r, *policy);
   std::vector<std::string> seen;
   for (const auto& f : v.findings) seen.push_back(f.location);
   // Dunder names and values are plain bytes but template-injection and prototype-pollution payloads.
-  // So are member accesses ("window.location"); a number's dot ("4.2") is plain.
+  // So are member accesses ("window.location") and serialized Java objects in base64 or hex, in
+  // either case; a number's dot ("4.2") is plain.
   CHECK(seen == std::vector<std::string>{"path", "query.q", "query.t", "query.__proto__", "query.v", "query.w",
-                                         "header.x-scanner"});
+                                         "query.j", "query.k", "query.p", "header.x-scanner"});
 }
 
 TEST_CASE("inspect: budgets make the verdict partial, never slow") {

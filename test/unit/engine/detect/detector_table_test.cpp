@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../kinds.hpp"
+#include "engine/decode/byte_set.hpp"
 #include "engine/detect/registry.hpp"
 
 namespace {
@@ -81,8 +82,10 @@ std::vector<Case> load(std::string_view key, std::string_view suffix) {
   return cases;
 }
 
-waf::engine::Findings run(const waf::engine::Detector& detector, const Case& c) {
-  waf::engine::Value value{c.value, c.value, c.location, c.kind};
+// `bytes`: the value's byte set as the engine passes it (Value::bytes), null for none.
+waf::engine::Findings run(const waf::engine::Detector& detector, const Case& c,
+                          const waf::engine::ByteSet* bytes = nullptr) {
+  waf::engine::Value value{c.value, c.value, c.location, c.kind, bytes};
   waf::engine::Findings findings;
   detector.scan(value, findings);
   return findings;
@@ -117,6 +120,31 @@ TEST_CASE("detectors: no benign line is flagged") {
       CHECK_MESSAGE(findings.empty(), entry.key << ".benign.txt:" << c.line << " flagged ("
                                                 << (findings.empty() ? "" : findings[0].detail)
                                                 << "): " << c.value);
+    }
+  }
+}
+
+// Value::bytes may hold more than the value (the engine's set also has the raw view's bytes): a
+// detector only skips searches for bytes it lacks, so a wider set, even every byte, changes nothing.
+TEST_CASE("detectors: a value's byte set, exact or wider, changes no finding") {
+  waf::engine::ByteSet every;
+  every.add_range(0, 255);
+  const auto same = [](const waf::engine::Findings& a, const waf::engine::Findings& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (a[k].evidence != b[k].evidence || a[k].score != b[k].score || a[k].detail != b[k].detail) return false;
+    }
+    return true;
+  };
+  for (const auto& entry : waf::engine::detector_registry()) {
+    const auto detector = entry.make();
+    for (const std::string_view suffix : {"attacks", "benign"}) {
+      for (const auto& c : load(entry.key, suffix)) {
+        const auto expected = run(*detector, c);
+        const waf::engine::ByteSet exact(c.value);
+        CHECK_MESSAGE(same(run(*detector, c, &exact), expected), entry.key << "." << suffix << ".txt:" << c.line);
+        CHECK_MESSAGE(same(run(*detector, c, &every), expected), entry.key << "." << suffix << ".txt:" << c.line);
+      }
     }
   }
 }

@@ -47,6 +47,20 @@ TEST_CASE("sqli tokenizer: PROCEDURE ANALYSE and COPY ... PROGRAM are dangerous 
   CHECK(fingerprint("procedure x", Context::none) == "kn");
 }
 
+// Barewords that only mean something in context: the words the tokenizer skips as plain must
+// still be read this way (kWords lists them, in any case).
+TEST_CASE("sqli tokenizer: words read in context") {
+  CHECK(fingerprint("1 ORDER BY 3--", Context::none) == "1B1c");
+  CHECK(fingerprint("1 group by x", Context::none) == "1Bn");
+  CHECK(fingerprint("order form", Context::none) == "nn");
+  CHECK(fingerprint("drop schema x", Context::none) == "Ekn");
+  CHECK(fingerprint("schema x", Context::none) == "nn");
+  CHECK(fingerprint("7 div 2 = 3", Context::none) == "1o1");
+  CHECK(fingerprint("exec master.dbo.xp_dirtree '//x'", Context::none) == "EFs");
+  CHECK(fingerprint("sys.objects", Context::none) == "t");
+  CHECK(fingerprint("a.b.c", Context::none) == "n");
+}
+
 TEST_CASE("sqli tokenizer: a number with a fraction or an exponent ends before a keyword") {
   CHECK(fingerprint("1.0union select 1", Context::none) == "1UE1");
   CHECK(fingerprint("1e0union select 1", Context::none) == "1UE1");

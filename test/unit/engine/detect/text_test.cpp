@@ -60,4 +60,27 @@ TEST_CASE("EitherFinder walks the positions find_any walks") {
   }
 }
 
+TEST_CASE("find_any over a compile-time table finds what find_any over the same literal finds") {
+  static constexpr text::ByteTable kSet("(.'\"\xff");
+  std::uint32_t state = 13;
+  for (std::size_t round = 0; round < 2000; ++round) {
+    std::string s = random_text(state, round % 50);
+    if (round % 7 == 0) s += '\xff';
+    for (std::size_t from = 0; from <= s.size() + 1; ++from)
+      CHECK(text::find_any(s, kSet, from) == text::find_any(s, "(.'\"\xff", from));
+  }
+  CHECK(text::find_any("", kSet) == npos);
+  CHECK(text::find_any("ab\xff", kSet) == 2);
+}
+
+TEST_CASE("bytes_of: the engine's set when the value carries one, else the decoded view's bytes") {
+  const Value bare{"%27", "'", "query.q", LocationKind::query_value};
+  CHECK(text::bytes_of(bare).contains('\''));
+  CHECK(!text::bytes_of(bare).contains('%'));
+  const ByteSet wider("'%27");
+  const Value carried{"%27", "'", "query.q", LocationKind::query_value, &wider};
+  CHECK(text::bytes_of(carried).contains('%'));
+  CHECK(text::bytes_of(carried).contains('\''));
+}
+
 }  // namespace
