@@ -79,6 +79,10 @@ class ByteSet {
     return folded;
   }
 
+  // Bytes 64 * i to 64 * i + 63, byte b at bit b % 64: for detectors that fold several tests
+  // into a few word operations.
+  constexpr std::uint64_t word(std::size_t i) const noexcept { return bits_[i]; }
+
  private:
   static constexpr std::size_t kTableFrom = 64;
   std::array<std::uint64_t, 4> bits_{};

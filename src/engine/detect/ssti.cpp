@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <initializer_list>
 
@@ -32,19 +31,11 @@ struct NeedleBits {
     return ((need.low & ~low) | (need.high & ~high)) == 0;
   }
 };
-// ByteSet keeps byte b at bit b % 64 of its word b / 64 (asserted below): its words are read as
-// they are, where testing the 58 bytes one by one would cost more than the pass it spares.
-using ByteWords = std::array<std::uint64_t, 4>;
-static_assert(std::bit_cast<ByteWords>(ByteSet("A"))[1] == std::uint64_t{1} << 1 &&
-                  std::bit_cast<ByteWords>(ByteSet(" "))[0] == std::uint64_t{1} << 32 &&
-                  std::bit_cast<ByteWords>(ByteSet("~"))[1] == std::uint64_t{1} << 62,
-              "ByteSet's layout, which fold() reads");
 constexpr NeedleBits fold(const ByteSet& bytes) noexcept {
-  const auto words = std::bit_cast<ByteWords>(bytes);
   constexpr std::uint64_t kLetters = (std::uint64_t{1} << 26) - 1;
   // 'A'-'Z' are bits 1-26 of word 1, 'a'-'z' bits 33-58.
-  const std::uint64_t letters = ((words[1] >> 1) | (words[1] >> 33)) & kLetters;
-  return {(words[0] >> 32) | (letters << 32), words[1] & ~((kLetters << 1) | (kLetters << 33))};
+  const std::uint64_t letters = ((bytes.word(1) >> 1) | (bytes.word(1) >> 33)) & kLetters;
+  return {(bytes.word(0) >> 32) | (letters << 32), bytes.word(1) & ~((kLetters << 1) | (kLetters << 33))};
 }
 
 // A search string with the bits it needs, worked out at compile time.

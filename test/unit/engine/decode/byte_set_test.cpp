@@ -27,3 +27,9 @@ TEST_CASE("byte set: every length holds exactly the bytes of the string") {
     }
   }
 }
+
+TEST_CASE("byte set: case folding adds the lower case of upper-case letters only") {
+  const ByteSet folded = ByteSet("AZm@[`{").case_folded();
+  for (const char c : std::string_view("AZaz@[`{m")) CHECK_MESSAGE(folded.contains(c), c);
+  for (const char c : std::string_view("bMy")) CHECK_MESSAGE(!folded.contains(c), c);
+}
