@@ -83,18 +83,20 @@ class Inspection {
           benign_header(cv.location.substr(kHeaderPrefix.size()), cv.raw))
         continue;
       ByteSet bytes(cv.raw);
-      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, bytes, decoded_buffer, scratch);
+      ByteSet decoded_bytes = bytes;  // the decoded view's, once the chain has run
+      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, decoded_bytes, decoded_buffer, scratch);
       // Kept for the custom rules, which run once every value has been scanned.
       if (cv.decoded_differs) cv.decoded = values.store(decoded_buffer);
       const std::string_view decoded = cv.decoded_differs ? cv.decoded : cv.raw;
-      if (cv.kind != LocationKind::header && plain(cv.raw, bytes) && (!cv.decoded_differs || plain_value(decoded))) {
+      if (cv.kind != LocationKind::header && plain(cv.raw, bytes) &&
+          (!cv.decoded_differs || plain(decoded, decoded_bytes))) {
         continue;
       }
       // The prefilters see the bytes of both views, but not the '%' and '+' of an encoding that
       // was decoded: what they encoded is in the decoded view, and a literal '%' or '+' stays there.
       if (cv.decoded_differs) {
         bytes.remove(kEncodingBytes);
-        bytes.add(ByteSet(decoded));
+        bytes.add(decoded_bytes);
       }
       const PrefilterInput input{cv.kind, cv.raw, decoded, bytes};
       // (A superset of the decoded view's bytes, which is what the detectors search.)
@@ -183,8 +185,6 @@ class Inspection {
 };
 
 }  // namespace
-
-bool plain_value(std::string_view value) noexcept { return plain(value, ByteSet(value)); }
 
 Verdict inspect(const Request& request, const CompiledPolicy& policy, const SharedIpLists& shared) noexcept {
   Verdict verdict;

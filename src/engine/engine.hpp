@@ -23,7 +23,4 @@ struct SharedIpLists {
 
 Verdict inspect(const Request& request, const CompiledPolicy& policy, const SharedIpLists& shared = {}) noexcept;
 
-// True if a value this plain cannot carry an attack any detector looks for (exposed for tests).
-bool plain_value(std::string_view value) noexcept;
-
 }  // namespace waf::engine

@@ -29,30 +29,31 @@ bool DecodeChain::fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {
   std::string scratch;
-  return decode(kind, raw, ByteSet(raw), out, scratch);
+  ByteSet bytes(raw);
+  return decode(kind, raw, bytes, out, scratch);
 }
 
-bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+bool DecodeChain::decode(LocationKind kind, std::string_view raw, ByteSet& bytes, std::string& out,
                          std::string& scratch) const {
   // Without a trigger byte only the alphabet steps can act in the first round, each on the raw
   // value while none has changed it; when none does, nothing changes and the chain is done. Most
   // values end here: no trigger, and either a byte outside base64 or too short to be any.
   const Gate& gate = gates_[static_cast<std::size_t>(kind)];
-  if (!gate.always && !gate.triggers.intersects(raw_bytes)) {
+  if (!gate.always && !gate.triggers.intersects(bytes)) {
     bool any = false;
     for (const std::size_t i : gate.alphabet) {
-      any = raw_bytes.subset_of(steps_[i].alphabet) && steps_[i].decoder->decode(raw, scratch);
+      any = bytes.subset_of(steps_[i].alphabet) && steps_[i].decoder->decode(raw, scratch);
       if (any) break;
     }
     if (!any) return false;
   }
-  return run(gate, raw, raw_bytes, out, scratch);
+  return run(gate, raw, bytes, out, scratch);
 }
 
-bool DecodeChain::run(const Gate& gate, std::string_view raw, const ByteSet& raw_bytes, std::string& out,
+bool DecodeChain::run(const Gate& gate, std::string_view raw, ByteSet& bytes, std::string& out,
                       std::string& scratch) const {
+  const ByteSet raw_bytes = bytes;
   bool changed = false;
-  ByteSet bytes = raw_bytes;
   for (std::size_t round = 0; round < kMaxDecodeRounds; ++round) {
     // A later round needs a step that the decoded bytes can still trigger ("a+b" -> "a b" is done).
     if (round > 0 && !gate.always && !gate.triggers.intersects(bytes) && !fits_an_alphabet(gate, bytes)) break;
@@ -72,7 +73,9 @@ bool DecodeChain::run(const Gate& gate, std::string_view raw, const ByteSet& raw
     }
     if (!round_changed) break;
   }
-  return changed && out != raw;
+  if (changed && out != raw) return true;
+  bytes = raw_bytes;
+  return false;
 }
 
 }  // namespace waf::engine

@@ -44,7 +44,7 @@ constexpr Case kCases[] = {
 
 }  // namespace
 
-TEST_CASE("decode chain: gated and reused-buffer decoding match the plain walk") {
+TEST_CASE("decode chain: gated and reused-buffer decoding match the plain walk, and hand back the bytes") {
   const DecodeChain chain;
   std::string out;
   std::string scratch;
@@ -53,12 +53,16 @@ TEST_CASE("decode chain: gated and reused-buffer decoding match the plain walk")
     std::string fresh;
     const bool fresh_changed = chain.decode(c.kind, c.raw, fresh);
     // The same buffers for every case, as the engine reuses them across a request's values.
-    const bool changed = chain.decode(c.kind, c.raw, ByteSet(c.raw), out, scratch);
+    ByteSet bytes(c.raw);
+    const bool changed = chain.decode(c.kind, c.raw, bytes, out, scratch);
     CHECK(changed == c.changes);
     CHECK(fresh_changed == c.changes);
     if (c.changes) {
       CHECK(out == c.decoded);
       CHECK(fresh == c.decoded);
     }
+    // The bytes of what the caller goes on with: the decoded view, or the raw one unchanged.
+    const ByteSet expected(changed ? std::string_view(out) : c.raw);
+    CHECK((bytes.subset_of(expected) && expected.subset_of(bytes)));
   }
 }
