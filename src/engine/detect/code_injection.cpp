@@ -665,7 +665,7 @@ class CodeInjectionDetector final : public Detector {
     Hit best;
     if (uploaded_file_name(value) && php_file_name(s)) keep(best, 0, s.size(), 80, "server script upload");
     if (uploaded_file_name(value) && php_session_file(s)) keep(best, 0, s.size(), 80, "PHP session file upload");
-    const ByteSet present(s);
+    const ByteSet present = text::bytes_of(value);  // the engine's, when it has them
     scan_gadget_chain(s, present, best);
     scan_ssi(s, present, best);
     scan_php(s, present, best);

@@ -142,11 +142,12 @@ bool admits_content(const Prefilter& p, const PrefilterInput& value) noexcept {
 
 PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : any_(true) {
   if (prefilters.size() > kMaxPrefilters) throw std::length_error("PrefilterIndex: more than 32 prefilters");
-  std::vector<Word> words;
-  const auto add_word = [&words](std::string_view text, Mask bit) {
-    const auto same = std::find_if(words.begin(), words.end(), [text](const Word& w) { return w.text == text; });
-    if (same != words.end()) same->owners |= bit;
-    else words.push_back({text, bit});
+  std::vector<Listed> words;
+  // The same text in several prefilters is one entry with several owners.
+  const auto list = [](std::vector<Listed>& entries, std::string_view text, Mask bit) {
+    const auto same = std::find_if(entries.begin(), entries.end(), [text](const Listed& e) { return e.text == text; });
+    if (same != entries.end()) same->owners |= bit;
+    else entries.push_back({text, bit});
   };
   for (std::size_t i = 0; i < prefilters.size(); ++i) {
     const Mask bit = Mask{1} << i;
@@ -160,14 +161,12 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
     if (p == nullptr || p->content_free()) continue;
     if (!p->bytes.empty()) byte_tests_.push_back({p->bytes, bit});
     for (const std::string_view n : p->needles) {
-      const auto same = std::find_if(needles_.begin(), needles_.end(), [n](const Needle& x) { return x.text == n; });
-      if (same != needles_.end()) same->owners |= bit;
-      else needles_.push_back({n, bit});
+      list(needles_, n, bit);
       needle_owners_ |= bit;
     }
     for (const std::string_view w : p->words) {
       if (w.empty()) continue;  // a free slot of the prefilter's own table
-      add_word(w, bit);
+      list(words, w, bit);
       word_owners_ |= bit;
     }
     if (!p->leading_words.empty()) leading_.push_back({p->leading_words, bit});
@@ -183,8 +182,8 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
   }
   std::size_t slots = 2;
   while (slots < 2 * words.size() + 2) slots *= 2;
-  word_slots_.assign(slots, Word{});
-  for (const Word& w : words) {
+  word_slots_.assign(slots, Listed{});
+  for (const Listed& w : words) {
     std::size_t at = word_hash(w.text) & (slots - 1);
     while (!word_slots_[at].text.empty()) at = (at + 1) & (slots - 1);
     word_slots_[at] = w;
@@ -199,7 +198,7 @@ PrefilterIndex::Mask PrefilterIndex::needles_in(const PrefilterInput& value, Mas
   }
   Mask in = 0;
   for (; possible != 0; possible &= possible - 1) {
-    const Needle& n = needles_[static_cast<std::size_t>(std::countr_zero(possible))];
+    const Listed& n = needles_[static_cast<std::size_t>(std::countr_zero(possible))];
     if ((n.owners & open & ~in) != 0 && text::ifind(value.decoded, n.text) != std::string_view::npos) in |= n.owners;
   }
   return in;
@@ -212,7 +211,7 @@ PrefilterIndex::Mask PrefilterIndex::words_in(std::string_view s, Mask open) con
   for_each_word(s, [&](std::string_view run, std::uint32_t hash) {
     if (!word_sized(run)) return false;
     for (std::size_t at = hash & mask; !word_slots_[at].text.empty(); at = (at + 1) & mask) {
-      const Word& w = word_slots_[at];
+      const Listed& w = word_slots_[at];
       if (w.text.size() == run.size() && text::iequals(w.text, run)) {
         in |= w.owners;
         break;

@@ -104,7 +104,8 @@ class PrefilterIndex {
     ByteSet bytes;
     Mask bit;
   };
-  struct Needle {
+  // A needle or a word, and the prefilters that list it.
+  struct Listed {
     std::string_view text;
     Mask owners;
   };
@@ -112,10 +113,6 @@ class PrefilterIndex {
   struct NeedleByte {
     char byte;
     std::uint64_t needles;
-  };
-  struct Word {
-    std::string_view text;
-    Mask owners;
   };
   struct LeadingWords {
     std::span<const std::string_view> table;
@@ -129,12 +126,12 @@ class PrefilterIndex {
   std::array<Mask, kLocationKinds> seeing_{};      // prefilters whose kinds hold the kind
   std::array<Mask, kLocationKinds> admitting_{};   // of those, the ones that take every value there
   std::vector<ByteTest> byte_tests_;
-  std::vector<Needle> needles_;  // at most 64
+  std::vector<Listed> needles_;  // at most 64
   // Every byte of a needle: a value lacking one rules out the needles that hold it, so one test
   // per byte leaves only the needles whose every byte the value has.
   std::vector<NeedleByte> needle_bytes_;
   Mask needle_owners_ = 0;
-  std::vector<Word> word_slots_;  // open addressing by word_hash(), a power of two, at most half full
+  std::vector<Listed> word_slots_;  // open addressing by word_hash(), a power of two, at most half full
   Mask word_owners_ = 0;
   std::vector<LeadingWords> leading_;
 };
