@@ -409,6 +409,9 @@ void Session::sink_response_body(std::string_view data) {
 void Session::do_write_client(AfterWrite then) {
   arm(Deadline::client_write);
   bytes_sent_ += to_client_.size();
+  // The exchange is accounted for when its last bytes go to the socket, not when the write
+  // completes: a client that has read its response and then asks /metrics must see it counted.
+  if (then == AfterWrite::finish_exchange) record_exchange();
   asio::async_write(client_, asio::buffer(to_client_),
                     [self = shared_from_this(), epoch = epoch_, then](const asio::error_code& ec, std::size_t) {
                       if (epoch == self->epoch_) self->on_write_client(ec, then);
@@ -457,7 +460,7 @@ void Session::record_stats() {
   }
 }
 
-void Session::finish_exchange() {
+void Session::record_exchange() {
   auto& shared = worker_.shared();
   end_attack_report();
   record_stats();
@@ -468,6 +471,10 @@ void Session::finish_exchange() {
     shared.access_log->write({request_id_, client_ip_.empty() ? std::string_view(peer_ip_) : std::string_view(client_ip_),
                               request_.method, request_.target, status_, bytes_sent_, elapsed * 1000});
   }
+}
+
+void Session::finish_exchange() {
+  auto& shared = worker_.shared();
   if (upstream_reusable_ && request_done_ && upstream_.is_open()) {
     worker_.pool().put(upstream_endpoints_.front().port(), std::move(upstream_));
     upstream_ = asio::ip::tcp::socket(worker_.io());

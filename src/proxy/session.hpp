@@ -67,6 +67,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_write_client(AfterWrite then);
   void on_write_client(const asio::error_code& ec, AfterWrite then);
   void respond_locally(int status, std::string_view error, std::string content_type = {}, std::string body = {});
+  void record_exchange();
   void finish_exchange();
   void end_attack_report();
   void record_stats();

@@ -46,6 +46,18 @@ def test_metrics_count_requests_by_status_class(proxy, upstream):
                what="connections_active back to 0 after the client closed")
 
 
+def test_a_response_is_counted_before_the_client_can_read_it(proxy):
+    # A client that reads its response and then asks /metrics (a test, a smoke check in a
+    # deploy pipeline) must find it counted, with no polling. Counting on write completion broke
+    # this only when the worker thread lost the CPU right after the write (seen once in CI, in a
+    # podman Pod); this test guards the order, it cannot force the preemption.
+    before = proxy.metrics().get("waf_proxy_requests_total", code_class="2xx")
+    with proxy.client() as c:
+        for i in range(1, 101):
+            assert c.request("GET", f"/n/{i}").status == 200
+            assert proxy.metrics().get("waf_proxy_requests_total", code_class="2xx") == before + i
+
+
 def test_metrics_are_prometheus_text(proxy):
     resp = proxy.admin("/metrics")
     assert resp.status == 200

@@ -104,8 +104,8 @@ class Proxy:
 
     def wait_metrics(self, expected, timeout=5.0):
         """Polls /metrics until every (name, {labels}, value) in `expected` holds, then returns the
-        snapshot. The proxy counts a request once its response is written, so a client can hold its
-        response a moment before the counters move; a mismatch after `timeout` fails with details.
+        snapshot. Used for counters that move on their own time (connections closing, reloads); a
+        mismatch after `timeout` fails with details.
         `value` may also be a predicate."""
         deadline = time.monotonic() + timeout
         while True:
