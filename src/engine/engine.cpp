@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <new>
 #include <string>
 
 #include "engine/decode/byte_set.hpp"
+#include "engine/header_memo.hpp"
 #include "engine/detect/text.hpp"
 #include "engine/parse/header_grammar.hpp"
 #include "engine/parse/request_parser.hpp"
@@ -65,12 +67,17 @@ struct Accepted {
 
 class Inspection {
  public:
-  Inspection(const Request& request, const CompiledPolicy& policy, std::string_view path, ClassMask disabled)
-      : request_(request), policy_(policy), path_(path), disabled_(disabled) {}
+  Inspection(const Request& request, const CompiledPolicy& policy, std::string_view path, ClassMask disabled,
+             HeaderMemo* memo)
+      : request_(request), policy_(policy), path_(path), disabled_(disabled), memo_(memo) {}
 
   void scan(ValueCollector& values) {
+    // A remembered header value holds every detector's findings, whatever this path disables:
+    // accept() drops the disabled classes, so the next path sees what it enables.
+    PrefilterIndex::Mask all = 0;
     PrefilterIndex::Mask enabled = 0;
     for (std::size_t i = 0; i < policy_.detectors.size(); ++i) {
+      all |= PrefilterIndex::Mask{1} << i;
       if ((disabled_ & class_bit(policy_.detectors[i]->attack_class())) == 0) enabled |= PrefilterIndex::Mask{1} << i;
     }
     Findings found;
@@ -82,9 +89,17 @@ class Inspection {
       if (cv.kind == LocationKind::header && cv.location.starts_with(kHeaderPrefix) &&
           benign_header(cv.location.substr(kHeaderPrefix.size()), cv.raw))
         continue;
+      const bool memoised = memo_ != nullptr && cv.kind == LocationKind::header;
+      if (memoised) {
+        if (const Findings* known = memo_->find(cv.location, cv.raw)) {
+          for (const Finding& f : *known) accept(Finding(f), true);
+          if (accepted_.size() >= kMaxFindings) return;
+          continue;
+        }
+      }
       ByteSet bytes(cv.raw);
-      ByteSet decoded_bytes = bytes;  // the decoded view's, once the chain has run
-      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, decoded_bytes, decoded_buffer, scratch);
+      ByteSet decoded_bytes;  // the decoded view's, when decoding changed the value
+      cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, bytes, decoded_buffer, decoded_bytes, scratch);
       // Kept for the custom rules, which run once every value has been scanned.
       if (cv.decoded_differs) cv.decoded = values.store(decoded_buffer);
       const std::string_view decoded = cv.decoded_differs ? cv.decoded : cv.raw;
@@ -102,9 +117,11 @@ class Inspection {
       // (A superset of the decoded view's bytes, which is what the detectors search.)
       const Value value{cv.raw, decoded, cv.location, cv.kind, &bytes};
       found.clear();
-      for (PrefilterIndex::Mask scan = policy_.prefilters.admitted(input) & enabled; scan != 0; scan &= scan - 1) {
+      for (PrefilterIndex::Mask scan = policy_.prefilters.admitted(input) & (memoised ? all : enabled); scan != 0;
+           scan &= scan - 1) {
         policy_.detectors[static_cast<std::size_t>(std::countr_zero(scan))]->scan(value, found);
       }
+      if (memoised) remember(cv, found);
       for (Finding& f : found) accept(std::move(f), true);
       if (accepted_.size() >= kMaxFindings) return;
     }
@@ -121,6 +138,14 @@ class Inspection {
   std::vector<Accepted>& accepted() { return accepted_; }
 
  private:
+  // A memo that cannot grow is skipped, not a reason to lose the verdict.
+  void remember(const CollectedValue& cv, const Findings& found) noexcept {
+    try {
+      memo_->remember(cv.location, cv.raw, found);
+    } catch (const std::bad_alloc&) {
+    }
+  }
+
   void accept(Finding f, bool can_block) {
     if (f.score < policy_.score_threshold || (disabled_ & class_bit(f.cls)) != 0) return;
     for (const PolicyException& e : policy_.exceptions) {
@@ -181,12 +206,13 @@ class Inspection {
   const CompiledPolicy& policy_;
   std::string_view path_;
   ClassMask disabled_;
+  HeaderMemo* memo_;
   std::vector<Accepted> accepted_;
 };
 
 }  // namespace
 
-Verdict inspect(const Request& request, const CompiledPolicy& policy, const SharedIpLists& shared) noexcept {
+Verdict inspect(const Request& request, const CompiledPolicy& policy, const SharedIpLists& shared, HeaderMemo* memo) noexcept {
   Verdict verdict;
   const SplitTarget split = split_target(request.target);
   std::string normalised;
@@ -214,7 +240,7 @@ Verdict inspect(const Request& request, const CompiledPolicy& policy, const Shar
   ValueCollector values(policy.limits);
   collect_request_values(request, policy.inspect_body_limit, values);
   verdict.partial_inspection = values.partial();
-  Inspection inspection(request, policy, path, disabled);
+  Inspection inspection(request, policy, path, disabled, memo != nullptr && memo->policy() == &policy ? memo : nullptr);
   inspection.scan(values);
   inspection.apply_custom_rules(values);
   if (inspection.accepted().empty()) return verdict;

@@ -11,6 +11,7 @@
 
 #include "common/options.hpp"
 #include "engine/engine.hpp"
+#include "engine/header_memo.hpp"
 #include "engine/policy/policy_file.hpp"
 #include "inspect/raw_request.hpp"
 #include "inspect/verdict_line.hpp"
@@ -49,12 +50,15 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   return files;
 }
 
-std::string inspect_one(std::string_view name, std::string_view bytes, const engine::CompiledPolicy& policy,
+// `memo` is bound to the policy, as in a proxy worker: a capture's requests share their header
+// values, which are then scanned once (same verdicts, and the proxy's code path).
+std::string inspect_one(std::string_view name, std::string_view bytes, engine::HeaderMemo& memo,
                         std::string_view client_ip) {
   const auto raw = parse_raw_request(bytes);
   if (!raw) return render_error_line(name, raw.error().message);
+  const engine::CompiledPolicy& policy = *memo.policy();
   const engine::Request request = to_engine_request(*raw, client_ip, policy.inspect_body_limit);
-  return render_verdict_line(name, engine::inspect(request, policy));
+  return render_verdict_line(name, engine::inspect(request, policy, {}, &memo));
 }
 
 }  // namespace
@@ -86,10 +90,12 @@ int run(int argc, const char* const* argv) {
     }
     policy = std::move(*loaded);
   }
+  engine::HeaderMemo memo;
+  memo.bind(std::make_shared<const engine::CompiledPolicy>(std::move(policy)));
 
   if (inputs.empty()) {
     const std::string bytes{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    std::cout << inspect_one("-", bytes, policy, client_ip) << '\n';
+    std::cout << inspect_one("-", bytes, memo, client_ip) << '\n';
     return 0;
   }
   for (const auto& file : expand_inputs(inputs)) {
@@ -98,7 +104,7 @@ int run(int argc, const char* const* argv) {
       std::cout << render_error_line(file, "cannot read file") << '\n';
       continue;
     }
-    std::cout << inspect_one(file, bytes, policy, client_ip) << '\n';
+    std::cout << inspect_one(file, bytes, memo, client_ip) << '\n';
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "common/log.hpp"
 #include "engine/block_page.hpp"
 #include "engine/engine.hpp"
+#include "engine/header_memo.hpp"
 #include "engine/event.hpp"
 
 namespace waf::proxy {
@@ -47,14 +48,14 @@ HookDecision EngineInspectionHook::on_request_head(const RequestContext& request
   if (policy->mode == engine::Mode::off && policy->paths.empty()) return {};
   const auto& head = request.head;
   const bool has_body = head.chunked || (head.has_content_length && head.content_length > 0);
-  if (!has_body || policy->inspect_body_limit == 0) return inspect(*policy, request, {}, has_body);
+  if (!has_body || policy->inspect_body_limit == 0) return inspect(policy, request, {}, has_body);
   // A client that sent Expect: 100-continue waits before sending its body: if the head alone is
   // enough to refuse the request (a custom rule, a deny-listed IP, an attack in the query), refuse
   // it now and the body is never sent. Otherwise the head is inspected again with the body, and
   // only that verdict is reported.
   if (const auto* expect = head.find("expect"); expect != nullptr && strcasecmp(expect->value.c_str(), "100-continue") == 0) {
     const auto req = engine_request(*policy, request, {}, true);
-    const auto verdict = timed_inspect(*policy, req);
+    const auto verdict = timed_inspect(policy, req);
     if (verdict.action == engine::Action::block || verdict.action == engine::Action::deny_ip) {
       return report(*policy, request, req, verdict);
     }
@@ -63,7 +64,7 @@ HookDecision EngineInspectionHook::on_request_head(const RequestContext& request
 }
 
 HookDecision EngineInspectionHook::on_request_body(const RequestContext& request, std::string_view body, bool truncated) noexcept {
-  return inspect(*policies_.current(), request, body, truncated);
+  return inspect(policies_.current(), request, body, truncated);
 }
 
 engine::Request EngineInspectionHook::engine_request(const engine::CompiledPolicy& policy, const RequestContext& request,
@@ -79,22 +80,25 @@ engine::Request EngineInspectionHook::engine_request(const engine::CompiledPolic
   return req;
 }
 
-engine::Verdict EngineInspectionHook::timed_inspect(const engine::CompiledPolicy& policy, const engine::Request& req) noexcept {
+engine::Verdict EngineInspectionHook::timed_inspect(const PolicyPtr& policy, const engine::Request& req) noexcept {
+  // One per worker thread, so it needs no lock; a reload rebinds it to the new policy.
+  thread_local engine::HeaderMemo memo;
+  memo.bind(policy);
   const auto started = std::chrono::steady_clock::now();
   // Held for the call: the reporter thread may publish new lists meanwhile.
   const auto lists = lists_ != nullptr ? lists_->current() : nullptr;
-  auto verdict = engine::inspect(req, policy, lists ? lists->shared() : engine::SharedIpLists{});
+  auto verdict = engine::inspect(req, *policy, lists ? lists->shared() : engine::SharedIpLists{}, &memo);
   metrics_.duration.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return verdict;
 }
 
-HookDecision EngineInspectionHook::inspect(const engine::CompiledPolicy& policy, const RequestContext& request,
+HookDecision EngineInspectionHook::inspect(const PolicyPtr& policy, const RequestContext& request,
                                            std::string_view body, bool truncated) noexcept {
-  const auto req = engine_request(policy, request, body, truncated);
+  const auto req = engine_request(*policy, request, body, truncated);
   const auto verdict = timed_inspect(policy, req);
   if (verdict.partial_inspection) metrics_.partial.inc();
   if (verdict.action == engine::Action::allow) return {};
-  return report(policy, request, req, verdict);
+  return report(*policy, request, req, verdict);
 }
 
 HookDecision EngineInspectionHook::report(const engine::CompiledPolicy& policy, const RequestContext& request,

@@ -39,8 +39,9 @@ class EngineInspectionHook final : public InspectionHook {
  private:
   static engine::Request engine_request(const engine::CompiledPolicy& policy, const RequestContext& request,
                                         std::string_view body, bool truncated);
-  engine::Verdict timed_inspect(const engine::CompiledPolicy& policy, const engine::Request& req) noexcept;
-  HookDecision inspect(const engine::CompiledPolicy& policy, const RequestContext& request, std::string_view body,
+  using PolicyPtr = std::shared_ptr<const engine::CompiledPolicy>;
+  engine::Verdict timed_inspect(const PolicyPtr& policy, const engine::Request& req) noexcept;
+  HookDecision inspect(const PolicyPtr& policy, const RequestContext& request, std::string_view body,
                        bool truncated) noexcept;
   // Counts the verdict, keeps what its event needs and turns a refusal into the block response.
   HookDecision report(const engine::CompiledPolicy& policy, const RequestContext& request, const engine::Request& req,

@@ -29,12 +29,12 @@ bool DecodeChain::fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {
   std::string scratch;
-  ByteSet bytes(raw);
-  return decode(kind, raw, bytes, out, scratch);
+  ByteSet out_bytes;
+  return decode(kind, raw, ByteSet(raw), out, out_bytes, scratch);
 }
 
-bool DecodeChain::decode(LocationKind kind, std::string_view raw, ByteSet& bytes, std::string& out,
-                         std::string& scratch) const {
+bool DecodeChain::decode(LocationKind kind, std::string_view raw, const ByteSet& bytes, std::string& out,
+                         ByteSet& out_bytes, std::string& scratch) const {
   // Without a trigger byte only the alphabet steps can act in the first round, each on the raw
   // value while none has changed it; when none does, nothing changes and the chain is done. Most
   // values end here: no trigger, and either a byte outside base64 or too short to be any.
@@ -47,12 +47,12 @@ bool DecodeChain::decode(LocationKind kind, std::string_view raw, ByteSet& bytes
     }
     if (!any) return false;
   }
-  return run(gate, raw, bytes, out, scratch);
+  return run(gate, raw, bytes, out, out_bytes, scratch);
 }
 
-bool DecodeChain::run(const Gate& gate, std::string_view raw, ByteSet& bytes, std::string& out,
+bool DecodeChain::run(const Gate& gate, std::string_view raw, const ByteSet& raw_bytes, std::string& out, ByteSet& bytes,
                       std::string& scratch) const {
-  const ByteSet raw_bytes = bytes;
+  bytes = raw_bytes;
   bool changed = false;
   for (std::size_t round = 0; round < kMaxDecodeRounds; ++round) {
     // A later round needs a step that the decoded bytes can still trigger ("a+b" -> "a b" is done).
@@ -73,9 +73,7 @@ bool DecodeChain::run(const Gate& gate, std::string_view raw, ByteSet& bytes, st
     }
     if (!round_changed) break;
   }
-  if (changed && out != raw) return true;
-  bytes = raw_bytes;
-  return false;
+  return changed && out != raw;
 }
 
 }  // namespace waf::engine

@@ -23,9 +23,10 @@ class DecodeChain {
   bool decode(LocationKind kind, std::string_view raw, std::string& out) const;
   // Same, with the bytes of `raw` already known (the engine computes them for its prefilter) and
   // a `scratch` buffer the caller reuses across values, so that decoding allocates nothing once
-  // the buffers have grown. `bytes` holds the bytes of `raw` on entry and, when this returns
-  // true, those of `out`, which the rounds computed anyway.
-  bool decode(LocationKind kind, std::string_view raw, ByteSet& bytes, std::string& out, std::string& scratch) const;
+  // the buffers have grown. When this returns true, `out_bytes` holds the bytes of `out`, which
+  // the rounds computed anyway (unspecified otherwise: most values are not copied into it).
+  bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out, ByteSet& out_bytes,
+              std::string& scratch) const;
 
  private:
   struct Step {
@@ -48,7 +49,8 @@ class DecodeChain {
   bool fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const noexcept;
   // The rounds, once the gate lets a value through: out of line, so that the values the gate
   // stops, almost all of them, do not pay for the registers the rounds use.
-  bool run(const Gate& gate, std::string_view raw, ByteSet& bytes, std::string& out, std::string& scratch) const;
+  bool run(const Gate& gate, std::string_view raw, const ByteSet& raw_bytes, std::string& out, ByteSet& bytes,
+           std::string& scratch) const;
 
   std::vector<Step> steps_;
   std::array<Gate, kLocationKinds> gates_;
