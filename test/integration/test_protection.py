@@ -111,6 +111,26 @@ def test_policy_reload_on_sighup_and_bad_policy_keeps_the_last_good_one(start_pr
     assert proxy.status()["mode"] == "block"
 
 
+def test_a_header_attack_is_refused_every_time_and_a_reload_applies_to_it(start_proxy, upstream, tmp_path):
+    # Each worker remembers what the detectors found in header values it has seen (User-Agent,
+    # Host): the same attack is refused on every request and every path, and a new policy is
+    # applied to it at once, not served from what the old one found.
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"mode": "block", "paths": [{"path": "/open/*", "disabled_classes": ["sqli"]}]}))
+    proxy = start_proxy(upstream.address, "--policy", str(policy), "--workers", "1")
+    agent = [("User-Agent", "Mozilla/5.0' OR 1=1-- ")]
+    assert proxy.get("/open/a", agent).status == 200
+    assert [proxy.get(f"/shop/{i}", agent).status for i in range(3)] == [403, 403, 403]
+    assert proxy.get("/open/b", agent).status == 200
+    policy.write_text(json.dumps({"mode": "block", "exceptions": [{"class": "sqli", "location": "header.user-agent"}]}))
+    proxy.signal(signal.SIGHUP)
+    proxy.wait_event(lambda o: o.get("event") == "policy_reloaded", what="policy_reloaded")
+    assert proxy.get("/shop/4", agent).status == 200
+    policy.write_text(json.dumps({"mode": "block"}))
+    proxy.signal(signal.SIGHUP)
+    wait_until(lambda: proxy.get("/shop/5", agent).status == 403, what="the exception gone after the second reload")
+
+
 def test_policy_file_change_is_picked_up_without_a_signal(start_proxy, upstream, tmp_path):
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps({"mode": "monitoring"}))
