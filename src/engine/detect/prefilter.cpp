@@ -193,8 +193,10 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
 PrefilterIndex::Mask PrefilterIndex::needles_in(const PrefilterInput& value, Mask open) const noexcept {
   const ByteSet folded = value.bytes.case_folded();
   std::uint64_t possible = needles_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << needles_.size()) - 1;
+  // Without a branch: whether a value has a given byte is a coin toss the predictor loses.
   for (const NeedleByte& b : needle_bytes_) {
-    if (!folded.contains(b.byte)) possible &= ~b.needles;
+    const std::uint64_t absent = std::uint64_t{folded.contains(b.byte)} - 1;  // all ones when absent
+    possible &= ~(b.needles & absent);
   }
   Mask in = 0;
   for (; possible != 0; possible &= possible - 1) {

@@ -1,5 +1,6 @@
-// ByteSet builds short strings bit by bit and long ones through a table folded eight flags at a
-// time: both must give exactly the bytes present, on each side of the switch.
+// ByteSet builds short ASCII strings into two words with masks, other short strings bit by bit,
+// and long ones through a table folded eight flags at a time: each must give exactly the bytes
+// present, on each side of the switches (the steps make both ASCII-only and mixed strings).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -9,8 +10,8 @@
 using namespace waf::engine;
 
 TEST_CASE("byte set: every length holds exactly the bytes of the string") {
-  for (const std::size_t size : {0UL, 1UL, 5UL, 63UL, 64UL, 65UL, 66UL, 67UL, 255UL, 256UL, 1000UL}) {
-    for (unsigned step : {1U, 3U, 7U, 64U}) {
+  for (const std::size_t size : {0UL, 1UL, 5UL, 17UL, 63UL, 64UL, 65UL, 66UL, 67UL, 255UL, 256UL, 1000UL}) {
+    for (unsigned step : {1U, 3U, 7U, 64U, 101U}) {
       INFO("size " << size << ", step " << step);
       std::string s;
       bool present[256] = {};
