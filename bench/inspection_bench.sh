@@ -5,14 +5,15 @@
 #
 #   bench/inspection_bench.sh WAF_BIN      (env: BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3)
 #
-# Two requests, each sent by wrk (one thread, BENCH_DURATION seconds) to each proxy: a browser GET
-# with a 1 KB query string and a 2 KB JSON POST of an API. The proxies take turns for BENCH_ROUNDS
+# Three requests, each sent by wrk (one thread, BENCH_DURATION seconds) to each proxy: a browser GET
+# with a 1 KB query string, the same GET with a User-Agent that changes on every request, and a
+# 2 KB JSON POST of an API. The proxies take turns for BENCH_ROUNDS
 # rounds, so a burst of other work on the machine hits them alike; each is reported by its median
 # round (by requests/s). Every proxy runs one worker pinned to
 # CPU 0; wrk and the backend share CPU 1. Reports requests/s, p50/p99 latency, CPU time per request
 # of the proxy process (utime + stime from /proc/PID/stat over the run, divided by the requests),
 # RSS idle and under load, and the ratios. Before measuring, it checks that both inspecting proxies
-# answer 403 to an SQL injection and 200 to the two benchmark requests, so they are compared doing
+# answer 403 to an SQL injection and 200 to the benchmark requests, so they are compared doing
 # the same job. nginx's config is bench/nginx.conf.template (shared with bench/proxy_bench.sh).
 # Every process it starts is stopped on exit. Not a test: numbers depend on the machine.
 set -euo pipefail
@@ -30,7 +31,7 @@ proxy_cpu=0
 load_cpu=1
 ticks=$(getconf CLK_TCK)
 
-# --- the two requests, as wrk Lua scripts, and the same requests for curl -------------------------
+# --- the requests, as wrk Lua scripts, and the same requests for curl -----------------------------
 python3 - "$work" <<'EOF'
 import json, sys
 work = sys.argv[1]
@@ -65,16 +66,28 @@ def lua(path, method, body, extra_headers):
         lines.append("wrk.headers[%s] = %s" % (json.dumps(k), json.dumps(v)))
     return "\n".join(lines) + "\n"
 open(work + "/get.lua", "w").write(lua(query, "GET", "", {}))
+# The same GET from a browser never seen before: a User-Agent that changes on every request, so
+# that waf's per-worker memo of header values (src/engine/header_memo.hpp) never helps.
+open(work + "/getcold.lua", "w").write(lua(query, "GET", "", {}) + """
+local n = 0
+request = function()
+  n = n + 1
+  wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0." .. n .. " Safari/537.36"
+  return wrk.format()
+end
+""")
 open(work + "/json.lua", "w").write(lua("/v1/orders", "POST", body, {"Content-Type": "application/json", "Accept": "application/json"}))
 open(work + "/get.path", "w").write(query)
 open(work + "/json.body", "w").write(body)
 EOF
-declare -A label=([get]="GET, 1 KB query string ($(wc -c <"$work/get.path") B target)" [json]="POST, 2 KB JSON ($(wc -c <"$work/json.body") B body)")
+declare -A label=([get]="GET, 1 KB query string ($(wc -c <"$work/get.path") B target)"
+                  [getcold]="same GET, a new User-Agent on every request"
+                  [json]="POST, 2 KB JSON ($(wc -c <"$work/json.body") B body)")
 
 status() {  # PORT KIND: the status code of the benchmark request KIND (get, json, attack)
   local port=$1 kind=$2
   case "$kind" in
-    get) curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$(cat "$work/get.path")" ;;
+    get|getcold) curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$(cat "$work/get.path")" ;;
     json) curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$work/json.body" \
             "http://127.0.0.1:$port/v1/orders" ;;
     attack) curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/?id=1%27%20OR%201=1--" ;;
@@ -220,7 +233,7 @@ median_round() {
   rss_load[$key]=$peak
 }
 
-for kind in get json; do
+for kind in get getcold json; do
   for round in $(seq 1 "$rounds"); do
     for name in nginx waf modsec; do run_wrk "$name" "$kind" "$round"; done
   done
@@ -247,7 +260,7 @@ echo "CPU/request: utime + stime of the proxy process (nginx: its worker) over t
 echo
 echo "| request | proxy | requests/s | p50 | p99 | CPU/request | RSS idle | RSS under load | errors | rounds, requests/s |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
-for kind in get json; do
+for kind in get getcold json; do
   for name in nginx waf modsec; do
     key=$name.$kind
     printf '| %s | %s | %s | %s ms | %s ms | %s us | %s | %s | %s | %s |\n' "${label[$kind]}" "${title[$name]}" \
@@ -258,7 +271,7 @@ done
 echo
 echo "| request | waf / nginx proxy, requests/s | waf / nginx proxy, CPU/request | waf / ModSecurity, requests/s | ModSecurity / waf, CPU/request |"
 echo "|---|---:|---:|---:|---:|"
-for kind in get json; do
+for kind in get getcold json; do
   printf '| %s | %s | %s | %s | %s |\n' "${label[$kind]}" \
     "$(ratio "${rps[waf.$kind]}" "${rps[nginx.$kind]}")" "$(ratio "${cpu_us[waf.$kind]}" "${cpu_us[nginx.$kind]}")" \
     "$(ratio "${rps[waf.$kind]}" "${rps[modsec.$kind]}")" "$(ratio "${cpu_us[modsec.$kind]}" "${cpu_us[waf.$kind]}")"

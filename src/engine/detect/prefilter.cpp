@@ -172,13 +172,14 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
     if (!p->leading_words.empty()) leading_.push_back({p->leading_words, bit});
   }
   if (needles_.size() > 64) throw std::length_error("PrefilterIndex: more than 64 needles");
-  for (std::size_t i = 0; i < needles_.size(); ++i) {
-    for (const char c : needles_[i].text) {
-      const char byte = text::lower(c);
-      auto same = std::find_if(needle_bytes_.begin(), needle_bytes_.end(), [byte](const NeedleByte& b) { return b.byte == byte; });
-      if (same == needle_bytes_.end()) same = needle_bytes_.insert(needle_bytes_.end(), {byte, 0});
-      same->needles |= std::uint64_t{1} << i;
+  for (const Listed& n : needles_) {
+    ByteSet bytes;
+    for (const char c : n.text) {
+      if (static_cast<unsigned char>(c) > 127) throw std::invalid_argument("PrefilterIndex: a needle is not ASCII");
+      const char lower = text::lower(c);
+      bytes.add(std::string_view(&lower, 1));
     }
+    needle_bytes_.push_back({bytes.word(0), bytes.word(1)});
   }
   std::size_t slots = 2;
   while (slots < 2 * words.size() + 2) slots *= 2;
@@ -192,11 +193,13 @@ PrefilterIndex::PrefilterIndex(std::span<const Prefilter* const> prefilters) : a
 
 PrefilterIndex::Mask PrefilterIndex::needles_in(const PrefilterInput& value, Mask open) const noexcept {
   const ByteSet folded = value.bytes.case_folded();
-  std::uint64_t possible = needles_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << needles_.size()) - 1;
-  // Without a branch: whether a value has a given byte is a coin toss the predictor loses.
-  for (const NeedleByte& b : needle_bytes_) {
-    const std::uint64_t absent = std::uint64_t{folded.contains(b.byte)} - 1;  // all ones when absent
-    possible &= ~(b.needles & absent);
+  // Without a branch: whether a value has a needle's bytes is a coin toss the predictor loses.
+  const std::uint64_t low = folded.word(0);
+  const std::uint64_t high = folded.word(1);
+  std::uint64_t possible = 0;
+  for (std::size_t i = 0; i < needle_bytes_.size(); ++i) {
+    const NeedleBytes& n = needle_bytes_[i];
+    possible |= std::uint64_t{((n.low & ~low) | (n.high & ~high)) == 0} << i;
   }
   Mask in = 0;
   for (; possible != 0; possible &= possible - 1) {

@@ -109,11 +109,6 @@ class PrefilterIndex {
     std::string_view text;
     Mask owners;
   };
-  // The needles holding a byte (lower case), as a mask over needles_.
-  struct NeedleByte {
-    char byte;
-    std::uint64_t needles;
-  };
   struct LeadingWords {
     std::span<const std::string_view> table;
     Mask bit;
@@ -127,9 +122,12 @@ class PrefilterIndex {
   std::array<Mask, kLocationKinds> admitting_{};   // of those, the ones that take every value there
   std::vector<ByteTest> byte_tests_;
   std::vector<Listed> needles_;  // at most 64
-  // Every byte of a needle: a value lacking one rules out the needles that hold it, so one test
-  // per byte leaves only the needles whose every byte the value has.
-  std::vector<NeedleByte> needle_bytes_;
+  // The bytes of each needle (lower case, ASCII: words 0 and 1 of its ByteSet): only a needle
+  // whose every byte the value has (in some case) is searched for, three word operations each.
+  struct NeedleBytes {
+    std::uint64_t low, high;
+  };
+  std::vector<NeedleBytes> needle_bytes_;
   Mask needle_owners_ = 0;
   std::vector<Listed> word_slots_;  // open addressing by word_hash(), a power of two, at most half full
   Mask word_owners_ = 0;
