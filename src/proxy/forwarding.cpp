@@ -67,11 +67,10 @@ bool is_token(std::string_view s) noexcept {
   return true;
 }
 
+// Three vectorised searches: a compare per byte of a 1 KB query string cost more than all three.
 bool has_forbidden_byte(std::string_view s) noexcept {
-  for (char c : s) {
-    if (c == '\0' || c == '\r' || c == '\n') return true;
-  }
-  return false;
+  return s.find('\0') != std::string_view::npos || s.find('\r') != std::string_view::npos ||
+         s.find('\n') != std::string_view::npos;
 }
 
 }  // namespace

@@ -600,15 +600,26 @@ void Session::arm(Deadline kind) {
     case Deadline::tunnel: d = o.tunnel_idle_timeout; break;
   }
   deadline_ = kind;
-  timer_.expires_after(d);
+  deadline_at_ = std::chrono::steady_clock::now() + d;
+  // A pending wait that ends no later than the new deadline is kept: on_deadline() waits again
+  // for the rest. Re-arming the timer on every read and write (a cancelled wait, a requeued timer,
+  // a handler, the reactor's lock) was a tenth of the proxy's own work per request.
+  if (deadline_wait_ && timer_.expiry() <= deadline_at_) return;
+  wait_for_deadline();
+}
+
+void Session::wait_for_deadline() {
+  timer_.expires_at(deadline_at_);  // a pending wait ends with operation_aborted
+  deadline_wait_ = true;
   timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) { self->on_deadline(ec); });
 }
 
 void Session::on_deadline(const asio::error_code& ec) {
-  // A re-armed timer cancels the old wait; a wait that completed just before being re-armed is
-  // recognised by its expiry still lying in the future.
+  // An aborted wait was replaced by a sooner one (or by close()'s linger).
   if (ec == asio::error::operation_aborted || phase_ == Phase::closed) return;
-  if (timer_.expiry() > std::chrono::steady_clock::now()) return;
+  deadline_wait_ = false;
+  // The wait was for an earlier deadline, since moved on by arm().
+  if (deadline_at_ > std::chrono::steady_clock::now()) return wait_for_deadline();
   switch (deadline_) {
     case Deadline::idle: return close();
     case Deadline::header:

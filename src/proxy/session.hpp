@@ -80,6 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void pump(bool client_to_upstream);
 
   void arm(Deadline kind);
+  void wait_for_deadline();
   void on_deadline(const asio::error_code& ec);
   bool expect_continue() const;
 
@@ -91,6 +92,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t epoch_ = 0;
   Phase phase_ = Phase::reading_head;
   Deadline deadline_ = Deadline::idle;
+  std::chrono::steady_clock::time_point deadline_at_{};
+  bool deadline_wait_ = false;  // a wait on timer_ for a deadline is pending
   std::string peer_ip_;
   bool peer_trusted_ = false;
 

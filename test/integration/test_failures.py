@@ -80,6 +80,23 @@ def test_incomplete_request_head_is_closed_after_the_header_timeout(start_proxy,
     assert upstream.total_bytes == 0
 
 
+def test_each_phase_has_its_own_deadline_whatever_came_before(start_proxy, upstream):
+    # The proxy keeps a pending timer wait when the next deadline is later and waits again for the
+    # rest: a short deadline's wait must not cut a longer phase short, and a long one must not
+    # delay a shorter phase that follows it.
+    proxy = start_proxy(upstream.address, "--header-timeout", "300ms", "--idle-timeout", "10s",
+                        "--upstream-response-timeout", "5s")
+    with proxy.client() as c:
+        # The header deadline's wait ends while the upstream is still answering (1 s).
+        assert c.request("GET", "/delay/1000").status == 200
+        # Then idle (10 s) is pending when a half-sent head starts the 300 ms header deadline.
+        t0 = time.monotonic()
+        c.send(b"GET /never-finished HTTP/1.1\r\nHost: test.local\r\n")
+        assert c.closed_by_peer(timeout=5), "a half-sent head after a keep-alive exchange outlived the header timeout"
+        elapsed = time.monotonic() - t0
+        assert 0.2 <= elapsed < 5, f"closed after {elapsed:.2f}s with a 300ms header timeout"
+
+
 def test_silent_connection_is_closed_by_a_timeout(start_proxy, upstream):
     # A client that connects and sends nothing must not hold a connection slot for ever (slowloris).
     # Whether the header timeout or the idle timeout governs a connection before its first byte is
