@@ -1,6 +1,7 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <new>
 #include <string>
@@ -42,10 +43,32 @@ bool java_stream(std::string_view value) {
   return text::istarts_with(value, "ro0ab") || text::istarts_with(value, "aced0005");
 }
 
+// The checks of a value made of plain bytes; `dot` and `underscore`: whether it has those.
+bool plain_shape(std::string_view value, bool dot, bool underscore) {
+  if (java_stream(value)) return false;
+  if (dot && (value.find("..") != std::string_view::npos || member_access(value))) return false;
+  return !underscore || value.find("__") == std::string_view::npos;
+}
+
 bool plain(std::string_view value, const ByteSet& bytes) {
-  if (!bytes.subset_of(kPlainBytes) || java_stream(value)) return false;
-  if (bytes.contains('.') && (value.find("..") != std::string_view::npos || member_access(value))) return false;
-  return !bytes.contains('_') || value.find("__") == std::string_view::npos;
+  return bytes.subset_of(kPlainBytes) && plain_shape(value, bytes.contains('.'), bytes.contains('_'));
+}
+
+// The same answer from the text alone, one table lookup per byte: for names and keys, which no
+// decoder changes while they are plain, so that they need neither a byte set nor the chain.
+constexpr std::uint8_t kNotPlain = 1, kDot = 2, kUnderscore = 4;
+constexpr std::array<std::uint8_t, 256> kPlainClasses = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (unsigned b = 0; b < 256; ++b) t[b] = kPlainBytes.contains(static_cast<char>(b)) ? 0 : kNotPlain;
+  t['.'] = kDot;
+  t['_'] = kUnderscore;
+  return t;
+}();
+
+bool plain(std::string_view value) {
+  std::uint8_t seen = 0;
+  for (const char c : value) seen |= kPlainClasses[static_cast<unsigned char>(c)];
+  return (seen & kNotPlain) == 0 && plain_shape(value, (seen & kDot) != 0, (seen & kUnderscore) != 0);
 }
 
 constexpr ByteSet kEncodingBytes("%+");
@@ -80,6 +103,13 @@ class Inspection {
       all |= PrefilterIndex::Mask{1} << i;
       if ((disabled_ & class_bit(policy_.detectors[i]->attack_class())) == 0) enabled |= PrefilterIndex::Mask{1} << i;
     }
+    // Kinds where no decoder acts on plain bytes (names, keys): their plain values are known
+    // plain from their text, before the byte set and the chain.
+    std::array<bool, kLocationKinds> plain_is_final{};
+    for (std::size_t k = 0; k < kLocationKinds; ++k) {
+      const auto kind = static_cast<LocationKind>(k);
+      plain_is_final[k] = kind != LocationKind::header && !policy_.decoders.may_change(kind, kPlainBytes);
+    }
     Findings found;
     // Reused across values: decoding allocates only while these grow.
     std::string decoded_buffer;
@@ -97,6 +127,7 @@ class Inspection {
           continue;
         }
       }
+      if (plain_is_final[static_cast<std::size_t>(cv.kind)] && plain(cv.raw)) continue;
       ByteSet bytes(cv.raw);
       ByteSet decoded_bytes;  // the decoded view's, when decoding changed the value
       cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, bytes, decoded_buffer, decoded_bytes, scratch);

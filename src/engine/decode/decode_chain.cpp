@@ -27,6 +27,12 @@ bool DecodeChain::fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const
   return false;
 }
 
+bool DecodeChain::may_change(LocationKind kind, const ByteSet& bytes) const noexcept {
+  const Gate& gate = gates_[static_cast<std::size_t>(kind)];
+  // An alphabet step may act on any subset of its alphabet: only its absence is an answer.
+  return gate.always || gate.triggers.intersects(bytes) || !gate.alphabet.empty();
+}
+
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {
   std::string scratch;
   ByteSet out_bytes;

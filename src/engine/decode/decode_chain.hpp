@@ -27,6 +27,9 @@ class DecodeChain {
   // the rounds computed anyway (unspecified otherwise: most values are not copied into it).
   bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out, ByteSet& out_bytes,
               std::string& scratch) const;
+  // Whether some decoder at `kind` may change a value made only of bytes from `bytes`: false
+  // means decode() returns false for every such value, so a caller may skip it.
+  bool may_change(LocationKind kind, const ByteSet& bytes) const noexcept;
 
  private:
   struct Step {

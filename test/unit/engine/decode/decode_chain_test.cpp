@@ -66,3 +66,21 @@ TEST_CASE("decode chain: gated and reused-buffer decoding match the plain walk, 
     }
   }
 }
+
+TEST_CASE("decode chain: may_change answers for every value made of the given bytes") {
+  const DecodeChain chain;
+  const ByteSet plain("abcXYZ019_-.");
+  // Names: no decoder reads letters, digits, '_', '-' or '.' there.
+  CHECK_FALSE(chain.may_change(LocationKind::query_name, plain));
+  CHECK_FALSE(chain.may_change(LocationKind::json_key, plain));
+  // A trigger byte, or a kind where base64 may read any of them.
+  CHECK(chain.may_change(LocationKind::query_name, ByteSet("a%")));
+  CHECK(chain.may_change(LocationKind::query_name, ByteSet("a+")));
+  CHECK(chain.may_change(LocationKind::query_value, plain));
+  CHECK(chain.may_change(LocationKind::path, plain));
+  // When it says no, decode() agrees on such values.
+  std::string out;
+  for (const std::string_view v : {"abc", "X_Y-Z.0", "c2VsZWN0IDE="}) {
+    if (!chain.may_change(LocationKind::json_key, ByteSet(v))) CHECK_FALSE(chain.decode(LocationKind::json_key, v, out));
+  }
+}
