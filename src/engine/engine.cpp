@@ -7,8 +7,8 @@
 #include <string>
 
 #include "engine/decode/byte_set.hpp"
-#include "engine/header_memo.hpp"
 #include "engine/detect/text.hpp"
+#include "engine/header_memo.hpp"
 #include "engine/parse/header_grammar.hpp"
 #include "engine/parse/request_parser.hpp"
 #include "engine/parse/target.hpp"
