@@ -103,12 +103,12 @@ class Inspection {
       all |= PrefilterIndex::Mask{1} << i;
       if ((disabled_ & class_bit(policy_.detectors[i]->attack_class())) == 0) enabled |= PrefilterIndex::Mask{1} << i;
     }
-    // Kinds where no decoder acts on plain bytes (names, keys): their plain values are known
-    // plain from their text, before the byte set and the chain.
-    std::array<bool, kLocationKinds> plain_is_final{};
+    // Plain values that no decoder of their kind changes (names and keys; values too short for
+    // base64) are known plain from their text, before the byte set and the chain.
+    std::array<std::size_t, kLocationKinds> plain_is_final_below{};
     for (std::size_t k = 0; k < kLocationKinds; ++k) {
       const auto kind = static_cast<LocationKind>(k);
-      plain_is_final[k] = kind != LocationKind::header && !policy_.decoders.may_change(kind, kPlainBytes);
+      if (kind != LocationKind::header) plain_is_final_below[k] = policy_.decoders.unchanged_below(kind, kPlainBytes);
     }
     Findings found;
     // Reused across values: decoding allocates only while these grow.
@@ -127,7 +127,7 @@ class Inspection {
           continue;
         }
       }
-      if (plain_is_final[static_cast<std::size_t>(cv.kind)] && plain(cv.raw)) continue;
+      if (cv.raw.size() < plain_is_final_below[static_cast<std::size_t>(cv.kind)] && plain(cv.raw)) continue;
       ByteSet bytes(cv.raw);
       ByteSet decoded_bytes;  // the decoded view's, when decoding changed the value
       cv.decoded_differs = policy_.decoders.decode(cv.kind, cv.raw, bytes, decoded_buffer, decoded_bytes, scratch);

@@ -6,11 +6,6 @@
 namespace waf::engine {
 namespace {
 
-// Shorter values are left alone: short words ("test", "admin") are valid base64 by accident. From
-// 6 characters before the padding (4 bytes, room for "| id") an ordinary word ("orders",
-// "password") decodes to bytes that fail is_text below.
-constexpr std::size_t kMinBase64Chars = 6;
-
 constexpr std::array<std::int8_t, 256> make_table() {
   std::array<std::int8_t, 256> t{};
   for (auto& v : t) v = -1;
@@ -51,7 +46,7 @@ class TextCheck {
 bool Base64Decoder::decode(std::string_view in, std::string& out) const {
   std::string_view body = in;
   while (!body.empty() && body.back() == '=') body.remove_suffix(1);
-  if (body.size() < kMinBase64Chars || in.size() - body.size() > 2 || body.size() % 4 == 1) return false;
+  if (body.size() < kMinChars || in.size() - body.size() > 2 || body.size() % 4 == 1) return false;
   out.clear();
   std::uint32_t acc = 0;
   int bits = 0;

@@ -1,5 +1,8 @@
 #include "engine/decode/decode_chain.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace waf::engine {
 
 DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
@@ -14,8 +17,11 @@ DecodeChain::DecodeChain(std::span<const DecoderEntry> entries) {
       if ((step.kinds & kind_bit(static_cast<LocationKind>(k))) == 0) continue;
       gate.steps.push_back(i);
       if (!step.triggers.empty()) gate.triggers.add(step.triggers);
-      else if (!step.alphabet.empty()) gate.alphabet.push_back(i);
-      else gate.always = true;
+      else if (!step.alphabet.empty()) {
+        gate.alphabet_min_size = gate.alphabet.empty() ? step.decoder->min_size()
+                                                       : std::min(gate.alphabet_min_size, step.decoder->min_size());
+        gate.alphabet.push_back(i);
+      } else gate.always = true;
     }
   }
 }
@@ -27,10 +33,11 @@ bool DecodeChain::fits_an_alphabet(const Gate& gate, const ByteSet& bytes) const
   return false;
 }
 
-bool DecodeChain::may_change(LocationKind kind, const ByteSet& bytes) const noexcept {
+std::size_t DecodeChain::unchanged_below(LocationKind kind, const ByteSet& bytes) const noexcept {
   const Gate& gate = gates_[static_cast<std::size_t>(kind)];
-  // An alphabet step may act on any subset of its alphabet: only its absence is an answer.
-  return gate.always || gate.triggers.intersects(bytes) || !gate.alphabet.empty();
+  if (gate.always || gate.triggers.intersects(bytes)) return 0;
+  // An alphabet step may act on any subset of its alphabet, from its minimum size on.
+  return gate.alphabet.empty() ? std::numeric_limits<std::size_t>::max() : gate.alphabet_min_size;
 }
 
 bool DecodeChain::decode(LocationKind kind, std::string_view raw, std::string& out) const {

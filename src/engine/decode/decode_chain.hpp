@@ -27,9 +27,9 @@ class DecodeChain {
   // the rounds computed anyway (unspecified otherwise: most values are not copied into it).
   bool decode(LocationKind kind, std::string_view raw, const ByteSet& raw_bytes, std::string& out, ByteSet& out_bytes,
               std::string& scratch) const;
-  // Whether some decoder at `kind` may change a value made only of bytes from `bytes`: false
-  // means decode() returns false for every such value, so a caller may skip it.
-  bool may_change(LocationKind kind, const ByteSet& bytes) const noexcept;
+  // decode() returns false for every value of `kind` made only of bytes from `bytes` and shorter
+  // than this (0: no such guarantee), so a caller may skip it for them.
+  std::size_t unchanged_below(LocationKind kind, const ByteSet& bytes) const noexcept;
 
  private:
   struct Step {
@@ -46,6 +46,7 @@ class DecodeChain {
   struct Gate {
     ByteSet triggers;                   // the union of the triggers of the steps for this kind
     std::vector<std::size_t> alphabet;  // the trigger-free steps with an alphabet (base64), in order
+    std::size_t alphabet_min_size = 0;  // the shortest value one of those can change
     std::vector<std::size_t> steps;     // every step for this kind, in order
     bool always = false;                // a step for this kind has neither: it may change anything
   };

@@ -3,8 +3,10 @@
 // on each side of each shortcut.
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 
+#include "engine/decode/base64.hpp"
 #include "engine/decode/decode_chain.hpp"
 
 using namespace waf::engine;
@@ -67,20 +69,28 @@ TEST_CASE("decode chain: gated and reused-buffer decoding match the plain walk, 
   }
 }
 
-TEST_CASE("decode chain: may_change answers for every value made of the given bytes") {
+TEST_CASE("decode chain: unchanged_below answers for every value made of the given bytes") {
   const DecodeChain chain;
   const ByteSet plain("abcXYZ019_-.");
-  // Names: no decoder reads letters, digits, '_', '-' or '.' there.
-  CHECK_FALSE(chain.may_change(LocationKind::query_name, plain));
-  CHECK_FALSE(chain.may_change(LocationKind::json_key, plain));
-  // A trigger byte, or a kind where base64 may read any of them.
-  CHECK(chain.may_change(LocationKind::query_name, ByteSet("a%")));
-  CHECK(chain.may_change(LocationKind::query_name, ByteSet("a+")));
-  CHECK(chain.may_change(LocationKind::query_value, plain));
-  CHECK(chain.may_change(LocationKind::path, plain));
-  // When it says no, decode() agrees on such values.
+  constexpr auto kAny = std::numeric_limits<std::size_t>::max();
+  // Names and keys: no decoder reads letters, digits, '_', '-' or '.' there, at any length.
+  CHECK(chain.unchanged_below(LocationKind::query_name, plain) == kAny);
+  CHECK(chain.unchanged_below(LocationKind::json_key, plain) == kAny);
+  // Where base64 may read them: only values too short for it.
+  CHECK(chain.unchanged_below(LocationKind::query_value, plain) == Base64Decoder::kMinChars);
+  CHECK(chain.unchanged_below(LocationKind::cookie, plain) == Base64Decoder::kMinChars);
+  // A trigger byte, or path normalisation's '.': no guarantee.
+  CHECK(chain.unchanged_below(LocationKind::query_name, ByteSet("a%")) == 0);
+  CHECK(chain.unchanged_below(LocationKind::query_name, ByteSet("a+")) == 0);
+  CHECK(chain.unchanged_below(LocationKind::path, plain) == 0);
+  // What it promises, decode() keeps: the longest short value that base64 would decode
+  // ("c2VsZWN0" is "select") is changed from its minimum length on, never below it.
   std::string out;
-  for (const std::string_view v : {"abc", "X_Y-Z.0", "c2VsZWN0IDE="}) {
-    if (!chain.may_change(LocationKind::json_key, ByteSet(v))) CHECK_FALSE(chain.decode(LocationKind::json_key, v, out));
+  for (const std::string_view v : {"abc", "X_Y-Z", "c2VsZ", "c2VsZWN0"}) {
+    INFO(v);
+    const bool below = v.size() < chain.unchanged_below(LocationKind::query_value, ByteSet(v));
+    if (below) CHECK_FALSE(chain.decode(LocationKind::query_value, v, out));
   }
+  CHECK(chain.decode(LocationKind::query_value, "c2VsZWN0", out));
+  CHECK(out == "select");
 }
