@@ -4,9 +4,9 @@
 
 namespace waf::engine {
 
-void HeaderMemo::bind(std::shared_ptr<const CompiledPolicy> policy) noexcept {
+void HeaderMemo::bind(const std::shared_ptr<const CompiledPolicy>& policy) noexcept {
   if (policy == policy_) return;
-  policy_ = std::move(policy);
+  policy_ = policy;
   for (Slot& slot : slots_) slot.used = false;
 }
 

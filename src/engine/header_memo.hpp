@@ -27,7 +27,8 @@ class HeaderMemo {
   static constexpr std::size_t kMaxValueBytes = 512;
 
   // Forgets everything unless `policy` is the one already bound.
-  void bind(std::shared_ptr<const CompiledPolicy> policy) noexcept;
+  // Called on every request: the pointer is copied only when it changes.
+  void bind(const std::shared_ptr<const CompiledPolicy>& policy) noexcept;
   const CompiledPolicy* policy() const noexcept { return policy_.get(); }
 
   // The findings remembered for this header value, or null when it was not seen (or was evicted).

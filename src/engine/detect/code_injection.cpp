@@ -1,5 +1,6 @@
 #include "engine/detect/code_injection.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -35,15 +36,12 @@ std::size_t skip_space(std::string_view s, std::size_t i) noexcept {
   return i;
 }
 
-// Whether `needle` can occur in a value holding the bytes `present`, its lower-case letters in
-// either case as ifind_rare() matches them. The value's bytes are gathered once; then most of the
-// fifty-odd searches below end here, where each would cost a pass (or a stop at every occurrence
-// of its first byte in a long text).
+// Whether `needle` can occur in a value holding the bytes `present` (case-folded: its lower-case
+// letters stand for either case, as ifind_rare() matches them). The value's bytes are gathered
+// once; then most of the fifty-odd searches below end here, where each would cost a pass (or a
+// stop at every occurrence of its first byte in a long text).
 bool may_hold(const ByteSet& present, std::string_view needle) noexcept {
-  for (const char c : needle) {
-    if (!present.contains(c) && !(c >= 'a' && c <= 'z' && present.contains(static_cast<char>(c - 32)))) return false;
-  }
-  return true;
+  return std::all_of(needle.begin(), needle.end(), [&present](char c) { return present.contains(c); });
 }
 
 // s.find(needle, from), case-sensitive, from the needle's least common byte: the serialization
@@ -665,7 +663,9 @@ class CodeInjectionDetector final : public Detector {
     Hit best;
     if (uploaded_file_name(value) && php_file_name(s)) keep(best, 0, s.size(), 80, "server script upload");
     if (uploaded_file_name(value) && php_session_file(s)) keep(best, 0, s.size(), 80, "PHP session file upload");
-    const ByteSet present = text::bytes_of(value);  // the engine's, when it has them
+    // The engine's bytes when it has them, case-folded for may_hold(); the other tests are for
+    // bytes that are not letters, which folding leaves as they are.
+    const ByteSet present = text::bytes_of(value).case_folded();
     scan_gadget_chain(s, present, best);
     scan_ssi(s, present, best);
     scan_php(s, present, best);
